@@ -1,0 +1,44 @@
+public import Foundation
+public import Hummingbird
+public import TandemCore
+
+/// Resolves the caller from `Authorization: Bearer …` or the session cookie and puts the
+/// identity on the context. It never rejects: the route table decides who may pass.
+public struct Authenticator: RouterMiddleware {
+    public typealias Context = TandemContext
+    let sessions: SessionStore
+    let tokens: TokenStore
+    let cache: IdentityCache
+
+    public init(sessions: SessionStore, tokens: TokenStore, cache: IdentityCache) {
+        self.sessions = sessions
+        self.tokens = tokens
+        self.cache = cache
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+                throw AppError(.unauthorized, code: "unauthenticated", message: "Use 'Authorization: Bearer <token>' with a personal API token.")
+            }
+            let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
+            guard let identity = try await resolve("t:" + secret, { try await tokens.identity(forSecret: secret) }) else {
+                throw AppError(.unauthorized, code: "invalid_token", message: "The API token is unknown or revoked. Create a new one under Account → API tokens.")
+            }
+            context.identity = identity
+        } else if let cookie = request.cookies[Cookies.session]?.value, !cookie.isEmpty, cookie.count < 200 {
+            context.identity = try await resolve("s:" + cookie, { try await sessions.identity(forToken: cookie) })
+        }
+        return try await next(request, context)
+    }
+
+    private func resolve(_ key: String, _ load: () async throws -> Identity?) async throws -> Identity? {
+        let cacheKey = Secrets.sha256Hex(key)
+        if let cached = cache.lookup(cacheKey) { return cached }
+        let identity = try await load()
+        cache.store(identity, for: cacheKey)
+        return identity
+    }
+}

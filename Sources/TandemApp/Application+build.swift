@@ -1,0 +1,85 @@
+public import Accounts
+public import Audit
+public import Foundation
+public import Hummingbird
+public import Logging
+public import TandemCore
+public import TandemStore
+
+public enum Tandem {
+    public static let version = "0.1.0"
+}
+
+/// Everything the HTTP layer needs, opened once at start-up.
+public struct TandemServices: Sendable {
+    public let configuration: TandemConfiguration
+    public let database: Database
+    public let accounts: AccountsFeature
+    public let audit: AuditFeature
+
+    public init(configuration: TandemConfiguration, database: Database) {
+        self.configuration = configuration
+        self.database = database
+        self.accounts = AccountsFeature(
+            database: database, bcryptCost: UInt8(configuration.bcryptCost), sessionLifetime: .seconds(configuration.sessionHours * 3600))
+        self.audit = AuditFeature(store: AuditStore(database: database))
+    }
+}
+
+/// Builds the router with all middleware and every feature's routes. Shared by `serve` and tests.
+public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, RouteTable) {
+    let configuration = services.configuration
+    let router = Router(context: TandemContext.self)
+    router.add(middleware: SecurityHeadersMiddleware(https: configuration.servesHTTPS))
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: RequestSettingsMiddleware(
+        bodyLimit: configuration.maxBodyMegabytes * 1_048_576, secureCookies: configuration.servesHTTPS, trustProxy: configuration.trustProxy))
+    router.add(middleware: services.accounts.authenticator)
+    router.add(middleware: CSRFMiddleware())
+    router.add(middleware: PasswordChangeGate())
+
+    let table = RouteTable(router: router)
+    HomeRoutes().register(in: table)
+    services.accounts.register(in: table)
+    services.audit.register(in: table)
+    let document = OpenAPIBox()
+    OpsRoutes(database: services.database, migrator: Migrations.all, benchRoutes: configuration.benchRoutes)
+        .register(in: table) { document.text }
+    document.text = OpenAPIDocument.build(from: table, version: Tandem.version).serialized()
+    return (router, table)
+}
+
+/// Holds the rendered document; written once while building, read-only afterwards.
+final class OpenAPIBox: @unchecked Sendable {
+    // Safe: assigned before the router serves its first request and never mutated after.
+    var text = ""
+}
+
+public func buildApplication(_ services: TandemServices, logger: Logger) -> some ApplicationProtocol {
+    _ = TandemMetrics.registry
+    let (router, _) = buildRouter(services)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(services.configuration.host, port: services.configuration.port), serverName: "Tandem"),
+        logger: logger)
+}
+
+/// Opens the database, refuses one newer than this binary, and applies pending migrations.
+public func openDatabase(_ configuration: TandemConfiguration, logger: Logger, migrate: Bool = true) async throws -> Database {
+    let database = try await Database.open(configuration.databaseLocation, logger: logger)
+    do {
+        if migrate {
+            try await Migrations.all.migrate(database) { migration in
+                logger.info("applied migration \(migration.version): \(migration.name)")
+            }
+        } else {
+            _ = try await Migrations.all.pendingCount(database)
+        }
+    } catch {
+        await database.close()
+        throw error
+    }
+    return database
+}

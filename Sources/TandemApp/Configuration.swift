@@ -1,0 +1,119 @@
+public import Foundation
+public import TandemStore
+
+/// Every setting Tandem reads, from CLI flags, then `TANDEM_*` environment variables, then an
+/// optional config file of `TANDEM_X=value` lines, then defaults.
+public struct TandemConfiguration: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDirectory = "./tandem-data"
+    public var databaseURL: String?
+    public var publicURL: String?
+    public var maxBodyMegabytes = 10
+    public var sessionHours = 12
+    public var bcryptCost = 12
+    public var logLevel = "info"
+    public var trustProxy = false
+    public var benchRoutes = false
+
+    public init() {}
+
+    /// One documented setting; the README's table lists the same.
+    public struct Setting: Sendable {
+        public let key: String
+        public let flag: String?
+        public let summary: String
+    }
+
+    public static let settings: [Setting] = [
+        Setting(key: "TANDEM_HOST", flag: "--host", summary: "Address to listen on (default 127.0.0.1)."),
+        Setting(key: "TANDEM_PORT", flag: "--port", summary: "Port to listen on (default 8080)."),
+        Setting(key: "TANDEM_DATA_DIR", flag: "--data-dir", summary: "Folder for the SQLite database and files (default ./tandem-data)."),
+        Setting(key: "TANDEM_DATABASE_URL", flag: "--database-url", summary: "postgres://user:pass@host:5432/db to use PostgreSQL instead of SQLite."),
+        Setting(key: "TANDEM_PUBLIC_URL", flag: "--public-url", summary: "URL users reach Tandem at; https:// turns on Secure cookies and HSTS."),
+        Setting(key: "TANDEM_MAX_BODY_MB", flag: nil, summary: "Largest accepted request body in MB (default 10)."),
+        Setting(key: "TANDEM_SESSION_HOURS", flag: nil, summary: "Hours a browser session lasts (default 12)."),
+        Setting(key: "TANDEM_BCRYPT_COST", flag: nil, summary: "bcrypt work factor, 4–16 (default 12)."),
+        Setting(key: "TANDEM_LOG_LEVEL", flag: "--log-level", summary: "trace, debug, info, notice, warning, error (default info)."),
+        Setting(key: "TANDEM_TRUST_PROXY", flag: nil, summary: "true to take the client address from X-Forwarded-For (behind a proxy you run)."),
+        Setting(key: "TANDEM_BENCH_ROUTES", flag: nil, summary: "true to serve GET /_hello, the baseline route of bench/http.sh."),
+    ]
+
+    /// Resolves the settings. `flags` holds values given on the command line, keyed like the env.
+    public static func resolve(flags: [String: String], environment: [String: String], configFile: String?) throws -> TandemConfiguration {
+        var values: [String: String] = [:]
+        if let configFile {
+            guard let text = try? String(contentsOfFile: configFile, encoding: .utf8) else {
+                throw ConfigurationError("Cannot read the config file \(configFile). Check the path given to --config.")
+            }
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+                let parts = trimmed.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, settings.contains(where: { $0.key == parts[0].trimmingCharacters(in: .whitespaces) }) else {
+                    throw ConfigurationError("\(configFile) line \(number + 1): expected TANDEM_SETTING=value with a known setting.")
+                }
+                values[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        for setting in settings { if let value = environment[setting.key] { values[setting.key] = value } }
+        for (key, value) in flags { values[key] = value }
+
+        var configuration = TandemConfiguration()
+        func integer(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let raw = values[key] else { return nil }
+            guard let value = Int(raw), range.contains(value) else {
+                throw ConfigurationError("\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound) (got '\(raw)').")
+            }
+            return value
+        }
+        func boolean(_ key: String) throws -> Bool? {
+            guard let raw = values[key]?.lowercased() else { return nil }
+            switch raw {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default: throw ConfigurationError("\(key) must be true or false (got '\(raw)').")
+            }
+        }
+        if let host = values["TANDEM_HOST"], !host.isEmpty { configuration.host = host }
+        if let port = try integer("TANDEM_PORT", 1...65535) { configuration.port = port }
+        if let dir = values["TANDEM_DATA_DIR"], !dir.isEmpty { configuration.dataDirectory = dir }
+        if let url = values["TANDEM_DATABASE_URL"], !url.isEmpty {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw ConfigurationError("TANDEM_DATABASE_URL must start with postgres:// (leave it unset to use the embedded SQLite database).")
+            }
+            configuration.databaseURL = url
+        }
+        if let url = values["TANDEM_PUBLIC_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw ConfigurationError("TANDEM_PUBLIC_URL must be a full http:// or https:// URL (got '\(url)').")
+            }
+            configuration.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        if let value = try integer("TANDEM_MAX_BODY_MB", 1...1024) { configuration.maxBodyMegabytes = value }
+        if let value = try integer("TANDEM_SESSION_HOURS", 1...720) { configuration.sessionHours = value }
+        if let value = try integer("TANDEM_BCRYPT_COST", 4...16) { configuration.bcryptCost = value }
+        if let level = values["TANDEM_LOG_LEVEL"] {
+            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
+                throw ConfigurationError("TANDEM_LOG_LEVEL must be one of trace, debug, info, notice, warning, error (got '\(level)').")
+            }
+            configuration.logLevel = level
+        }
+        if let value = try boolean("TANDEM_TRUST_PROXY") { configuration.trustProxy = value }
+        if let value = try boolean("TANDEM_BENCH_ROUTES") { configuration.benchRoutes = value }
+        return configuration
+    }
+
+    public var databaseLocation: DatabaseLocation {
+        if let databaseURL { return .postgres(url: databaseURL) }
+        return .sqlite(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("tandem.sqlite").path)
+    }
+
+    public var baseURL: String { publicURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)" }
+    public var servesHTTPS: Bool { publicURL?.hasPrefix("https://") ?? false }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import Logging
+import TandemCore
+import TandemUI
+
+/// Turns every failure into a clear answer: JSON `{"error":{…}}` for API callers, an HTML page
+/// for browsers, a sign-in redirect when a page needs a session. Unexpected errors are logged
+/// with the request id and never leak details.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = TandemContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let appError = Self.appError(for: error, context: context)
+            if appError.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            }
+            if Self.wantsJSON(request) {
+                var response = try Reply.json(ErrorBody(error: .init(code: appError.code, message: appError.message, field: appError.field)), status: appError.status)
+                if appError.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"tandem\"" }
+                if let wait = appError.retryAfter { response.headers[.retryAfter] = String(wait) }
+                return response
+            }
+            if appError.status == .unauthorized, request.method == .get {
+                let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+                return Reply.redirect("/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+            }
+            var response = Pages.render(request, context, title: Self.title(appError.status), status: appError.status) { _ in
+                [UI.heading(Self.title(appError.status)), el("p", text: appError.message),
+                 el("p", [], [link("Go to the start page", "/")]),
+                 el("p", [("class", "hint")], text: "Request id: \(context.id)")]
+            }
+            if let wait = appError.retryAfter { response.headers[.retryAfter] = String(wait) }
+            return response
+        }
+    }
+
+    struct ErrorBody: Encodable {
+        struct Detail: Encodable { let code: String; let message: String; let field: String? }
+        let error: Detail
+    }
+
+    static func wantsJSON(_ request: Request) -> Bool {
+        let path = request.uri.path
+        if path.hasPrefix("/api/") || path.hasPrefix("/scim/") || path == "/readyz" || path == "/healthz" { return true }
+        let accept = request.headers[.accept] ?? ""
+        return accept.contains("application/json") && !accept.contains("text/html")
+    }
+
+    static func title(_ status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400, 422: "Please check what you entered"
+        case 401: "Please sign in"
+        case 403: "Not allowed"
+        case 404: "Page not found"
+        case 413: "Too much data"
+        case 429: "Please wait a moment"
+        case 500...: "Something went wrong"
+        default: status.reasonPhrase
+        }
+    }
+
+    static func appError(for error: any Error, context: Context) -> AppError {
+        switch error {
+        case let error as AppError:
+            return error
+        case let error as HTTPError:
+            switch error.status {
+            case .notFound: return AppError(.notFound, code: "not_found", message: "There is nothing at this address. Check the link or go back to the start page.")
+            case .methodNotAllowed: return AppError(.methodNotAllowed, code: "method_not_allowed", message: "This address does not accept that method.")
+            case .contentTooLarge: return .tooLarge(limit: context.bodyLimit)
+            default:
+                return AppError(error.status, code: error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"), message: error.body ?? error.status.reasonPhrase)
+            }
+        case let error as any HTTPResponseError where error.status == .contentTooLarge:
+            return .tooLarge(limit: context.bodyLimit)
+        default:
+            return AppError(
+                .internalServerError, code: "internal_error",
+                message: "Something went wrong on our side and nothing was changed. Try again; if it keeps failing, give your admin the request id \(context.id).")
+        }
+    }
+}

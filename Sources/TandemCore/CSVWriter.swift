@@ -1,0 +1,23 @@
+/// Builds CSV (RFC 4180) with cells that spreadsheets cannot run as formulas (OWASP CSV injection).
+public struct CSVWriter: Sendable {
+    public private(set) var text = ""
+
+    public init(header: [String]) {
+        append(header)
+    }
+
+    public mutating func append(_ row: [String]) {
+        text += row.map(Self.cell).joined(separator: ",") + "\r\n"
+    }
+
+    static func cell(_ raw: String) -> String {
+        var value = raw
+        if let first = value.first, "=+-@\t\r".contains(first) {
+            value = "'" + value
+        }
+        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            value = "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return value
+    }
+}

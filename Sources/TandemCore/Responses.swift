@@ -1,0 +1,105 @@
+public import Foundation
+public import Hummingbird
+import NIOCore
+
+/// Small helpers so handlers stay thin.
+public enum Reply {
+    public static func html(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    public static func text(_ body: String, status: HTTPResponse.Status = .ok, contentType: String = "text/plain; charset=utf-8") -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    public static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONCoding.encoder.encode(value)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// 303 so a POST is followed by a GET (post/redirect/get).
+    public static func redirect(_ location: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers = extra
+        headers[.location] = location
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    public static func noContent() -> Response { Response(status: .noContent) }
+
+    public static func download(_ body: String, filename: String, contentType: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: contentType, .contentDisposition: "attachment; filename=\"\(filename)\"",
+                .cacheControl: "no-store",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+extension Request {
+    /// Reads the whole body, refusing more than the configured limit with 413.
+    public func bodyText(context: TandemContext) async throws -> String {
+        do {
+            let buffer = try await body.collect(upTo: context.bodyLimit)
+            return String(buffer: buffer)
+        } catch let error as NIOTooManyBytesError {
+            _ = error
+            throw AppError.tooLarge(limit: context.bodyLimit)
+        }
+    }
+
+    /// Parses a form post; refuses other content types with a clear message.
+    public func form(context: TandemContext) async throws -> FormData {
+        let type = headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/x-www-form-urlencoded") else {
+            throw AppError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send this form as application/x-www-form-urlencoded.")
+        }
+        return FormData(try await bodyText(context: context))
+    }
+
+    /// Decodes a JSON body into `T`, turning decoding failures into a 400 that names the problem.
+    public func json<T: Decodable>(_ type: T.Type, context: TandemContext) async throws -> T {
+        let contentType = headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/json") else {
+            throw AppError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send the body as JSON with 'Content-Type: application/json'.")
+        }
+        let text = try await bodyText(context: context)
+        do {
+            return try JSONCoding.decoder.decode(T.self, from: Data(text.utf8))
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw AppError(.badRequest, code: "missing_field", message: "The field '\(key.stringValue.snakeCased)' is required.", field: key.stringValue.snakeCased)
+        } catch let DecodingError.typeMismatch(_, context) {
+            let field = context.codingPath.last?.stringValue.snakeCased
+            throw AppError(.badRequest, code: "invalid_json", message: "The field '\(field ?? "body")' has the wrong type.", field: field)
+        } catch let DecodingError.valueNotFound(_, context) {
+            let field = context.codingPath.last?.stringValue.snakeCased
+            throw AppError(.badRequest, code: "invalid_json", message: "The field '\(field ?? "body")' must not be null.", field: field)
+        } catch {
+            throw AppError(.badRequest, code: "invalid_json", message: "The body is not valid JSON for this request.")
+        }
+    }
+
+    public func query(_ name: String) -> String? {
+        uri.queryParameters.get(name)
+    }
+}
+
+extension String {
+    /// camelCase → snake_case, for naming fields in errors the way the API spells them.
+    public var snakeCased: String {
+        var result = ""
+        for character in self {
+            if character.isUppercase {
+                result += "_" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}

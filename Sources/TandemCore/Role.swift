@@ -1,0 +1,50 @@
+/// A role a user can hold. Staff hold one or more; every employee implicitly holds `employee`.
+public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
+    case admin, hr, comms, marketing, approver, analyst, employee
+
+    /// Roles an admin may grant to a staff account.
+    public static let staff: [Role] = [.admin, .hr, .comms, .marketing, .approver, .analyst]
+
+    public var title: String {
+        switch self {
+        case .admin: "Administrator"
+        case .hr: "HR partner"
+        case .comms: "Internal Communications"
+        case .marketing: "Marketing"
+        case .approver: "Approver"
+        case .analyst: "Analyst (read-only)"
+        case .employee: "Employee"
+        }
+    }
+
+    public static func < (lhs: Role, rhs: Role) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// Who may call a route. Admins pass every role check (DESIGN.md §2: "admin can do everything").
+public enum Access: Sendable, Hashable {
+    case anyone
+    case signedIn
+    case roles(Set<Role>)
+
+    public static func only(_ roles: Role...) -> Access { .roles(Set(roles)) }
+
+    public func allows(_ identity: Identity?) -> Bool {
+        switch self {
+        case .anyone: return true
+        case .signedIn: return identity != nil
+        case .roles(let needed):
+            guard let identity else { return false }
+            return identity.roles.contains(.admin) || !identity.roles.isDisjoint(with: needed)
+        }
+    }
+
+    public var summary: String {
+        switch self {
+        case .anyone: "anyone"
+        case .signedIn: "any signed-in user"
+        case .roles(let roles): roles.sorted().map(\.rawValue).joined(separator: ", ") + " (and admin)"
+        }
+    }
+}

@@ -1,0 +1,63 @@
+public import Hummingbird
+
+/// What kind of caller a route serves; decides how errors and sign-in are presented.
+public enum RouteKind: String, Sendable {
+    case page, api, ops
+}
+
+/// One declared route: method, path, who may call it, and for the API its OpenAPI description.
+public struct RouteSpec: Sendable {
+    public let method: HTTPRequest.Method
+    public let path: String
+    public let access: Access
+    public let kind: RouteKind
+    public let operation: APIOperation?
+
+    public var key: String { "\(method.rawValue) \(path)" }
+}
+
+/// Every route is added through this table, which checks the caller's access before the handler
+/// runs and records the route so tests can enumerate routes × roles and the OpenAPI document.
+public final class RouteTable {
+    public typealias Handler = @Sendable (Request, TandemContext) async throws -> Response
+    public let router: Router<TandemContext>
+    public private(set) var specs: [RouteSpec] = []
+    /// Schemas shared by several operations, emitted under components/schemas.
+    public private(set) var components: [(String, Schema)] = []
+
+    public init(router: Router<TandemContext>) {
+        self.router = router
+    }
+
+    public func page(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ handler: @escaping Handler) {
+        add(RouteSpec(method: method, path: path, access: access, kind: .page, operation: nil), handler)
+    }
+
+    public func ops(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ handler: @escaping Handler) {
+        add(RouteSpec(method: method, path: path, access: access, kind: .ops, operation: nil), handler)
+    }
+
+    public func api(
+        _ method: HTTPRequest.Method, _ path: String, _ access: Access, _ operation: APIOperation,
+        _ handler: @escaping Handler
+    ) {
+        add(RouteSpec(method: method, path: path, access: access, kind: .api, operation: operation), handler)
+    }
+
+    public func component(_ name: String, _ schema: Schema) {
+        guard !components.contains(where: { $0.0 == name }) else { return }
+        components.append((name, schema))
+    }
+
+    private func add(_ spec: RouteSpec, _ handler: @escaping Handler) {
+        precondition(!specs.contains { $0.key == spec.key }, "route declared twice: \(spec.key)")
+        specs.append(spec)
+        let access = spec.access
+        router.on(RouterPath(spec.path), method: spec.method) { request, context -> Response in
+            guard access.allows(context.identity) else {
+                throw context.identity == nil ? AppError.unauthenticated : AppError.forbidden
+            }
+            return try await handler(request, context)
+        }
+    }
+}

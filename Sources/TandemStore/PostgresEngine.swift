@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// A `PostgresClient` pool, run by a task this engine owns, exposed as an `SQLDatabase`.
+final class PostgresEngine: Sendable {
+    static let maximumConnections = 20
+    let client: PostgresClient
+    let database: PostgresPoolDatabase
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    private init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        self.database = PostgresPoolDatabase(client: client, logger: logger)
+        self.runner = Task { await client.run() }
+    }
+
+    /// Accepts `postgres://user:pass@host:port/db?sslmode=…`; an extra `search_path=` parameter
+    /// selects a schema (the tests give each test its own).
+    static func open(url: String, redacted: String, logger: Logger) async throws -> PostgresEngine {
+        var components = URLComponents(string: url)
+        let searchPath = components?.queryItems?.first { $0.name == "search_path" }?.value
+        let remaining = components?.queryItems?.filter { $0.name != "search_path" } ?? []
+        components?.queryItems = remaining.isEmpty ? nil : remaining
+        let cleaned = components?.string ?? url
+
+        let parsed: SQLPostgresConfiguration
+        do {
+            parsed = try SQLPostgresConfiguration(url: cleaned)
+        } catch {
+            throw StoreError.invalidLocation(
+                "The database URL \(redacted) is not valid: expected postgres://USER:PASSWORD@HOST:PORT/DATABASE.")
+        }
+        let core = parsed.coreConfiguration
+        guard let host = core.host else {
+            throw StoreError.invalidLocation("The database URL \(redacted) has no host.")
+        }
+        let tls: PostgresClient.Configuration.TLS =
+            core.tls.isEnforced ? .require(.makeClientConfiguration())
+            : core.tls.isAllowed ? .prefer(.makeClientConfiguration()) : .disable
+        var configuration = PostgresClient.Configuration(
+            host: host, port: core.port ?? 5432, username: core.username, password: core.password,
+            database: core.database, tls: tls)
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(5)
+        if let searchPath { configuration.options.additionalStartupParameters = [("search_path", searchPath)] }
+
+        let engine = PostgresEngine(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        do {
+            try await engine.probe()
+        } catch {
+            await engine.close()
+            throw StoreError.unreachable(location: redacted, reason: "\(String(reflecting: error).prefix(300))")
+        }
+        return engine
+    }
+
+    /// The pool retries connecting forever, so a first query is raced against a deadline.
+    private func probe() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try await self.database.raw("SELECT 1 AS one").first() }
+            group.addTask {
+                try await Task.sleep(for: .seconds(8))
+                throw CancellationError()
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withTransaction(logger: logger) { connection in
+            try await body(connection.sql(queryLogLevel: nil))
+        }
+    }
+
+    func close() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+}
+
+/// `SQLDatabase` over the pool: each statement leases a connection for its duration.
+struct PostgresPoolDatabase: SQLDatabase {
+    let client: PostgresClient
+    let logger: Logger
+    let eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
+    var dialect: any SQLDialect { PostgresDialect() }
+    var queryLogLevel: Logger.Level? { nil }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        promise.completeWithTask { try await self.execute(sql: query, onRow) }
+        return promise.futureResult
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try await client.withConnection { connection in
+            try await connection.sql(queryLogLevel: nil).execute(sql: query, onRow)
+        }
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await client.withConnection { connection in
+            try await closure(connection.sql(queryLogLevel: nil))
+        }
+    }
+}

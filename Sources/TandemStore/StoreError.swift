@@ -1,0 +1,20 @@
+/// Failures of the storage layer that an operator must act on.
+public enum StoreError: Error, CustomStringConvertible, Sendable {
+    case unreachable(location: String, reason: String)
+    case schemaNewerThanBinary(database: Int, binary: Int)
+    case migrationFailed(version: Int, name: String, reason: String)
+    case invalidLocation(String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let location, let reason):
+            "Cannot reach the database at \(location): \(reason). Check --database-url (TANDEM_DATABASE_URL) and that the server is running."
+        case .schemaNewerThanBinary(let database, let binary):
+            "The database schema is at version \(database) but this tandem binary only knows up to \(binary). Upgrade tandem before starting it on this database."
+        case .migrationFailed(let version, let name, let reason):
+            "Migration \(version) (\(name)) failed and was rolled back: \(reason)"
+        case .invalidLocation(let message):
+            message
+        }
+    }
+}

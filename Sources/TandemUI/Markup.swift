@@ -1,0 +1,26 @@
+public import Plot
+
+/// Every view builds `Node<HTML.BodyContext>` through these helpers, so components compose in
+/// any position (forms, tables, lists) while Plot still escapes all text and attribute values.
+public typealias HTMLNode = Node<HTML.BodyContext>
+
+public func el(_ name: String, _ attributes: [(String, String)] = [], _ children: [HTMLNode] = []) -> HTMLNode {
+    .element(named: name, nodes: attributes.map { HTMLNode.attribute(named: $0.0, value: $0.1) } + children)
+}
+
+public func el(_ name: String, _ attributes: [(String, String)] = [], text: String) -> HTMLNode {
+    el(name, attributes, [.text(text)])
+}
+
+/// A void element such as `<input>` or `<meta>`.
+public func void(_ name: String, _ attributes: [(String, String)]) -> HTMLNode {
+    .selfClosedElement(named: name, attributes: attributes.map { Attribute<HTML.BodyContext>(name: $0.0, value: $0.1) })
+}
+
+public func link(_ label: String, _ href: String, _ attributes: [(String, String)] = []) -> HTMLNode {
+    el("a", [("href", href)] + attributes, text: label)
+}
+
+public func group(_ nodes: [HTMLNode]) -> HTMLNode { .group(nodes) }
+
+public func text(_ value: String) -> HTMLNode { .text(value) }

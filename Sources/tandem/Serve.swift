@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import TandemApp
+import TandemStore
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Tandem web server (the default command).")
+
+    @OptionGroup var storage: StorageOptions
+    @Option(help: "Address to listen on (env TANDEM_HOST, default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (env TANDEM_PORT, default 8080).") var port: Int?
+    @Option(name: .customLong("public-url"), help: "URL users reach Tandem at (env TANDEM_PUBLIC_URL).") var publicURL: String?
+    @Flag(help: "Load the demo organisation before serving.") var demo = false
+
+    func run() async throws {
+        var extra: [String: String] = [:]
+        extra["TANDEM_HOST"] = host
+        extra["TANDEM_PORT"] = port.map(String.init)
+        extra["TANDEM_PUBLIC_URL"] = publicURL
+        let configuration = try storage.configuration(extra: extra)
+        let logger = makeLogger(configuration)
+        logger.info("starting Tandem \(Tandem.version) on \(configuration.databaseLocation.redacted)")
+        let database: Database
+        do {
+            database = try await openDatabase(configuration, logger: logger)
+        } catch let error as StoreError {
+            throw CommandFailure(description: "error: \(error.description)")
+        }
+        let services = TandemServices(configuration: configuration, database: database)
+        if demo {
+            let credentials = try await DemoLoader(accounts: services.accounts).load(
+                password: ProcessInfo.processInfo.environment["TANDEM_DEMO_PASSWORD"]) { _ in }
+            Demo.printCredentials(credentials, baseURL: configuration.baseURL)
+        }
+        if let token = try await services.accounts.setup.prepare() {
+            logger.notice("No users yet. Open this one-time link to create the first admin: \(configuration.baseURL)/setup?token=\(token)")
+        }
+        let app = buildApplication(services, logger: logger)
+        logger.info("Tandem is listening on \(configuration.baseURL)")
+        try await app.runService()
+        await database.close()
+        logger.info("Tandem stopped")
+    }
+}
