@@ -100,7 +100,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AccountsTests",
-            dependencies: ["Accounts", "TandemTesting"],
+            dependencies: ["Accounts", "Audit", "TandemTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -52,32 +52,32 @@ final class PostgresEngine: Sendable {
         configuration.options.connectTimeout = .seconds(5)
         if let searchPath { configuration.options.additionalStartupParameters = [("search_path", searchPath)] }
 
-        let engine = PostgresEngine(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        // The pool retries connecting forever; one direct connection first turns a refused
+        // port, a wrong password or a missing database into an immediate, readable error.
+        var direct = core
+        direct.options.connectTimeout = .seconds(5)
         do {
-            try await engine.probe()
+            let connection = try await PostgresConnection.connect(configuration: direct, id: 0, logger: logger)
+            try await connection.close()
+        } catch let error as PSQLError {
+            let reason = error.serverInfo?[.message] ?? error.underlying.map { "\($0)" } ?? "\(error.code)"
+            throw StoreError.unreachable(location: redacted, reason: reason)
         } catch {
-            await engine.close()
-            throw StoreError.unreachable(location: redacted, reason: "\(String(reflecting: error).prefix(300))")
+            throw StoreError.unreachable(location: redacted, reason: "\(error)")
         }
-        return engine
-    }
-
-    /// The pool retries connecting forever, so a first query is raced against a deadline.
-    private func probe() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { _ = try await self.database.raw("SELECT 1 AS one").first() }
-            group.addTask {
-                try await Task.sleep(for: .seconds(8))
-                throw CancellationError()
-            }
-            defer { group.cancelAll() }
-            try await group.next()
-        }
+        return PostgresEngine(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
     }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in
-            try await body(connection.sql(queryLogLevel: nil))
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(connection.sql(queryLogLevel: nil))
+            }
+        } catch let error as PostgresTransactionError {
+            // Callers expect the error their own code threw (an AppError, say), as on SQLite;
+            // the wrapper only matters when the rollback itself failed.
+            if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+            throw error
         }
     }
 
