@@ -76,7 +76,7 @@ struct AuthRoutes {
     }
 
     private func invalidSetup(_ request: Request, _ context: TandemContext) -> Response {
-        Pages.render(request, context, title: "Setup link not valid", status: .forbidden) { _ in
+        Pages.render(request, context, title: "Setup link not valid", status: .notFound) { _ in
             [UI.heading("This setup link is not valid"),
              el("p", text: "It was already used, has expired, or Tandem already has users. Sign in instead, or restart tandem serve on an empty database to print a new link."),
              link("Go to sign-in", "/login")]

@@ -1,0 +1,126 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import TandemApp
+import TandemCore
+import TandemStore
+import TandemTesting
+import Testing
+
+/// Who may call each route, written out by hand: adding a route without deciding its access
+/// here fails the first test, and a route that lets the wrong role through fails the second.
+let expectedAccess: [String: Access] = [
+    "GET /": .signedIn,
+    "GET /login": .anyone, "POST /login": .anyone, "POST /logout": .signedIn,
+    "GET /setup": .anyone, "POST /setup": .anyone,
+    "GET /account": .signedIn, "GET /account/password": .signedIn, "POST /account/password": .signedIn,
+    "POST /account/tokens": .signedIn, "POST /account/tokens/{id}/revoke": .signedIn,
+    "GET /api/v1/me": .signedIn, "GET /api/v1/tokens": .signedIn, "POST /api/v1/tokens": .signedIn, "DELETE /api/v1/tokens/{id}": .signedIn,
+    "GET /admin/users": .only(.admin), "GET /admin/users/new": .only(.admin), "POST /admin/users": .only(.admin),
+    "GET /admin/users/{id}": .only(.admin), "POST /admin/users/{id}": .only(.admin), "POST /admin/users/{id}/password": .only(.admin),
+    "GET /api/v1/users": .only(.admin), "POST /api/v1/users": .only(.admin), "GET /api/v1/users/{id}": .only(.admin), "PATCH /api/v1/users/{id}": .only(.admin),
+    "GET /admin/teams": .only(.admin), "POST /admin/teams": .only(.admin), "GET /api/v1/teams": .signedIn, "POST /api/v1/teams": .only(.admin),
+    "GET /admin/audit": .only(.admin), "GET /admin/audit.csv": .only(.admin), "GET /api/v1/audit": .only(.admin),
+    "GET /healthz": .anyone, "GET /readyz": .anyone, "GET /metrics": .anyone, "GET /api/openapi.json": .anyone,
+    "GET /static/tandem.css": .anyone, "GET /static/tandem.js": .anyone,
+]
+
+@Suite("Roles × routes")
+struct RouteAccessTests {
+    @Test("every route declares exactly the access written down here")
+    func declared() async throws {
+        try await TestDatabase.with(.sqlite, migrator: Migrations.all) { (database: Database) async throws in
+            var configuration = TandemConfiguration()
+            configuration.bcryptCost = 4
+            let (_, table) = buildRouter(TandemServices(configuration: configuration, database: database))
+            let declared = Dictionary(uniqueKeysWithValues: table.specs.map { ($0.key, $0.access) })
+            #expect(Set(declared.keys) == Set(expectedAccess.keys), "routes without an expectation, or expectations without a route")
+            for (key, access) in declared { #expect(expectedAccess[key] == access, "\(key)") }
+        }
+    }
+
+    @Test("each role gets exactly the routes it should; others get 401 or 403")
+    func enforced() async throws {
+        try await withApp { client, services in
+            var callers: [(label: String, token: String?, roles: Set<Role>)] = [("anonymous", nil, [])]
+            for role in Role.staff {
+                let user = try await services.user("\(role.rawValue)@example.com", [role])
+                callers.append((role.rawValue, try await services.token(for: user), [role]))
+            }
+            let (_, table) = buildRouter(services)
+            var checked = 0
+            for spec in table.specs {
+                let path = spec.path.replacingOccurrences(of: "{id}", with: "999999")
+                for caller in callers {
+                    var headers: HTTPFields = [:]
+                    if let token = caller.token {
+                        headers[.authorization] = "Bearer \(token)"
+                    } else {
+                        // Anonymous forms need the double-submit CSRF pair to reach the route check.
+                        headers[.cookie] = "tandem_csrf=anonymous-csrf-token-0123456789abcdef"
+                        headers[.csrfToken] = "anonymous-csrf-token-0123456789abcdef"
+                    }
+                    var body: ByteBuffer?
+                    if spec.method != .get {
+                        headers[.contentType] = spec.kind == .api ? "application/json" : "application/x-www-form-urlencoded"
+                        body = ByteBuffer(string: spec.kind == .api ? "{}" : "")
+                    }
+                    let response = try await client.execute(uri: path, method: spec.method, headers: headers, body: body)
+                    let identity = caller.token.map { _ in
+                        Identity(userID: 0, email: "", displayName: "", roles: caller.roles, mustChangePassword: false, credential: .apiToken(id: 0))
+                    }
+                    let allowed = spec.access.allows(identity)
+                    let status = response.status.code
+                    if allowed {
+                        #expect(status != 401 && status != 403, "\(caller.label) should reach \(spec.key), got \(status)")
+                    } else if caller.token == nil {
+                        let redirectedToSignIn = status == 303 && response.headers[.location]?.hasPrefix("/login") == true
+                        #expect(status == 401 || redirectedToSignIn, "anonymous must not reach \(spec.key), got \(status)")
+                    } else {
+                        #expect(status == 403, "\(caller.label) must not reach \(spec.key), got \(status)")
+                    }
+                    #expect(status < 500, "\(caller.label) \(spec.key) answered \(status)")
+                    checked += 1
+                }
+            }
+            #expect(checked == table.specs.count * 7)
+        }
+    }
+}
+
+@Suite("OpenAPI document")
+struct OpenAPITests {
+    @Test("documents exactly the API routes the router serves")
+    func inSync() async throws {
+        try await TestDatabase.with(.sqlite, migrator: Migrations.all) { (database: Database) async throws in
+            let (router, _) = buildRouter(TandemServices(configuration: TandemConfiguration(), database: database))
+            let served = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" }.filter { $0.contains(" /api/v1/") })
+            let app = buildApplication(TandemServices(configuration: TandemConfiguration(), database: database), logger: TestDatabase.logger)
+            try await app.test(.router) { client in
+                let document = try json(try await client.execute(uri: "/api/openapi.json", method: .get))
+                #expect(document["openapi"] as? String == "3.1.0")
+                let paths = try #require(document["paths"] as? [String: [String: Any]])
+                let documented = Set(paths.flatMap { path, methods in methods.keys.map { "\($0.uppercased()) \(path)" } })
+                #expect(!served.isEmpty)
+                #expect(served == documented, "served but undocumented: \(served.subtracting(documented)); documented but not served: \(documented.subtracting(served))")
+
+                let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+                let text = String(buffer: try await client.execute(uri: "/api/openapi.json", method: .get).body)
+                for match in text.matches(of: /#\/components\/schemas\/([A-Za-z]+)/) {
+                    #expect(schemas[String(match.1)] != nil, "dangling $ref \(match.1)")
+                }
+                var operationIDs = Set<String>()
+                for (_, methods) in paths {
+                    for (_, operation) in methods {
+                        let operation = try #require(operation as? [String: Any])
+                        let id = try #require(operation["operationId"] as? String)
+                        #expect(operationIDs.insert(id).inserted, "duplicate operationId \(id)")
+                        #expect((operation["responses"] as? [String: Any])?.isEmpty == false)
+                    }
+                }
+            }
+        }
+    }
+}
