@@ -1,4 +1,7 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SQLKit
 public import TandemStore
 
@@ -26,27 +29,44 @@ public enum Backup {
         }
         switch location {
         case .sqlite(let path):
-            // Check the file is a Tandem database this binary can run before touching anything.
-            let probe = try await Database.open(.sqlite(path: file), logger: .init(label: "restore"), readConnections: 1)
-            defer { Task { await probe.close() } }
-            let applied = try await migrator.appliedVersions(probe)
-            guard !applied.isEmpty else { throw ConfigurationError("\(file) is not a Tandem backup (it has no schema_migrations).") }
-            if let newest = applied.keys.max(), newest > migrator.latestVersion {
-                throw StoreError.schemaNewerThanBinary(database: newest, binary: migrator.latestVersion)
-            }
+            // Work on a copy so the backup file itself is never modified, and check the copy is
+            // a Tandem database this binary can run before replacing anything.
             let manager = FileManager.default
             try manager.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
             let staging = path + ".restoring"
-            try? manager.removeItem(atPath: staging)
+            for suffix in ["", "-wal", "-shm"] { try? manager.removeItem(atPath: staging + suffix) }
             try manager.copyItem(atPath: file, toPath: staging)
+            do {
+                try await check(staging, file: file, migrator: migrator)
+            } catch {
+                for suffix in ["", "-wal", "-shm"] { try? manager.removeItem(atPath: staging + suffix) }
+                throw error
+            }
             for suffix in ["-wal", "-shm"] { try? manager.removeItem(atPath: path + suffix) }
-            if manager.fileExists(atPath: path) {
-                _ = try manager.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: staging))
-            } else {
-                try manager.moveItem(atPath: staging, toPath: path)
+            // rename(2) replaces the old file atomically: a crash leaves the old or the new one.
+            guard rename(staging, path) == 0 else {
+                throw ConfigurationError("Could not move the restored database into place at \(path) (errno \(errno)).")
             }
         case .postgres(let url):
             try run("pg_restore", ["--clean", "--if-exists", "--no-owner", "--dbname", plainURL(url), file])
+        }
+    }
+
+    private static func check(_ staging: String, file: String, migrator: Migrator) async throws {
+        let probe = try await Database.open(.sqlite(path: staging), logger: .init(label: "restore"), readConnections: 1)
+        do {
+            let known = try await probe.reader.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").first()
+            guard known != nil else { throw ConfigurationError("\(file) is not a Tandem backup (it has no schema_migrations table).") }
+            let newest = try await probe.reader.raw("SELECT MAX(version) AS v FROM schema_migrations").first()?.decode(column: "v", as: Int64?.self) ?? 0
+            if newest > migrator.latestVersion {
+                throw StoreError.schemaNewerThanBinary(database: Int(newest), binary: migrator.latestVersion)
+            }
+            // Fold the WAL back into the file so the staged copy stands alone.
+            try await probe.exclusive { db in try await db.raw("PRAGMA wal_checkpoint(TRUNCATE)").run() }
+            await probe.close()
+        } catch {
+            await probe.close()
+            throw error
         }
     }
 
