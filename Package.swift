@@ -83,9 +83,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "People",
+            dependencies: ["TandemCore", "TandemStore", "TandemUI", "Audit"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TandemApp",
             dependencies: [
-                "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts",
+                "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -101,6 +106,11 @@ let package = Package(
         .testTarget(
             name: "AccountsTests",
             dependencies: ["Accounts", "Audit", "TandemTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PeopleTests",
+            dependencies: ["People", "Audit", "TandemTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

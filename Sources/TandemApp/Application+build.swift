@@ -3,6 +3,7 @@ public import Audit
 public import Foundation
 public import Hummingbird
 public import Logging
+public import People
 public import TandemCore
 public import TandemStore
 
@@ -16,6 +17,7 @@ public struct TandemServices: Sendable {
     public let database: Database
     public let accounts: AccountsFeature
     public let audit: AuditFeature
+    public let people: PeopleFeature
 
     public init(configuration: TandemConfiguration, database: Database) {
         self.configuration = configuration
@@ -23,6 +25,7 @@ public struct TandemServices: Sendable {
         self.accounts = AccountsFeature(
             database: database, bcryptCost: UInt8(configuration.bcryptCost), sessionLifetime: .seconds(configuration.sessionHours * 3600))
         self.audit = AuditFeature(store: AuditStore(database: database))
+        self.people = PeopleFeature(database: database)
     }
 }
 
@@ -42,6 +45,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
 
     let table = RouteTable(router: router)
     HomeRoutes().register(in: table)
+    services.people.register(in: table)
     services.accounts.register(in: table)
     services.audit.register(in: table)
     let document = OpenAPIBox()

@@ -1,6 +1,7 @@
 public import Accounts
 public import Audit
 import Foundation
+public import People
 import TandemCore
 
 /// Loads a demo organisation so a newcomer sees Tandem alive on the first run. Running it again
@@ -23,14 +24,18 @@ public struct DemoLoader: Sendable {
         ("hr-comms@demo.tandem.local", "Jordan Blake", [.hr, .comms], "Internal Communications"),
     ]
 
+    /// Enough people to make audiences, reach and breakdowns meaningful.
+    public static let employeeCount = 3_000
     let accounts: AccountsFeature
+    let people: PeopleFeature
 
-    public init(accounts: AccountsFeature) {
+    public init(accounts: AccountsFeature, people: PeopleFeature) {
         self.accounts = accounts
+        self.people = people
     }
 
     /// Creates what is missing. Each new demo user gets `password`, or a random one when nil.
-    public func load(password: String?, progress: (String) -> Void) async throws -> [Credential] {
+    public func load(password: String?, progress: @escaping @Sendable (String) -> Void) async throws -> [Credential] {
         let actor = AuditActor(userID: nil, label: "demo", channel: .cli)
         var teamIDs: [String: Team.ID] = [:]
         for team in try await accounts.teams.all() { teamIDs[team.name] = team.id }
@@ -47,6 +52,12 @@ public struct DemoLoader: Sendable {
             _ = try await accounts.users.create(new, passwordHash: try await accounts.hasher.hash(secret), mustChangePassword: false, by: actor)
             created.append(Credential(email: member.email, roles: member.roles, password: secret))
             progress("user \(member.email)")
+        }
+        if try await people.employees.count() == 0 {
+            let workforce = DemoPeople.generate(count: Self.employeeCount)
+            try await people.employees.upsert(workforce, summary: "Loaded \(workforce.count) demo employees", by: actor) { written in
+                if written % 1_000 == 0 || written == workforce.count { progress("employees \(written)/\(workforce.count)") }
+            }
         }
         return created
     }

@@ -1,9 +1,10 @@
 import Accounts
 import Audit
+import People
 import TandemStore
 
 /// Every feature's migrations, in the one order they are applied. Versions are unique across
-/// features: accounts use 10–19, audit 20–29; later features take the next free decade.
+/// features: accounts use 10–19, audit 20–29, people 30–39; later features take the next free decade.
 public enum Migrations {
-    public static let all = Migrator(AccountsFeature.migrations + AuditFeature.migrations)
+    public static let all = Migrator(AccountsFeature.migrations + AuditFeature.migrations + PeopleFeature.migrations)
 }

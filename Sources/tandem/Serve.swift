@@ -30,8 +30,8 @@ struct Serve: AsyncParsableCommand {
         }
         let services = TandemServices(configuration: configuration, database: database)
         if demo {
-            let credentials = try await DemoLoader(accounts: services.accounts).load(
-                password: ProcessInfo.processInfo.environment["TANDEM_DEMO_PASSWORD"]) { _ in }
+            let credentials = try await DemoLoader(accounts: services.accounts, people: services.people).load(
+                password: ProcessInfo.processInfo.environment["TANDEM_DEMO_PASSWORD"]) { logger.info("demo: added \($0)") }
             Demo.printCredentials(credentials, baseURL: configuration.baseURL)
         }
         if let token = try await services.accounts.setup.prepare() {

@@ -23,6 +23,8 @@ let expectedAccess: [String: Access] = [
     "GET /api/v1/users": .only(.admin), "POST /api/v1/users": .only(.admin), "GET /api/v1/users/{id}": .only(.admin), "PATCH /api/v1/users/{id}": .only(.admin),
     "GET /admin/teams": .only(.admin), "POST /admin/teams": .only(.admin), "GET /api/v1/teams": .signedIn, "POST /api/v1/teams": .only(.admin),
     "GET /admin/audit": .only(.admin), "GET /admin/audit.csv": .only(.admin), "GET /api/v1/audit": .only(.admin),
+    "GET /people": .roles([.hr, .comms, .marketing]), "GET /people/{id}": .roles([.hr, .comms, .marketing]),
+    "GET /api/v1/employees": .roles([.hr, .comms, .marketing]), "GET /api/v1/employees/{id}": .roles([.hr, .comms, .marketing]),
     "GET /healthz": .anyone, "GET /readyz": .anyone, "GET /metrics": .anyone, "GET /api/openapi.json": .anyone,
     "GET /static/tandem.css": .anyone, "GET /static/tandem.js": .anyone,
 ]

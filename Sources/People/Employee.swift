@@ -1,0 +1,107 @@
+public import Foundation
+public import TandemCore
+
+/// An employee record as it comes from the HRIS. `employeeID` is the HRIS key; `id` is Tandem's.
+public struct Employee: Sendable, Codable, Equatable {
+    public typealias ID = Int64
+    public var id: ID
+    public var employeeId: String
+    public var givenName: String
+    public var familyName: String
+    public var preferredName: String?
+    public var workEmail: String?
+    public var mobilePhone: String?
+    public var language: String
+    public var timeZone: String
+    public var country: String
+    public var region: String?
+    public var site: String?
+    public var department: String?
+    public var team: String?
+    public var jobTitle: String?
+    public var jobLevel: String?
+    public var managerId: String?
+    public var employmentType: EmploymentType
+    public var workerType: WorkerType
+    public var hireDate: String?
+    public var terminationDate: String?
+    /// HR-sensitive: only `hr` and `admin` see these (nil for everyone else).
+    public var sensitive: SensitiveFields?
+
+    public var displayName: String { "\(preferredName ?? givenName) \(familyName)" }
+
+    /// Active until the termination date has passed (a leaver on the day after their last day).
+    public func status(on day: String) -> EmployeeStatus {
+        guard let terminationDate, terminationDate < day else { return .active }
+        return .leaver
+    }
+}
+
+public enum EmploymentType: String, Sendable, Codable, CaseIterable {
+    case fullTime = "full_time", partTime = "part_time", contractor
+}
+
+public enum WorkerType: String, Sendable, Codable, CaseIterable {
+    case desk, frontline
+}
+
+public enum EmployeeStatus: String, Sendable, Codable, CaseIterable {
+    case active, leaver
+}
+
+/// Pay and benefits. Seen only by roles allowed to see personal data (DESIGN.md §2).
+public struct SensitiveFields: Sendable, Codable, Equatable {
+    public var payBand: String?
+    public var annualPay: Double?
+    public var payCurrency: String?
+    /// Highly compensated employee (IRS 401(k) nondiscrimination testing).
+    public var hce: Bool
+    public var benefits: [BenefitEnrollment]
+
+    public init(payBand: String?, annualPay: Double?, payCurrency: String?, hce: Bool, benefits: [BenefitEnrollment]) {
+        self.payBand = payBand
+        self.annualPay = annualPay
+        self.payCurrency = payCurrency
+        self.hce = hce
+        self.benefits = benefits
+    }
+}
+
+public struct BenefitEnrollment: Sendable, Codable, Equatable {
+    public var plan: String
+    public var enrolled: Bool
+    public var deferralPercent: Double?
+
+    public init(plan: String, enrolled: Bool, deferralPercent: Double?) {
+        self.plan = plan
+        self.enrolled = enrolled
+        self.deferralPercent = deferralPercent
+    }
+}
+
+/// Who may see what in the directory.
+public enum PeopleAccess {
+    public static let directory: Access = .roles([.hr, .comms, .marketing])
+    public static let sensitive: Access = .roles([.hr])
+
+    public static func canSeeSensitive(_ identity: Identity?) -> Bool { sensitive.allows(identity) }
+}
+
+/// Directory filters; every field narrows the list.
+public struct EmployeeFilter: Sendable, Equatable {
+    public var text: String?
+    public var country: String?
+    public var department: String?
+    public var site: String?
+    public var workerType: WorkerType?
+    public var status: EmployeeStatus?
+
+    public init(text: String? = nil, country: String? = nil, department: String? = nil, site: String? = nil, workerType: WorkerType? = nil, status: EmployeeStatus? = nil) {
+        self.text = text
+        self.country = country
+        self.department = department
+        self.site = site
+        self.workerType = workerType
+        self.status = status
+    }
+}

@@ -1,0 +1,53 @@
+import TandemStore
+
+public enum PeopleMigrations {
+    public static let all: [Migration] = [
+        Migration(30, "employees and benefit enrollments") { d in
+            [
+                """
+                CREATE TABLE employees (
+                    id \(d.idColumn),
+                    employee_id \(d.text) NOT NULL UNIQUE,
+                    given_name \(d.text) NOT NULL,
+                    family_name \(d.text) NOT NULL,
+                    preferred_name \(d.text),
+                    work_email \(d.text),
+                    mobile_phone \(d.text),
+                    language \(d.text) NOT NULL,
+                    time_zone \(d.text) NOT NULL,
+                    country \(d.text) NOT NULL,
+                    region \(d.text),
+                    site \(d.text),
+                    department \(d.text),
+                    team \(d.text),
+                    job_title \(d.text),
+                    job_level \(d.text),
+                    manager_id \(d.text),
+                    employment_type \(d.text) NOT NULL,
+                    worker_type \(d.text) NOT NULL,
+                    hire_date \(d.text),
+                    termination_date \(d.text),
+                    pay_band \(d.text),
+                    annual_pay \(d.double),
+                    pay_currency \(d.text),
+                    hce \(d.boolean) NOT NULL DEFAULT FALSE,
+                    search_text \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL)
+                """,
+                "CREATE INDEX employees_country ON employees (country, id)",
+                "CREATE INDEX employees_department ON employees (department, id)",
+                "CREATE INDEX employees_site ON employees (site, id)",
+                "CREATE INDEX employees_manager ON employees (manager_id)",
+                """
+                CREATE TABLE employee_benefits (
+                    employee_id \(d.bigint) NOT NULL REFERENCES employees (id) ON DELETE CASCADE,
+                    plan \(d.text) NOT NULL,
+                    enrolled \(d.boolean) NOT NULL,
+                    deferral_percent \(d.double),
+                    PRIMARY KEY (employee_id, plan))
+                """,
+            ]
+        }
+    ]
+}

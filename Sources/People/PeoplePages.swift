@@ -1,0 +1,57 @@
+import Foundation
+import TandemCore
+import TandemUI
+
+enum PeoplePages {
+    static func list(
+        _ page: PageContext, filter: EmployeeFilter, page employees: Page<Employee>, total: Int,
+        facets: (countries: [String], departments: [String], sites: [String]), query: String
+    ) -> [HTMLNode] {
+        func options(_ values: [String]) -> [(value: String, title: String)] { [(value: "", title: "Any")] + values.map { ($0, $0) } }
+        let kept = query.split(separator: "&").filter { !$0.hasPrefix("cursor=") }.joined(separator: "&")
+        return [
+            UI.heading("People", subtitle: "\(total) employee records from the HRIS."),
+            el("form", [("method", "get"), ("action", "/people"), ("class", "filters")], [
+                UI.field("Search", name: "q", type: "search", value: filter.text ?? ""),
+                UI.select("Country", name: "country", options: options(facets.countries), selected: filter.country ?? ""),
+                UI.select("Department", name: "department", options: options(facets.departments), selected: filter.department ?? ""),
+                UI.select("Site", name: "site", options: options(facets.sites), selected: filter.site ?? ""),
+                UI.select("Worker type", name: "worker_type", options: [(value: "", title: "Any"), (value: "desk", title: "Desk"), (value: "frontline", title: "Frontline")], selected: filter.workerType?.rawValue ?? ""),
+                UI.select("Status", name: "status", options: [(value: "", title: "Any"), (value: "active", title: "Active"), (value: "leaver", title: "Leaver")], selected: filter.status?.rawValue ?? ""),
+                el("div", [("class", "field")], [el("button", [("type", "submit")], text: "Filter")]),
+            ]),
+            UI.table(caption: "Employees", headers: ["Name", "Id", "Job", "Department", "Site", "Country", "Worker"], rows: employees.items.map { e in
+                [link(e.displayName, "/people/\(e.id)"), el("code", text: e.employeeId), text(e.jobTitle ?? "—"), text(e.department ?? "—"),
+                 text(e.site ?? "—"), text(e.country), text(e.workerType.rawValue)]
+            }, empty: "No employees match these filters."),
+            UI.pagination(next: employees.nextCursor.map { "/people?" + (kept.isEmpty ? "" : kept + "&") + "cursor=\($0)" }),
+        ]
+    }
+
+    static func detail(_ page: PageContext, employee e: Employee, manager: Employee?) -> [HTMLNode] {
+        func row(_ label: String, _ value: String?) -> [HTMLNode] { [text(label), text(value ?? "—")] }
+        var rows: [[HTMLNode]] = [
+            row("Employee id", e.employeeId), row("Job", [e.jobTitle, e.jobLevel].compactMap { $0 }.joined(separator: ", ")),
+            row("Department / team", [e.department, e.team].compactMap { $0 }.joined(separator: " / ")),
+            row("Site", e.site), row("Country / region", [e.country, e.region].compactMap { $0 }.joined(separator: " / ")),
+            row("Work email", e.workEmail), row("Mobile", e.mobilePhone), row("Language", e.language), row("Time zone", e.timeZone),
+            row("Employment", "\(e.employmentType.rawValue.replacingOccurrences(of: "_", with: " ")), \(e.workerType.rawValue)"),
+            row("Hired", e.hireDate), row("Status", e.status(on: EmployeeRules.today()).rawValue + (e.terminationDate.map { " (last day \($0))" } ?? "")),
+            [text("Manager"), manager.map { link($0.displayName, "/people/\($0.id)") } ?? text(e.managerId ?? "—")],
+        ]
+        if let s = e.sensitive {
+            let pay = s.annualPay.map { $0.formatted(.currency(code: s.payCurrency ?? "USD").precision(.fractionLength(0))) }
+            rows.append(row("Pay band", s.payBand))
+            rows.append(row("Annual pay", pay))
+            rows.append(row("Highly compensated (HCE)", s.hce ? "yes" : "no"))
+            for benefit in s.benefits {
+                rows.append(row("Benefit: \(benefit.plan)", benefit.enrolled ? "enrolled" + (benefit.deferralPercent.map { ", deferring \($0.formatted())%" } ?? "") : "not enrolled"))
+            }
+        }
+        return [
+            UI.heading(e.displayName, subtitle: e.jobTitle),
+            UI.table(caption: e.sensitive == nil ? "Profile" : "Profile, including pay and benefits (visible to HR only)", headers: ["Field", "Value"], rows: rows, empty: ""),
+            el("p", [], [link("← Back to people", "/people")]),
+        ]
+    }
+}

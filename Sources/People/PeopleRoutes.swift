@@ -1,0 +1,70 @@
+public import Foundation
+public import Hummingbird
+public import TandemCore
+public import TandemStore
+public import TandemUI
+
+/// The people directory: HR's employee data, visible to HR, IC and Marketing; pay and benefits
+/// only to HR (and admins).
+public struct PeopleFeature: Sendable {
+    public let employees: EmployeeStore
+    public static let migrations = PeopleMigrations.all
+
+    public init(database: Database) {
+        employees = EmployeeStore(database: database)
+    }
+
+    public func register(in table: RouteTable) {
+        Layout.register([NavItem("People", "/people", PeopleAccess.directory)])
+        table.component("Employee", PeopleAPI.employee)
+
+        table.page(.get, "/people", PeopleAccess.directory) { request, context in
+            let filter = try PeopleAPI.filter(from: request)
+            let page = try await employees.list(filter, cursor: try Cursor.decode(request.query("cursor")), limit: 50, includeSensitive: false)
+            let facets = (countries: try await employees.values(of: .country), departments: try await employees.values(of: .department),
+                          sites: try await employees.values(of: .site))
+            let total = try await employees.count()
+            return Pages.render(request, context, title: "People") {
+                PeoplePages.list($0, filter: filter, page: page, total: total, facets: facets, query: request.uri.query ?? "")
+            }
+        }
+
+        table.page(.get, "/people/{id}", PeopleAccess.directory) { request, context in
+            let sensitive = PeopleAccess.canSeeSensitive(context.identity)
+            guard let employee = try await employees.find(id: try pathID(context), includeSensitive: sensitive) else { throw AppError.notFound("Employee") }
+            let manager = try await employee.managerId.asyncMap { try await employees.find(employeeID: $0, includeSensitive: false) } ?? nil
+            return Pages.render(request, context, title: employee.displayName) { PeoplePages.detail($0, employee: employee, manager: manager) }
+        }
+
+        table.api(.get, "/api/v1/employees", PeopleAccess.directory,
+                  APIOperation(id: "listEmployees", summary: "List employees (pay and benefits only for hr)", tag: "People",
+                               parameters: PeopleAPI.filters + [.cursor, .limit], success: APIOperation.ok(PeopleAPI.page), errors: [400])) { request, context in
+            let today = EmployeeRules.today()
+            let page = try await employees.list(
+                try PeopleAPI.filter(from: request), cursor: try Cursor.decode(request.query("cursor")), limit: try Cursor.limit(request.query("limit")),
+                includeSensitive: PeopleAccess.canSeeSensitive(context.identity), today: today)
+            return try Reply.json(PeopleAPI.List(data: page.items.map { .init(employee: $0, status: $0.status(on: today)) }, nextCursor: page.nextCursor))
+        }
+
+        table.api(.get, "/api/v1/employees/{id}", PeopleAccess.directory,
+                  APIOperation(id: "getEmployee", summary: "One employee", tag: "People", parameters: [.pathID()],
+                               success: APIOperation.ok(.ref("Employee")), errors: [404])) { _, context in
+            guard let employee = try await employees.find(id: try pathID(context), includeSensitive: PeopleAccess.canSeeSensitive(context.identity)) else {
+                throw AppError.notFound("Employee")
+            }
+            return try Reply.json(PeopleAPI.EmployeeJSON(employee: employee, status: employee.status(on: EmployeeRules.today())))
+        }
+    }
+
+    func pathID(_ context: TandemContext) throws -> Int64 {
+        guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else { throw AppError.notFound("Employee") }
+        return id
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}
