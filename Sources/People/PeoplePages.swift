@@ -29,15 +29,15 @@ enum PeoplePages {
     }
 
     static func detail(_ page: PageContext, employee e: Employee, manager: Employee?) -> [HTMLNode] {
-        func row(_ label: String, _ value: String?) -> [HTMLNode] { [text(label), text(value ?? "—")] }
-        var rows: [[HTMLNode]] = [
+        func row(_ label: String, _ value: String?) -> (String, HTMLNode) { (label, text(value ?? "—")) }
+        var rows: [(String, HTMLNode)] = [
             row("Employee id", e.employeeId), row("Job", [e.jobTitle, e.jobLevel].compactMap { $0 }.joined(separator: ", ")),
             row("Department / team", [e.department, e.team].compactMap { $0 }.joined(separator: " / ")),
             row("Site", e.site), row("Country / region", [e.country, e.region].compactMap { $0 }.joined(separator: " / ")),
             row("Work email", e.workEmail), row("Mobile", e.mobilePhone), row("Language", e.language), row("Time zone", e.timeZone),
             row("Employment", "\(e.employmentType.rawValue.replacingOccurrences(of: "_", with: " ")), \(e.workerType.rawValue)"),
             row("Hired", e.hireDate), row("Status", e.status(on: EmployeeRules.today()).rawValue + (e.terminationDate.map { " (last day \($0))" } ?? "")),
-            [text("Manager"), manager.map { link($0.displayName, "/people/\($0.id)") } ?? text(e.managerId ?? "—")],
+            ("Manager", manager.map { link($0.displayName, "/people/\($0.id)") } ?? text(e.managerId ?? "—")),
         ]
         if let s = e.sensitive {
             let pay = s.annualPay.map { $0.formatted(.currency(code: s.payCurrency ?? "USD").precision(.fractionLength(0))) }
@@ -50,7 +50,7 @@ enum PeoplePages {
         }
         return [
             UI.heading(e.displayName, subtitle: e.jobTitle),
-            UI.table(caption: e.sensitive == nil ? "Profile" : "Profile, including pay and benefits (visible to HR only)", headers: ["Field", "Value"], rows: rows, empty: ""),
+            UI.details(caption: e.sensitive == nil ? "Profile" : "Profile, including pay and benefits (visible to HR only)", rows),
             el("p", [], [link("← Back to people", "/people")]),
         ]
     }

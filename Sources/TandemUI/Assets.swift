@@ -28,8 +28,9 @@ public enum Assets {
         .empty{color:var(--muted);font-style:italic}.pager{margin:1rem 0}
         .secret{background:#fff8e1;border:1px solid #f0c36d;border-radius:6px;padding:.75rem;margin:1rem 0}.secret code{word-break:break-all;font-size:1rem}
         .filters{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-end}.filters .field{min-width:10rem}
+        dl.details{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.35rem 1rem;margin:0}dl.details dt{font-weight:600;color:var(--muted)}dl.details dd{margin:0;overflow-wrap:anywhere}
         .narrow{max-width:28rem}.stat{font-size:2rem;font-weight:700}
-        @media (max-width:40rem){.who{margin-left:0;width:100%}main{padding:.75rem}}
+        @media (max-width:40rem){.who{margin-left:0;width:100%}main{padding:.75rem}dl.details{grid-template-columns:1fr}dl.details dd{margin-bottom:.4rem}}
         """
 
     /// Progressive enhancement only: pages work without it.

@@ -64,6 +64,14 @@ public enum UI {
         ])
     }
 
+    /// Label/value pairs for a record's detail page; stacks on a phone.
+    public static func details(caption: String, _ rows: [(String, HTMLNode)]) -> HTMLNode {
+        el("section", [("class", "card")], [
+            el("h2", text: caption),
+            el("dl", [("class", "details")], rows.flatMap { [el("dt", text: $0.0), el("dd", [], [$0.1])] }),
+        ])
+    }
+
     public static func emptyState(_ message: String) -> HTMLNode {
         el("p", [("class", "empty")], text: message)
     }
