@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
@@ -84,7 +85,7 @@ let package = Package(
         ),
         .target(
             name: "People",
-            dependencies: ["TandemCore", "TandemStore", "TandemUI", "Audit"],
+            dependencies: ["TandemCore", "TandemStore", "TandemUI", "Audit", .product(name: "CSV", package: "CSV.swift")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -106,6 +107,11 @@ let package = Package(
         .testTarget(
             name: "AccountsTests",
             dependencies: ["Accounts", "Audit", "TandemTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TandemUITests",
+            dependencies: ["TandemUI", "TandemCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

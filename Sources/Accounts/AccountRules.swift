@@ -18,14 +18,13 @@ public enum AccountRules {
     }
 
     public static func displayName(_ raw: String) throws -> String {
-        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...120).contains(name.count), !name.contains(where: { $0.isNewline }) else {
-            throw AppError.invalid("display_name", "Enter a name of 1 to 120 characters.")
-        }
-        return name
+        try TextRules.singleLine(raw, field: "display_name", label: "The name", range: 1...120)
     }
 
     public static func roles(_ raw: [String]) throws -> Set<Role> {
+        guard raw.count <= Role.staff.count else {
+            throw AppError.invalid("roles", "List each role once; there are only \(Role.staff.count) staff roles.")
+        }
         var roles = Set<Role>()
         for value in raw {
             guard let role = Role(rawValue: value.lowercased()), Role.staff.contains(role) else {
@@ -38,29 +37,23 @@ public enum AccountRules {
     }
 
     public static func teamName(_ raw: String) throws -> String {
-        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...80).contains(name.count), !name.contains(where: { $0.isNewline }) else {
-            throw AppError.invalid("name", "Enter a team name of 1 to 80 characters.")
-        }
-        return name
+        try TextRules.singleLine(raw, field: "name", label: "The team name", range: 1...80)
     }
 
     public static func tokenName(_ raw: String) throws -> String {
-        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...80).contains(name.count) else {
-            throw AppError.invalid("name", "Name the token (1 to 80 characters) so you can recognise it later.")
-        }
-        return name
+        try TextRules.singleLine(raw, field: "name", label: "The token name", range: 1...80)
     }
 
-    /// NIST SP 800-63B: length over composition rules; bcrypt reads only the first 72 bytes,
-    /// so longer passwords are refused rather than silently truncated.
+    public static let maximumPasswordLength = 128
+
+    /// NIST SP 800-63B: length over composition rules. (Passwords over bcrypt's 72-byte input
+    /// are pre-hashed by `PasswordHasher`, so no part of them is ignored.)
     public static func password(_ password: String, email: String?, field: String = "password") throws {
-        guard password.count >= minimumPasswordLength else {
+        guard password.unicodeScalars.count >= minimumPasswordLength else {
             throw AppError.invalid(field, "Use a password of at least \(minimumPasswordLength) characters.")
         }
-        guard password.utf8.count <= 72 else {
-            throw AppError.invalid(field, "Use a password of at most 72 bytes.")
+        guard password.unicodeScalars.count <= maximumPasswordLength, !password.unicodeScalars.contains(where: { $0.value == 0 }) else {
+            throw AppError.invalid(field, "Use a password of at most \(maximumPasswordLength) characters.")
         }
         if let email, password.lowercased() == email.lowercased() {
             throw AppError.invalid(field, "The password must not be your email address.")

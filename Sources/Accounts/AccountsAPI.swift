@@ -26,13 +26,13 @@ enum AccountsAPI {
     ])
     static let newUser = Schema.object([
         Schema.Property("email", .string(format: "email", minLength: 3, maxLength: 254)),
-        Schema.Property("display_name", .string(minLength: 1, maxLength: 120)),
+        Schema.Property("display_name", .line(1...120)),
         Schema.Property("roles", .array(.enumeration(roleNames), maxItems: 6, minItems: 1)),
         Schema.Property("team_id", .nullable(.id), required: false),
-        Schema.Property("password", .string(minLength: 10, maxLength: 72), required: false),
+        Schema.Property("password", .string(minLength: 10, maxLength: 128, pattern: "^[^\\u0000]*$"), required: false),
     ])
     static let userPatch = Schema.object([
-        Schema.Property("display_name", .string(minLength: 1, maxLength: 120), required: false),
+        Schema.Property("display_name", .line(1...120), required: false),
         Schema.Property("roles", .array(.enumeration(roleNames), maxItems: 6, minItems: 1), required: false),
         Schema.Property("team_id", .nullable(.id), required: false),
         Schema.Property("is_active", .boolean, required: false),
@@ -45,8 +45,8 @@ enum AccountsAPI {
     static let createdToken = Schema.object([
         Schema.Property("token", .ref("APIToken")), Schema.Property("secret", .text, description: "Shown once."),
     ])
-    static let newToken = Schema.object([Schema.Property("name", .string(minLength: 1, maxLength: 80))])
-    static let newTeam = Schema.object([Schema.Property("name", .string(minLength: 1, maxLength: 80))])
+    static let newToken = Schema.object([Schema.Property("name", .line(1...80))])
+    static let newTeam = Schema.object([Schema.Property("name", .line(1...80))])
 
     struct UserList: Encodable { let data: [User]; let nextCursor: String? }
     struct CreatedUser: Encodable { let user: User; let temporaryPassword: String? }

@@ -4,7 +4,8 @@ public enum AccountsMigrations {
     public static let all: [Migration] = [
         Migration(10, "teams, users and roles") { d in
             [
-                "CREATE TABLE teams (id \(d.idColumn), name \(d.text) NOT NULL UNIQUE, created_at \(d.bigint) NOT NULL)",
+                // name_key is the name lower-cased by Swift (Unicode-aware; SQL LOWER() is ASCII-only in SQLite).
+                "CREATE TABLE teams (id \(d.idColumn), name \(d.text) NOT NULL, name_key \(d.text) NOT NULL UNIQUE, created_at \(d.bigint) NOT NULL)",
                 """
                 CREATE TABLE users (
                     id \(d.idColumn),

@@ -27,10 +27,11 @@ public struct TeamStore: Sendable {
     public func create(name raw: String, by actor: AuditActor) async throws -> Team {
         let name = try AccountRules.teamName(raw)
         return try await database.transaction { db in
-            if try await db.raw("SELECT id FROM teams WHERE LOWER(name) = \(bind: name.lowercased())").first() != nil {
+            let key = name.lowercased()
+            if try await db.raw("SELECT id FROM teams WHERE name_key = \(bind: key)").first() != nil {
                 throw AppError.conflict("A team called \(name) already exists.", field: "name")
             }
-            let row = try await db.raw("INSERT INTO teams (name, created_at) VALUES (\(bind: name), \(bind: Millis.from(Date()))) RETURNING id").first()
+            let row = try await db.raw("INSERT INTO teams (name, name_key, created_at) VALUES (\(bind: name), \(bind: key), \(bind: Millis.from(Date()))) RETURNING id").first()
             let id = try row!.decode(column: "id", as: Int64.self)
             try await AuditStore.append(
                 AuditEntry(action: "team.create", entityType: "team", entityID: String(id), summary: "Created team \(name)", after: ["name": name]),

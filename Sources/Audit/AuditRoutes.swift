@@ -48,7 +48,7 @@ public struct AuditFeature: Sendable {
                   APIOperation(id: "listAudit", summary: "Search the audit log, newest first", tag: "Audit",
                                parameters: AuditAPI.parameters + [.cursor, .limit],
                                success: APIOperation.ok(AuditAPI.page), errors: [400])) { request, _ in
-            let page = try await store.search(try AuditAPI.query(from: request))
+            let page = try await store.search(try AuditAPI.query(from: request, strict: true))
             return try Reply.json(AuditAPI.List(data: page.items, nextCursor: page.nextCursor))
         }
     }
@@ -68,19 +68,24 @@ enum AuditAPI {
         Schema.Property("data", .array(.ref("AuditRecord"))), Schema.Property("next_cursor", .nullable(.text), required: false),
     ])
     static let parameters: [APIParameter] = [
-        APIParameter("actor", in: .query, .string(maxLength: 254), description: "Email (or label) of who made the change."),
-        APIParameter("action", in: .query, .string(maxLength: 80), description: "Exact action, e.g. user.create."),
-        APIParameter("entity_type", in: .query, .string(maxLength: 80), description: "Kind of thing changed, e.g. user."),
-        APIParameter("from", in: .query, .string(format: "date", maxLength: 40), description: "From this day (YYYY-MM-DD, UTC) or instant (ISO 8601)."),
-        APIParameter("to", in: .query, .string(format: "date", maxLength: 40), description: "Before this day or instant (days are inclusive)."),
-        APIParameter("q", in: .query, .string(maxLength: 200), description: "Words in the summary."),
+        APIParameter("actor", in: .query, .string(minLength: 1, maxLength: 254), description: "Email (or label) of who made the change."),
+        APIParameter("action", in: .query, .string(minLength: 1, maxLength: 80), description: "Exact action, e.g. user.create."),
+        APIParameter("entity_type", in: .query, .string(minLength: 1, maxLength: 80), description: "Kind of thing changed, e.g. user."),
+        APIParameter("from", in: .query, .string(format: "date", minLength: 1, maxLength: 40), description: "From this day (YYYY-MM-DD, UTC) or instant (ISO 8601)."),
+        APIParameter("to", in: .query, .string(format: "date", minLength: 1, maxLength: 40), description: "Before this day or instant (days are inclusive)."),
+        APIParameter("q", in: .query, .string(minLength: 1, maxLength: 200), description: "Words in the summary."),
     ]
 
     struct List: Encodable { let data: [AuditRecord]; let nextCursor: String? }
 
-    static func query(from request: Request) throws -> AuditQuery {
+    /// `strict` (the API) refuses a parameter given with no value; pages send empty filters.
+    static func query(from request: Request, strict: Bool = false) throws -> AuditQuery {
         func value(_ name: String, max: Int) throws -> String? {
-            guard let raw = request.query(name)?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            guard let raw = request.query(name)?.trimmingCharacters(in: .whitespaces) else { return nil }
+            if raw.isEmpty {
+                if strict { throw AppError(.badRequest, code: "invalid_parameter", message: "'\(name)' is empty; give it a value or leave it out.", field: name) }
+                return nil
+            }
             guard raw.count <= max else { throw AppError(.badRequest, code: "invalid_parameter", message: "'\(name)' is too long.", field: name) }
             return raw
         }

@@ -30,9 +30,9 @@ public struct Employee: Sendable, Codable, Equatable {
 
     public var displayName: String { "\(preferredName ?? givenName) \(familyName)" }
 
-    /// Active until the termination date has passed (a leaver on the day after their last day).
+    /// A leaver from their termination date on; active before it.
     public func status(on day: String) -> EmployeeStatus {
-        guard let terminationDate, terminationDate < day else { return .active }
+        guard let terminationDate, terminationDate <= day else { return .active }
         return .leaver
     }
 }

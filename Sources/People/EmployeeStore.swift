@@ -42,22 +42,35 @@ public struct EmployeeStore: Sendable {
         }
     }
 
+    static let sensitiveColumns: Set<String> = ["pay_band", "annual_pay", "pay_currency", "hce"]
+
+    /// Records without sensitive fields (written by callers who may not see them) leave the
+    /// stored pay and benefits alone instead of clearing them.
     static func upsertBatch(_ batch: [Employee], on db: any SQLDatabase) async throws {
+        let full = batch.filter { $0.sensitive != nil }
+        let plain = batch.filter { $0.sensitive == nil }
+        if !full.isEmpty { try await upsertBatch(full, withSensitive: true, on: db) }
+        if !plain.isEmpty { try await upsertBatch(plain, withSensitive: false, on: db) }
+    }
+
+    static func upsertBatch(_ batch: [Employee], withSensitive: Bool, on db: any SQLDatabase) async throws {
         let now = Millis.from(Date())
+        let columns = withSensitive ? Self.columns : Self.columns.filter { !sensitiveColumns.contains($0) }
         var sql: SQLQueryString = "INSERT INTO employees (\(unsafeRaw: columns.joined(separator: ", "))) VALUES "
         for (index, e) in batch.enumerated() {
             if index > 0 { sql = sql + ", " }
             let search = [e.givenName, e.familyName, e.preferredName ?? "", e.workEmail ?? "", e.employeeId, e.jobTitle ?? ""]
                 .joined(separator: " ").lowercased()
             let s = e.sensitive
-            sql = sql + """
-                (\(bind: e.employeeId), \(bind: e.givenName), \(bind: e.familyName), \(bind: e.preferredName), \(bind: e.workEmail),
-                 \(bind: e.mobilePhone), \(bind: e.language), \(bind: e.timeZone), \(bind: e.country), \(bind: e.region), \(bind: e.site),
-                 \(bind: e.department), \(bind: e.team), \(bind: e.jobTitle), \(bind: e.jobLevel), \(bind: e.managerId),
-                 \(bind: e.employmentType.rawValue), \(bind: e.workerType.rawValue), \(bind: e.hireDate), \(bind: e.terminationDate),
-                 \(bind: s?.payBand), \(bind: s?.annualPay), \(bind: s?.payCurrency), \(bind: s?.hce ?? false), \(bind: search),
-                 \(bind: now), \(bind: now))
+            let pay: SQLQueryString = withSensitive
+                ? "\(bind: s?.payBand), \(bind: s?.annualPay), \(bind: s?.payCurrency), \(bind: s?.hce ?? false), " : ""
+            let head: SQLQueryString = """
+                (\(bind: e.employeeId), \(bind: e.givenName), \(bind: e.familyName), \(bind: e.preferredName), \(bind: e.workEmail), \
+                \(bind: e.mobilePhone), \(bind: e.language), \(bind: e.timeZone), \(bind: e.country), \(bind: e.region), \(bind: e.site), \
+                \(bind: e.department), \(bind: e.team), \(bind: e.jobTitle), \(bind: e.jobLevel), \(bind: e.managerId), \
+                \(bind: e.employmentType.rawValue), \(bind: e.workerType.rawValue), \(bind: e.hireDate), \(bind: e.terminationDate),\u{20}
                 """
+            sql = sql + head + pay + "\(bind: search), \(bind: now), \(bind: now))"
         }
         let updates = columns.filter { $0 != "employee_id" && $0 != "created_at" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         sql = sql + " ON CONFLICT (employee_id) DO UPDATE SET \(unsafeRaw: updates) RETURNING id, employee_id"
@@ -66,8 +79,8 @@ public struct EmployeeStore: Sendable {
         for row in rows { ids[try row.decode(column: "employee_id", as: String.self)] = try row.decode(column: "id", as: Int64.self) }
 
         // Benefits are replaced as a whole for the employees whose sensitive data came with the batch.
-        let withBenefits = batch.filter { $0.sensitive != nil }
-        guard !withBenefits.isEmpty else { return }
+        guard withSensitive else { return }
+        let withBenefits = batch
         let internalIDs = withBenefits.compactMap { ids[$0.employeeId] }
         try await db.raw("DELETE FROM employee_benefits WHERE employee_id IN (\(binds: internalIDs))").run()
         var values: [SQLQueryString] = []
@@ -106,8 +119,8 @@ public struct EmployeeStore: Sendable {
         if let site = filter.site { conditions.append("site = \(bind: site)") }
         if let workerType = filter.workerType { conditions.append("worker_type = \(bind: workerType.rawValue)") }
         switch filter.status {
-        case .active?: conditions.append("(termination_date IS NULL OR termination_date >= \(bind: today))")
-        case .leaver?: conditions.append("termination_date < \(bind: today)")
+        case .active?: conditions.append("(termination_date IS NULL OR termination_date > \(bind: today))")
+        case .leaver?: conditions.append("termination_date <= \(bind: today)")
         case nil: break
         }
         let rows = try await employees(

@@ -28,10 +28,10 @@ enum PeopleAPI {
     ])
     static let page = Schema.object([Schema.Property("data", .array(.ref("Employee"))), Schema.Property("next_cursor", .nullable(.text), required: false)])
     static let filters: [APIParameter] = [
-        APIParameter("q", in: .query, .string(maxLength: 100), description: "Words in the name, email, employee id or job title."),
-        APIParameter("country", in: .query, .string(maxLength: 2), description: "ISO 3166 country code."),
-        APIParameter("department", in: .query, .string(maxLength: 100), description: "Department."),
-        APIParameter("site", in: .query, .string(maxLength: 100), description: "Site or location."),
+        APIParameter("q", in: .query, .string(minLength: 1, maxLength: 100), description: "Words in the name, email, employee id or job title."),
+        APIParameter("country", in: .query, .string(minLength: 1, maxLength: 2), description: "ISO 3166 country code."),
+        APIParameter("department", in: .query, .string(minLength: 1, maxLength: 100), description: "Department."),
+        APIParameter("site", in: .query, .string(minLength: 1, maxLength: 100), description: "Site or location."),
         APIParameter("worker_type", in: .query, .enumeration(WorkerType.allCases.map(\.rawValue)), description: "desk or frontline."),
         APIParameter("status", in: .query, .enumeration(EmployeeStatus.allCases.map(\.rawValue)), description: "active or leaver."),
     ]
@@ -49,9 +49,14 @@ enum PeopleAPI {
     }
     struct List: Encodable { let data: [EmployeeJSON]; let nextCursor: String? }
 
-    static func filter(from request: Request) throws -> EmployeeFilter {
+    /// `strict` (the API) refuses a parameter given with no value; the page's form sends empty filters.
+    static func filter(from request: Request, strict: Bool = false) throws -> EmployeeFilter {
         func value(_ name: String, max: Int = 100) throws -> String? {
-            guard let raw = request.query(name)?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            guard let raw = request.query(name)?.trimmingCharacters(in: .whitespaces) else { return nil }
+            if raw.isEmpty {
+                if strict { throw AppError(.badRequest, code: "invalid_parameter", message: "'\(name)' is empty; give it a value or leave it out.", field: name) }
+                return nil
+            }
             guard raw.count <= max else { throw AppError(.badRequest, code: "invalid_parameter", message: "'\(name)' is too long.", field: name) }
             return raw
         }

@@ -41,7 +41,7 @@ public struct PeopleFeature: Sendable {
                                parameters: PeopleAPI.filters + [.cursor, .limit], success: APIOperation.ok(PeopleAPI.page), errors: [400])) { request, context in
             let today = EmployeeRules.today()
             let page = try await employees.list(
-                try PeopleAPI.filter(from: request), cursor: try Cursor.decode(request.query("cursor")), limit: try Cursor.limit(request.query("limit")),
+                try PeopleAPI.filter(from: request, strict: true), cursor: try Cursor.decode(request.query("cursor")), limit: try Cursor.limit(request.query("limit")),
                 includeSensitive: PeopleAccess.canSeeSensitive(context.identity), today: today)
             return try Reply.json(PeopleAPI.List(data: page.items.map { .init(employee: $0, status: $0.status(on: today)) }, nextCursor: page.nextCursor))
         }

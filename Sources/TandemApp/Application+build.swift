@@ -36,7 +36,8 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     router.add(middleware: SecurityHeadersMiddleware(https: configuration.servesHTTPS))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
-    router.add(middleware: ErrorMiddleware())
+    let routes = RouteIndex()
+    router.add(middleware: ErrorMiddleware(routes: routes))
     router.add(middleware: RequestSettingsMiddleware(
         bodyLimit: configuration.maxBodyMegabytes * 1_048_576, secureCookies: configuration.servesHTTPS, trustProxy: configuration.trustProxy))
     router.add(middleware: services.accounts.authenticator)
@@ -52,7 +53,26 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     OpsRoutes(database: services.database, migrator: Migrations.all, benchRoutes: configuration.benchRoutes)
         .register(in: table) { document.text }
     document.text = OpenAPIDocument.build(from: table, version: Tandem.version).serialized()
+    routes.load(table.specs)
     return (router, table)
+}
+
+/// Which methods each declared path accepts, to answer 405 with `Allow` instead of 404.
+final class RouteIndex: @unchecked Sendable {
+    // Safe: filled once by buildRouter before the first request, read-only afterwards.
+    private var patterns: [(components: [Substring], method: HTTPRequest.Method)] = []
+
+    func load(_ specs: [RouteSpec]) {
+        patterns = specs.map { ($0.path.split(separator: "/"), $0.method) }
+    }
+
+    func methods(for path: String) -> [HTTPRequest.Method] {
+        let parts = path.split(separator: "/")
+        return patterns.filter { pattern in
+            pattern.components.count == parts.count
+                && zip(pattern.components, parts).allSatisfy { $0.0.hasPrefix("{") || $0.0 == $0.1 }
+        }.map(\.method)
+    }
 }
 
 /// Holds the rendered document; written once while building, read-only afterwards.

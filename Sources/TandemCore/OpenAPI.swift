@@ -24,6 +24,10 @@ public indirect enum Schema: Sendable {
     }
 
     public static let text = Schema.string()
+    /// One line of text: no control characters (see `TextRules`).
+    public static func line(_ range: ClosedRange<Int>) -> Schema {
+        .string(minLength: range.lowerBound, maxLength: range.upperBound, pattern: TextRules.singleLinePattern)
+    }
     public static let id = Schema.integer(minimum: 1)
     public static let dateTime = Schema.string(format: "date-time")
 
@@ -90,7 +94,7 @@ public struct APIParameter: Sendable {
         self.description = description
     }
 
-    public static let cursor = APIParameter("cursor", in: .query, .string(maxLength: 200), description: "Opaque cursor from `next_cursor` of the previous page.")
+    public static let cursor = APIParameter("cursor", in: .query, .string(pattern: Cursor.pattern), description: "The `next_cursor` of the previous page.")
     public static let limit = APIParameter("limit", in: .query, .integer(minimum: 1, maximum: 200), description: "Page size, 1–200 (default 50).")
     public static func pathID(_ name: String = "id") -> APIParameter {
         APIParameter(name, in: .path, .integer(minimum: 1), description: "Identifier.")

@@ -59,7 +59,11 @@ extension Request {
         guard type.hasPrefix("application/x-www-form-urlencoded") else {
             throw AppError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send this form as application/x-www-form-urlencoded.")
         }
-        return FormData(try await bodyText(context: context))
+        let body = try await bodyText(context: context)
+        if body.range(of: "%00", options: .caseInsensitive) != nil {
+            throw AppError(.badRequest, code: "invalid_text", message: "The form must not contain NUL characters.")
+        }
+        return FormData(body)
     }
 
     /// Decodes a JSON body into `T`, turning decoding failures into a 400 that names the problem.
@@ -69,6 +73,9 @@ extension Request {
             throw AppError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send the body as JSON with 'Content-Type: application/json'.")
         }
         let text = try await bodyText(context: context)
+        if text.contains("\u{0}") || text.range(of: "\\u0000", options: .caseInsensitive) != nil {
+            throw AppError(.badRequest, code: "invalid_text", message: "Text must not contain NUL characters (\\u0000).")
+        }
         do {
             return try JSONCoding.decoder.decode(T.self, from: Data(text.utf8))
         } catch let DecodingError.keyNotFound(key, _) {

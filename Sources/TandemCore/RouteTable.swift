@@ -1,4 +1,6 @@
+import Foundation
 public import Hummingbird
+import NIOCore
 
 /// What kind of caller a route serves; decides how errors and sign-in are presented.
 public enum RouteKind: String, Sendable {
@@ -41,7 +43,29 @@ public final class RouteTable {
         _ method: HTTPRequest.Method, _ path: String, _ access: Access, _ operation: APIOperation,
         _ handler: @escaping Handler
     ) {
-        add(RouteSpec(method: method, path: path, access: access, kind: .api, operation: operation), handler)
+        // The documented body schema is enforced at the edge: a field the schema does not name
+        // is refused (usually a typo that would otherwise be silently ignored).
+        var checked = handler
+        if case .object(let properties, false)? = operation.requestBody {
+            let known = Set(properties.map(\.name))
+            let nullable = Set(properties.filter { if case .nullable = $0.schema { true } else { false } }.map(\.name))
+            checked = { request, context in
+                var request = request
+                let buffer = try await request.collectBody(upTo: context.bodyLimit)
+                if let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any],
+                    let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+                    throw AppError(.unprocessableContent, code: "unknown_field",
+                                   message: "'\(unknown.prefix(60))' is not a field of this request. Known fields: \(known.sorted().joined(separator: ", ")).",
+                                   field: String(unknown.prefix(60)))
+                }
+                if let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any],
+                    let null = object.keys.sorted().first(where: { object[$0] is NSNull && !nullable.contains($0) }) {
+                    throw AppError(.unprocessableContent, code: "invalid_field", message: "'\(null)' must not be null; leave it out instead.", field: null)
+                }
+                return try await handler(request, context)
+            }
+        }
+        add(RouteSpec(method: method, path: path, access: access, kind: .api, operation: operation), checked)
     }
 
     public func component(_ name: String, _ schema: Schema) {

@@ -18,3 +18,16 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         }
     }
 }
+
+import PostgresNIO
+import SQLiteNIO
+
+extension StoreError {
+    /// True when the database refused a write because of a UNIQUE constraint: two requests raced
+    /// to create the same thing. Callers answer 409 instead of failing.
+    public static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] == "23505" }
+        if let error = error as? SQLiteError { return error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed || (error.reason == .constraint && error.message.contains("UNIQUE")) }
+        return false
+    }
+}

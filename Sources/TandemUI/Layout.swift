@@ -23,45 +23,55 @@ public enum Layout {
         items.withLock { list in
             for item in newItems where !list.contains(where: { $0.href == item.href }) { list.append(item) }
         }
+        navigationCache.withLock { $0.removeAll() }
     }
 
     public static var navigation: [NavItem] { items.withLock { $0 } }
 
+    /// Navigation fragments rendered by Plot once per (roles, current path) and reused: the
+    /// shell around every page costs string concatenation, not a document render.
+    private static let navigationCache = Mutex<[String: String]>([:])
+
+    static func navigationHTML(for identity: Identity?, path: String) -> String {
+        guard let identity else { return "<nav aria-label=\"Main\"><ul></ul></nav>" }
+        let key = identity.roles.map(\.rawValue).sorted().joined(separator: ",") + "|" + path
+        if let cached = navigationCache.withLock({ $0[key] }) { return cached }
+        let items = navigation.filter { $0.access.allows(identity) }
+        let rendered = el("nav", [("aria-label", "Main")], [
+            el("ul", [], items.map { item in
+                let current = path == item.href || (item.href != "/" && path.hasPrefix(item.href + "/"))
+                return el("li", [], [link(item.title, item.href, current ? [("aria-current", "page")] : [])])
+            })
+        ]).render()
+        navigationCache.withLock { cache in
+            if cache.count > 5_000 { cache.removeAll() }  // paths with ids make many keys; stay bounded
+            cache[key] = rendered
+        }
+        return rendered
+    }
+
     public static func render(title: String, context: PageContext, content: [HTMLNode]) -> String {
-        let nav = navigation.filter { $0.access.allows(context.identity) && context.identity != nil }
-        let header: HTMLNode = el("header", [("class", "topbar")], [
-            link("Tandem", "/", [("class", "brand")]),
-            el("nav", [("aria-label", "Main")], [
-                el("ul", [], nav.map { item in
-                    let current = context.path == item.href || (item.href != "/" && context.path.hasPrefix(item.href + "/"))
-                    return el("li", [], [link(item.title, item.href, current ? [("aria-current", "page")] : [])])
-                })
-            ]),
-            context.identity.map { identity in
-                el("div", [("class", "who")], [
-                    link(identity.displayName, "/account", [("class", "me")]),
-                    el("form", [("method", "post"), ("action", "/logout"), ("class", "inline")], [
-                        csrfField(context.csrfToken),
-                        el("button", [("type", "submit"), ("class", "link")], text: "Sign out"),
-                    ]),
-                ])
-            } ?? text(""),
-        ])
-        let flash: HTMLNode = context.flash.map { flash in
-            el("p", [("class", "flash \(flash.kind.rawValue)"), ("role", flash.kind == .error ? "alert" : "status")], text: flash.message)
-        } ?? text("")
-        let document = HTML(
-            .lang(.english),
-            .head(
-                .meta(.charset(.utf8)),
-                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .title("\(title) · Tandem"),
-                .stylesheet("/static/tandem.css"),
-                .script(.src("/static/tandem.js"), .defer())
-            ),
-            .body(.group([header, el("main", [("id", "main")], [flash] + content)]))
-        )
-        return document.render()
+        var html = """
+            <!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"/>\
+            <meta name="viewport" content="width=device-width, initial-scale=1"/><title>
+            """
+        html += Escape.html(title)
+        html += " · Tandem</title><link rel=\"stylesheet\" href=\"/static/tandem.css\" type=\"text/css\"/>"
+        html += "<script src=\"/static/tandem.js\" defer></script></head><body><header class=\"topbar\"><a href=\"/\" class=\"brand\">Tandem</a>"
+        html += navigationHTML(for: context.identity, path: context.path)
+        if let identity = context.identity {
+            html += "<div class=\"who\"><a href=\"/account\" class=\"me\">" + Escape.html(identity.displayName) + "</a>"
+            html += "<form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"_csrf\" value=\""
+            html += Escape.html(context.csrfToken) + "\"/><button type=\"submit\" class=\"link\">Sign out</button></form></div>"
+        }
+        html += "</header><main id=\"main\">"
+        if let flash = context.flash {
+            html += "<p class=\"flash " + flash.kind.rawValue + "\" role=\"" + (flash.kind == .error ? "alert" : "status") + "\">"
+            html += Escape.html(flash.message) + "</p>"
+        }
+        html += HTMLNode.group(content).render()
+        html += "</main></body></html>"
+        return html
     }
 
     public static func csrfField(_ token: String) -> HTMLNode {

@@ -5,7 +5,8 @@ public import Plot
 public typealias HTMLNode = Node<HTML.BodyContext>
 
 public func el(_ name: String, _ attributes: [(String, String)] = [], _ children: [HTMLNode] = []) -> HTMLNode {
-    .element(named: name, nodes: attributes.map { HTMLNode.attribute(named: $0.0, value: $0.1) } + children)
+    // Keep empty values: `<option value="">` must post an empty string, not its label.
+    .element(named: name, nodes: attributes.map { HTMLNode.attribute(named: $0.0, value: $0.1, ignoreIfValueIsEmpty: false) } + children)
 }
 
 public func el(_ name: String, _ attributes: [(String, String)] = [], text: String) -> HTMLNode {
@@ -14,7 +15,7 @@ public func el(_ name: String, _ attributes: [(String, String)] = [], text: Stri
 
 /// A void element such as `<input>` or `<meta>`.
 public func void(_ name: String, _ attributes: [(String, String)]) -> HTMLNode {
-    .selfClosedElement(named: name, attributes: attributes.map { Attribute<HTML.BodyContext>(name: $0.0, value: $0.1) })
+    .selfClosedElement(named: name, attributes: attributes.map { Attribute<HTML.BodyContext>(name: $0.0, value: $0.1, ignoreIfValueIsEmpty: false) })
 }
 
 public func link(_ label: String, _ href: String, _ attributes: [(String, String)] = []) -> HTMLNode {

@@ -22,12 +22,35 @@ struct AccountRulesTests {
         #expect(throws: AppError.self) { try AccountRules.roles(["superuser"]) }
     }
 
-    @Test("passwords: long enough, at most 72 bytes, not the email")
+    @Test("passwords: 10 to 128 characters, not the email")
     func passwords() throws {
         try AccountRules.password("a sensible passphrase", email: "a@b.c")
+        try AccountRules.password(String(repeating: "é", count: 128), email: nil)
         #expect(throws: AppError.self) { try AccountRules.password("short", email: nil) }
-        #expect(throws: AppError.self) { try AccountRules.password(String(repeating: "é", count: 40), email: nil) }
+        #expect(throws: AppError.self) { try AccountRules.password(String(repeating: "é", count: 129), email: nil) }
+        #expect(throws: AppError.self) { try AccountRules.password("ten chars\u{0}!", email: nil) }
         #expect(throws: AppError.self) { try AccountRules.password("Person@Example.com", email: "person@example.com") }
+    }
+
+    @Test("every character of a long password counts, beyond bcrypt's 72 bytes")
+    func longPasswords() async throws {
+        let hasher = PasswordHasher(cost: 4)
+        let long = String(repeating: "x", count: 80) + "tail-one"
+        let hash = try await hasher.hash(long)
+        #expect(try await hasher.verify(long, against: hash))
+        #expect(try await !hasher.verify(String(repeating: "x", count: 80) + "tail-two", against: hash))
+    }
+
+    @Test("one-line names refuse control characters and say why", arguments: ["a\u{0}b", "line\nbreak", "tab\there", "sep\u{2028}x"])
+    func controlCharacters(raw: String) {
+        do {
+            _ = try AccountRules.teamName(raw)
+            Issue.record("should refuse \(raw.debugDescription)")
+        } catch let error as AppError {
+            #expect(error.message.contains("control characters"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
     }
 
     @Test("only same-site paths are accepted after sign-in", arguments: [

@@ -58,7 +58,7 @@ struct EmployeeStoreTests {
             } while cursor != nil
             #expect(seen == expectedBR)
             let leavers = try await store.list(EmployeeFilter(status: .leaver), cursor: nil, limit: 200, includeSensitive: false, today: today)
-            #expect(leavers.items.map(\.employeeId) == people.filter { ($0.terminationDate ?? "9999") < today }.map(\.employeeId))
+            #expect(leavers.items.map(\.employeeId) == people.filter { ($0.terminationDate ?? "9999") <= today }.map(\.employeeId))
             let target = people[17]
             let found = try await store.list(EmployeeFilter(text: target.employeeId.lowercased()), cursor: nil, limit: 5, includeSensitive: false)
             #expect(found.items.map(\.employeeId) == [target.employeeId])

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import TandemCore
+import TandemStore
 import TandemUI
 
 /// Turns every failure into a clear answer: JSON `{"error":{…}}` for API callers, an HTML page
@@ -9,12 +10,20 @@ import TandemUI
 /// with the request id and never leak details.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = TandemContext
+    let routes: RouteIndex
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            let appError = Self.appError(for: error, context: context)
+            var appError = Self.appError(for: error, context: context)
+            var allow: [HTTPRequest.Method] = []
+            if appError.status == .notFound, error is HTTPError {
+                allow = routes.methods(for: request.uri.path)
+                if !allow.isEmpty {
+                    appError = AppError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method.rawValue) is not allowed here. Use \(allow.map(\.rawValue).joined(separator: " or ")).")
+                }
+            }
             if appError.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             }
@@ -22,6 +31,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 var response = try Reply.json(ErrorBody(error: .init(code: appError.code, message: appError.message, field: appError.field)), status: appError.status)
                 if appError.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"tandem\"" }
                 if let wait = appError.retryAfter { response.headers[.retryAfter] = String(wait) }
+                if !allow.isEmpty { response.headers[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
                 return response
             }
             if appError.status == .unauthorized, request.method == .get {
@@ -77,6 +87,8 @@ struct ErrorMiddleware: RouterMiddleware {
             }
         case let error as any HTTPResponseError where error.status == .contentTooLarge:
             return .tooLarge(limit: context.bodyLimit)
+        case let error where StoreError.isUniqueViolation(error):
+            return .conflict("Someone else created the same thing at the same moment. Reload and check before trying again.")
         default:
             return AppError(
                 .internalServerError, code: "internal_error",

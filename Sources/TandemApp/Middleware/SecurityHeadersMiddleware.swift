@@ -38,6 +38,9 @@ struct RequestSettingsMiddleware: RouterMiddleware {
         if trustProxy, let forwarded = request.headers[.forwardedFor]?.split(separator: ",").first {
             context.remoteAddress = try? .init(ipAddress: forwarded.trimmingCharacters(in: .whitespaces), port: 0)
         }
+        if let query = request.uri.query, query.range(of: "%00", options: .caseInsensitive) != nil {
+            throw AppError(.badRequest, code: "invalid_text", message: "The address must not contain NUL characters (%00).")
+        }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > bodyLimit {
             throw AppError.tooLarge(limit: bodyLimit)
         }

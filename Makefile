@@ -1,0 +1,38 @@
+# Everyday commands. CI runs .ci/run, which uses `make test`.
+.PHONY: run demo test test-postgres e2e e2e-postgres pg-start pg-stop bench format
+
+run:
+	swift run tandem serve
+
+demo:
+	swift run tandem serve --demo
+
+test:
+	swift test
+
+# The Swift tests on SQLite and on a throwaway PostgreSQL (left running for the next time;
+# `make pg-stop` stops it).
+test-postgres:
+	url="$$(scripts/pg-cluster.sh start)" && \
+	TANDEM_TEST_POSTGRES_URL="$$url" TANDEM_REQUIRE_POSTGRES=1 swift test
+
+e2e:
+	swift build
+	bash e2e/run.sh .build/debug/tandem
+
+e2e-postgres:
+	swift build
+	url="$$(scripts/pg-cluster.sh start)" && \
+	TANDEM_E2E_DATABASE_URL="$$url" bash e2e/run.sh .build/debug/tandem
+
+pg-start:
+	scripts/pg-cluster.sh start
+
+pg-stop:
+	scripts/pg-cluster.sh stop
+
+bench:
+	bash bench/http.sh
+
+format:
+	swift format -i -r Sources Tests

@@ -1,0 +1,164 @@
+import CSV
+public import Foundation
+public import TandemCore
+
+/// What an import would do, computed without writing anything: the dry run and the input to apply.
+public struct ImportPlan: Sendable {
+    public struct Rejection: Sendable, Equatable, Codable {
+        public let line: Int
+        public let employeeId: String?
+        public let field: String?
+        public let message: String
+    }
+
+    public enum Mode: String, Sendable, Codable {
+        /// The file is the whole workforce: active employees missing from it are deactivated.
+        case full
+        /// The file holds only some employees: nobody is deactivated for being absent.
+        case partial
+    }
+
+    public var mode: Mode
+    public var totalRows = 0
+    public var creates: [Employee] = []
+    public var updates: [Employee] = []
+    public var unchanged = 0
+    /// HRIS ids of employees who become leavers (absent from a full file, or a termination date that has passed).
+    public var deactivations: [String] = []
+    public var activeBefore = 0
+    public var rejected: [Rejection] = []
+    public var ignoredColumns: [String] = []
+    public var mapping: ImportMapping
+
+    /// True when the import would deactivate more than `threshold` of the active employees.
+    public func exceedsSafetyStop(threshold: Double) -> Bool {
+        activeBefore > 0 && Double(deactivations.count) / Double(activeBefore) > threshold
+    }
+
+    public var summary: String {
+        "\(totalRows) rows: \(creates.count) to create, \(updates.count) to update, \(unchanged) unchanged, \(deactivations.count) to deactivate, \(rejected.count) rejected"
+    }
+}
+
+public struct ImportOptions: Sendable {
+    public var mode: ImportPlan.Mode = .full
+    public var skipBadRows = false
+    public var allowSensitive = false
+    public var today = EmployeeRules.today()
+    public init() {}
+}
+
+/// Turns a CSV export into an `ImportPlan`. Pure: the caller supplies the existing records.
+public enum ImportPlanner {
+    public static let requiredForNew: [EmployeeField] = [.givenName, .familyName, .country]
+
+    /// Decodes the file's bytes; anything but UTF-8 gets a message saying how to fix it.
+    public static func text(from data: Data) throws -> String {
+        var bytes = data
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            throw AppError.badRequest("The file is UTF-16. Export it again as 'CSV UTF-8' and retry.", code: "wrong_encoding")
+        }
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            throw AppError.badRequest("The file is not valid UTF-8 (perhaps Windows-1252 or Latin-1). Export it again as 'CSV UTF-8' and retry.", code: "wrong_encoding")
+        }
+        return text
+    }
+
+    public static func plan(csv: String, mapping given: ImportMapping?, existing: [String: Employee], options: ImportOptions) throws -> ImportPlan {
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: csv, hasHeaderRow: true)
+        } catch {
+            throw AppError.badRequest("The file has no header row. The first line must name the columns, e.g. \(EmployeeField.canonicalHeader).", code: "invalid_csv")
+        }
+        guard let header = reader.headerRow, header.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+            throw AppError.badRequest("The file is empty. The first line must name the columns, e.g. \(EmployeeField.canonicalHeader).", code: "invalid_csv")
+        }
+        var mapping = ImportMapping.automatic(header: header)
+        if let given { for (column, field) in given.columns where header.contains(column) { mapping.columns[column] = field } }
+        let fieldColumns = header.enumerated().compactMap { index, column in mapping.columns[column].map { (index, $0) } }
+        guard let idColumn = fieldColumns.first(where: { $0.1 == .employeeId })?.0 else {
+            throw AppError.badRequest("No column maps to employee_id. Name one column employee_id or map it (columns: \(header.joined(separator: ", "))).", code: "invalid_mapping")
+        }
+        let fields = Set(fieldColumns.map(\.1))
+        if fields.count != fieldColumns.count {
+            throw AppError.badRequest("Two columns map to the same field. Each field may come from one column only.", code: "invalid_mapping")
+        }
+        if !options.allowSensitive, let sensitive = fields.first(where: \.isSensitive) {
+            throw AppError(.forbidden, code: "sensitive_fields", message: "Only HR may import \(sensitive.rawValue). Remove the pay columns or ask HR to run the import.")
+        }
+
+        var plan = ImportPlan(mode: options.mode, mapping: mapping)
+        plan.ignoredColumns = header.filter { mapping.columns[$0] == nil }
+        plan.activeBefore = existing.values.filter { $0.status(on: options.today) == .active }.count
+        var seen: [String: Int] = [:]
+        var accepted: [(line: Int, employee: Employee, isNew: Bool)] = []
+        var line = 2
+        while let row = reader.next() {
+            defer { line += 1 + row.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } } }
+            if row.count == 1, row[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            plan.totalRows += 1
+            let rawID = row.count > idColumn ? row[idColumn].trimmingCharacters(in: .whitespaces) : ""
+            func reject(_ message: String, field: String? = nil) {
+                plan.rejected.append(.init(line: line, employeeId: rawID.isEmpty ? nil : rawID, field: field, message: message))
+            }
+            guard row.count == header.count else {
+                reject("Row has \(row.count) fields but the header has \(header.count). Check for a missing or extra comma or an unclosed quote.")
+                continue
+            }
+            let employeeID: String
+            do { employeeID = try EmployeeRules.employeeID(rawID) } catch let error as AppError {
+                reject(error.message, field: "employee_id")
+                continue
+            }
+            if let first = seen[employeeID] {
+                reject("Employee id \(employeeID) appears again (first on line \(first)); each employee may appear once.", field: "employee_id")
+                continue
+            }
+            seen[employeeID] = line
+            let before = existing[employeeID]
+            var record = before ?? EmployeeField.blank(employeeID)
+            if record.sensitive == nil { record.sensitive = SensitiveFields(payBand: nil, annualPay: nil, payCurrency: nil, hce: false, benefits: []) }
+            do {
+                for (index, field) in fieldColumns where field != .employeeId { try field.apply(row[index], to: &record) }
+                if before == nil, let missing = requiredForNew.first(where: { field in
+                    switch field {
+                    case .givenName: record.givenName.isEmpty
+                    case .familyName: record.familyName.isEmpty
+                    default: record.country.isEmpty
+                    }
+                }) {
+                    throw AppError.invalid(missing.rawValue, "A new employee needs \(missing.rawValue) (and given_name, family_name, country).")
+                }
+            } catch let error as AppError {
+                reject(error.message, field: error.field)
+                continue
+            }
+            accepted.append((line, record, before == nil))
+        }
+
+        // Managers must be known, in this file or already in Tandem.
+        for (line, employee, isNew) in accepted {
+            if let manager = employee.managerId, seen[manager] == nil, existing[manager] == nil {
+                plan.rejected.append(.init(line: line, employeeId: employee.employeeId, field: "manager_id", message: "Manager \(manager) is neither in this file nor in Tandem."))
+                continue
+            }
+            if isNew {
+                plan.creates.append(employee)
+            } else if employee != existing[employee.employeeId] {
+                plan.updates.append(employee)
+            } else {
+                plan.unchanged += 1
+            }
+            let wasActive = existing[employee.employeeId].map { $0.status(on: options.today) == .active } ?? false
+            if wasActive, employee.status(on: options.today) == .leaver { plan.deactivations.append(employee.employeeId) }
+        }
+        if options.mode == .full {
+            let missing = existing.values.filter { seen[$0.employeeId] == nil && $0.status(on: options.today) == .active }.map(\.employeeId)
+            plan.deactivations += missing.sorted()
+        }
+        plan.rejected.sort { $0.line < $1.line }
+        return plan
+    }
+}

@@ -1,0 +1,26 @@
+/// Rules for free text that every feature shares.
+public enum TextRules {
+    /// Control characters (C0, DEL, C1), line and paragraph separators: never valid in a
+    /// one-line field, and NUL cannot be stored by PostgreSQL at all.
+    public static func isForbiddenInLine(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+
+    /// A trimmed one-line value of `range` characters, or a 422 naming the field and the reason.
+    public static func singleLine(_ raw: String, field: String, label: String? = nil, range: ClosedRange<Int>) throws -> String {
+        let value = raw.trimmingCharacters(in: .whitespaces)
+        let name = label ?? field
+        if value.unicodeScalars.contains(where: isForbiddenInLine) {
+            throw AppError.invalid(field, "\(name) must be one line without control characters.")
+        }
+        // JSON Schema counts code points, so the documented limits and this check agree.
+        guard range.contains(value.unicodeScalars.count) else {
+            throw AppError.invalid(field, range.lowerBound > 0 && value.isEmpty
+                ? "\(name) is required." : "\(name) must be \(range.lowerBound) to \(range.upperBound) characters.")
+        }
+        return value
+    }
+
+    /// JSON Schema pattern matching what `singleLine` accepts (ECMA-262 syntax).
+    public static let singleLinePattern = "^(?=.*\\S)[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"
+}

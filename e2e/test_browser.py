@@ -1,0 +1,239 @@
+"""Browser end-to-end tests: a person signing in, adding a user and signing out.
+
+Run by e2e/run.sh, which starts `tandem serve --demo` and sets:
+  TANDEM_E2E_URL         base URL of the running server, e.g. http://127.0.0.1:8080
+  TANDEM_DEMO_PASSWORD   the password every demo user was given
+
+Needs Debian's `chromium` and `chromium-driver` packages (no browser download) and
+selenium 4 (e2e/requirements.txt). Screenshots go to e2e/artifacts/ (gitignored).
+"""
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+BASE_URL = os.environ.get("TANDEM_E2E_URL", "").rstrip("/")
+DEMO_PASSWORD = os.environ.get("TANDEM_DEMO_PASSWORD", "")
+ADMIN_EMAIL = os.environ.get("TANDEM_E2E_ADMIN_EMAIL", "admin@demo.tandem.local")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+PHONE = (375, 800)
+WAIT_SECONDS = 15
+
+pytestmark = pytest.mark.skipif(
+    not BASE_URL or not DEMO_PASSWORD,
+    reason="set TANDEM_E2E_URL and TANDEM_DEMO_PASSWORD (e2e/run.sh does)",
+)
+
+
+def _binary(*names):
+    for name in names:
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.fail(f"none of {names} is on PATH: apt-get install chromium chromium-driver")
+
+
+@pytest.fixture
+def driver(request):
+    options = webdriver.ChromeOptions()
+    options.binary_location = _binary("chromium", "chromium-browser")
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        f"--window-size={PHONE[0]},{PHONE[1]}",
+        "--lang=en-GB",
+    ):
+        options.add_argument(arg)
+    browser = _start_browser(options)
+    # Headless Chromium keeps windows at least 500px wide whatever --window-size says, so
+    # emulate a phone viewport to really test at 375px.
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True},
+    )
+    browser.set_page_load_timeout(30)
+    yield browser
+    # Always keep a picture of where the test ended, passed or failed.
+    try:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / f"{_safe(request.node.name)}-end.png"))
+    finally:
+        browser.quit()
+
+
+def _start_browser(options):
+    # A cold first start on a busy 2-core machine can be slow; try once more before failing.
+    last_error = None
+    for _ in range(2):
+        try:
+            return webdriver.Chrome(service=Service(executable_path=_binary("chromedriver")), options=options)
+        except WebDriverException as error:
+            last_error = error
+            time.sleep(2)
+    raise last_error
+
+
+def _safe(name):
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+
+
+def shot(browser, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / f"{_safe(name)}.png"))
+
+
+def wait(browser):
+    return WebDriverWait(browser, WAIT_SECONDS)
+
+
+def open_page(browser, path):
+    browser.get(BASE_URL + path)
+    wait(browser).until(lambda b: b.execute_script("return document.readyState") == "complete")
+
+
+def path_of(browser):
+    url = browser.current_url
+    assert url.startswith(BASE_URL), f"left the app: {url}"
+    return url[len(BASE_URL):].split("?")[0] or "/"
+
+
+def submit_button(browser, form_action, label):
+    return browser.find_element(
+        By.XPATH, f"//form[@action='{form_action}']//button[normalize-space()='{label}']"
+    )
+
+
+def click_and_wait_for_new_page(browser, element):
+    """Click something that submits a form, then wait until the next document has loaded.
+
+    The old page is marked with a window property; the new document does not have it.
+    (Waiting for staleness of an old element races in chromedriver and can fail with
+    "Node with given id does not belong to the document".)
+    """
+    browser.execute_script("window.__tandemE2EOldPage = true")
+    element.click()
+    WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=(WebDriverException,)).until(
+        lambda b: b.execute_script(
+            "return window.__tandemE2EOldPage === undefined && document.readyState === 'complete'"
+        )
+    )
+
+
+def sign_in(browser, email, password):
+    open_page(browser, "/login")
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Sign in")
+    browser.find_element(By.ID, "f-email").send_keys(email)
+    browser.find_element(By.ID, "f-password").send_keys(password)
+    click_and_wait_for_new_page(browser, submit_button(browser, "/login", "Sign in"))
+
+
+def no_horizontal_overflow(browser):
+    return browser.execute_script(
+        "return [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+
+
+def test_admin_creates_user_and_signs_out(driver):
+    sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
+    assert path_of(driver) == "/"
+    heading = driver.find_element(By.TAG_NAME, "h1").text
+    assert heading.startswith("Hello,"), heading
+    shot(driver, "01-home")
+
+    # Add a user with two roles; the temporary password is shown once.
+    stamp = f"{int(time.time() * 1000)}-{os.getpid()}"
+    email = f"e2e-{stamp}@example.com"
+    name = f"E2E Person {stamp}"
+    open_page(driver, "/admin/users/new")
+    assert path_of(driver) == "/admin/users/new"
+    driver.find_element(By.ID, "f-display_name").send_keys(name)
+    driver.find_element(By.ID, "f-email").send_keys(email)
+    for role in ("hr", "comms"):
+        box = driver.find_element(By.ID, f"f-roles-{role}")
+        box.click()
+        assert box.is_selected(), role
+    # Pick the first real team. (Leaving "No team" fails: see test_create_user_without_team.)
+    team = Select(driver.find_element(By.ID, "f-team_id"))
+    assert len(team.options) >= 2, "the demo organisation should have teams"
+    team.select_by_index(1)
+    click_and_wait_for_new_page(driver, submit_button(driver, "/admin/users", "Create user"))
+
+    body = driver.find_element(By.TAG_NAME, "body").text
+    assert f"Created {name} ({email})." in body, body[:2000]
+    secret = driver.find_element(By.ID, "one-time-secret").text.strip()
+    assert secret, "the temporary password box is empty"
+    assert len(secret) >= 10, secret
+    shot(driver, "02-user-created")
+
+    # The new user is listed.
+    open_page(driver, "/admin/users")
+    table = wait(driver).until(EC.presence_of_element_located((By.TAG_NAME, "table")))
+    listed = table.get_attribute("textContent")
+    assert email in listed, listed[:2000]
+    shot(driver, "03-user-list")
+
+    # Sign out from the header.
+    click_and_wait_for_new_page(driver, submit_button(driver, "/logout", "Sign out"))
+    assert path_of(driver) == "/login"
+    assert "You are signed out." in driver.find_element(By.TAG_NAME, "main").text
+    shot(driver, "04-signed-out")
+
+    # Signed out for real: the admin pages send us back to sign in.
+    open_page(driver, "/admin/users")
+    assert path_of(driver) == "/login"
+
+
+def test_wrong_password_is_refused(driver):
+    sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD + "-not-it")
+    assert path_of(driver) == "/login"
+    alert = wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, "[role=alert]")))
+    assert "The email or password is not right" in alert.text, alert.text
+    # Still the sign-in form, with the email kept and the password cleared.
+    assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Sign in")
+    assert driver.find_element(By.ID, "f-email").get_attribute("value") == ADMIN_EMAIL
+    assert driver.find_element(By.ID, "f-password").get_attribute("value") == ""
+    assert not driver.find_elements(By.XPATH, "//form[@action='/logout']")
+    shot(driver, "05-wrong-password")
+
+
+def test_sign_in_page_fits_a_phone(driver):
+    open_page(driver, "/login")
+    width, inner = no_horizontal_overflow(driver)
+    assert inner <= PHONE[0] + 1, f"window is {inner}px wide, expected a phone width"
+    assert width <= inner, f"/login scrolls sideways: scrollWidth {width} > innerWidth {inner}"
+    shot(driver, "06-login-phone")
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account"])
+def test_signed_in_pages_fit_a_phone(driver, path):
+    sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
+    open_page(driver, path)
+    assert path_of(driver) == path
+    width, inner = no_horizontal_overflow(driver)
+    assert width <= inner, f"{path} scrolls sideways: scrollWidth {width} > innerWidth {inner}"
+
+
+def test_create_user_without_team(driver):
+    sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
+    stamp = f"{int(time.time() * 1000)}-{os.getpid()}"
+    email = f"e2e-noteam-{stamp}@example.com"
+    open_page(driver, "/admin/users/new")
+    driver.find_element(By.ID, "f-display_name").send_keys(f"E2E No Team {stamp}")
+    driver.find_element(By.ID, "f-email").send_keys(email)
+    driver.find_element(By.ID, "f-roles-analyst").click()
+    assert Select(driver.find_element(By.ID, "f-team_id")).first_selected_option.text == "No team"
+    click_and_wait_for_new_page(driver, submit_button(driver, "/admin/users", "Create user"))
+    shot(driver, "07-user-without-team")
+    assert driver.find_elements(By.ID, "one-time-secret"), driver.find_element(By.TAG_NAME, "main").text
