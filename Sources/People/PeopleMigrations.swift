@@ -48,6 +48,33 @@ public enum PeopleMigrations {
                     PRIMARY KEY (employee_id, plan))
                 """,
             ]
-        }
+        },
+        Migration(31, "employee imports: history, saved mappings, staged uploads") { d in
+            [
+                """
+                CREATE TABLE employee_imports (
+                    id \(d.idColumn),
+                    at \(d.bigint) NOT NULL,
+                    actor \(d.text) NOT NULL,
+                    file_name \(d.text) NOT NULL,
+                    mode \(d.text) NOT NULL,
+                    total_rows \(d.bigint) NOT NULL,
+                    created \(d.bigint) NOT NULL,
+                    updated \(d.bigint) NOT NULL,
+                    unchanged \(d.bigint) NOT NULL,
+                    deactivated \(d.bigint) NOT NULL,
+                    rejected \(d.bigint) NOT NULL)
+                """,
+                "CREATE TABLE import_mappings (name \(d.text) PRIMARY KEY, mapping_json \(d.text) NOT NULL, updated_at \(d.bigint) NOT NULL)",
+                """
+                CREATE TABLE import_uploads (
+                    id \(d.text) PRIMARY KEY,
+                    user_id \(d.bigint) NOT NULL,
+                    file_name \(d.text) NOT NULL,
+                    content \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL)
+                """,
+            ]
+        },
     ]
 }

@@ -8,14 +8,19 @@ public import TandemUI
 /// only to HR (and admins).
 public struct PeopleFeature: Sendable {
     public let employees: EmployeeStore
+    public let imports: ImportStore
+    public let importer: EmployeeImporter
     public static let migrations = PeopleMigrations.all
 
     public init(database: Database) {
         employees = EmployeeStore(database: database)
+        imports = ImportStore(database: database)
+        importer = EmployeeImporter(store: imports)
     }
 
     public func register(in table: RouteTable) {
-        Layout.register([NavItem("People", "/people", PeopleAccess.directory)])
+        Layout.register([NavItem("People", "/people", PeopleAccess.directory), NavItem("Import", "/people/import", ImportRoutes.access)])
+        ImportRoutes(importer: importer, store: imports).register(in: table)
         table.component("Employee", PeopleAPI.employee)
 
         table.page(.get, "/people", PeopleAccess.directory) { request, context in

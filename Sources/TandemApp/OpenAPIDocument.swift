@@ -53,7 +53,7 @@ enum OpenAPIDocument {
         }
         if let body = op.requestBody {
             pairs.append(("requestBody", .object([
-                ("required", true), ("content", .object([("application/json", .object([("schema", body.json)]))])),
+                ("required", true), ("content", .object([(op.requestContentType, .object([("schema", body.json)]))])),
             ])))
         }
         var responses: [(String, JSONValue)] = []

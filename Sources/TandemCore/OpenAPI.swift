@@ -107,6 +107,7 @@ public struct APIOperation: Sendable {
     public let tag: String
     public let parameters: [APIParameter]
     public let requestBody: Schema?
+    public let requestContentType: String
     /// The success status and the schema of its body (nil for no body).
     public let success: (status: Int, schema: Schema?, contentType: String)
     /// Client errors this operation can answer with, besides 401/403 which follow from its access.
@@ -114,8 +115,9 @@ public struct APIOperation: Sendable {
 
     public init(
         id: String, summary: String, tag: String, parameters: [APIParameter] = [], requestBody: Schema? = nil,
-        success: (status: Int, schema: Schema?, contentType: String), errors: [Int] = []
+        requestContentType: String = "application/json", success: (status: Int, schema: Schema?, contentType: String), errors: [Int] = []
     ) {
+        self.requestContentType = requestContentType
         self.id = id
         self.summary = summary
         self.tag = tag

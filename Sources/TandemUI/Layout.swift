@@ -24,6 +24,7 @@ public enum Layout {
             for item in newItems where !list.contains(where: { $0.href == item.href }) { list.append(item) }
         }
         navigationCache.withLock { $0.removeAll() }
+        FragmentCache.shared.removeAll()
     }
 
     public static var navigation: [NavItem] { items.withLock { $0 } }
@@ -51,6 +52,11 @@ public enum Layout {
     }
 
     public static func render(title: String, context: PageContext, content: [HTMLNode]) -> String {
+        render(title: title, context: context, html: HTMLNode.group(content).render())
+    }
+
+    /// The same shell around content that is already HTML (cached fragments on hot pages).
+    public static func render(title: String, context: PageContext, html content: String) -> String {
         var html = """
             <!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"/>\
             <meta name="viewport" content="width=device-width, initial-scale=1"/><title>
@@ -69,7 +75,7 @@ public enum Layout {
             html += "<p class=\"flash " + flash.kind.rawValue + "\" role=\"" + (flash.kind == .error ? "alert" : "status") + "\">"
             html += Escape.html(flash.message) + "</p>"
         }
-        html += HTMLNode.group(content).render()
+        html += content
         html += "</main></body></html>"
         return html
     }

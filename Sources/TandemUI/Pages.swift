@@ -34,6 +34,14 @@ public enum Pages {
         return response
     }
 
+    /// Like `render`, for content that is already HTML.
+    public static func render(_ request: Request, _ context: TandemContext, title: String, html: String) -> Response {
+        let (page, cookies) = Self.context(request, context)
+        var response = Reply.html(Layout.render(title: title, context: page, html: html))
+        for cookie in cookies { response.setCookie(cookie) }
+        return response
+    }
+
     /// Redirect after a successful post, carrying a one-line message to the next page.
     public static func redirect(_ location: String, flash: Flash?, context: TandemContext) -> Response {
         var response = Reply.redirect(location)

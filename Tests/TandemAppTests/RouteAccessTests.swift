@@ -25,6 +25,8 @@ let expectedAccess: [String: Access] = [
     "GET /admin/audit": .only(.admin), "GET /admin/audit.csv": .only(.admin), "GET /api/v1/audit": .only(.admin),
     "GET /people": .roles([.hr, .comms, .marketing]), "GET /people/{id}": .roles([.hr, .comms, .marketing]),
     "GET /api/v1/employees": .roles([.hr, .comms, .marketing]), "GET /api/v1/employees/{id}": .roles([.hr, .comms, .marketing]),
+    "GET /people/import": .roles([.hr]), "POST /people/import": .roles([.hr]), "POST /people/import/{upload}/apply": .roles([.hr]),
+    "POST /api/v1/employees/import": .roles([.hr]), "GET /api/v1/employees/imports": .roles([.hr]),
     "GET /healthz": .anyone, "GET /readyz": .anyone, "GET /metrics": .anyone, "GET /api/openapi.json": .anyone,
     "GET /static/tandem.css": .anyone, "GET /static/tandem.js": .anyone,
 ]

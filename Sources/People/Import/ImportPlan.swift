@@ -28,6 +28,7 @@ public struct ImportPlan: Sendable {
     public var activeBefore = 0
     public var rejected: [Rejection] = []
     public var ignoredColumns: [String] = []
+    public var notes: [String] = []
     public var mapping: ImportMapping
 
     /// True when the import would deactivate more than `threshold` of the active employees.
@@ -95,6 +96,7 @@ public enum ImportPlanner {
         var seen: [String: Int] = [:]
         var accepted: [(line: Int, employee: Employee, isNew: Bool)] = []
         var line = 2
+        var unreadableIDs = 0
         while let row = reader.next() {
             defer { line += 1 + row.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } } }
             if row.count == 1, row[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
@@ -103,12 +105,9 @@ public enum ImportPlanner {
             func reject(_ message: String, field: String? = nil) {
                 plan.rejected.append(.init(line: line, employeeId: rawID.isEmpty ? nil : rawID, field: field, message: message))
             }
-            guard row.count == header.count else {
-                reject("Row has \(row.count) fields but the header has \(header.count). Check for a missing or extra comma or an unclosed quote.")
-                continue
-            }
             let employeeID: String
             do { employeeID = try EmployeeRules.employeeID(rawID) } catch let error as AppError {
+                unreadableIDs += 1
                 reject(error.message, field: "employee_id")
                 continue
             }
@@ -116,7 +115,13 @@ public enum ImportPlanner {
                 reject("Employee id \(employeeID) appears again (first on line \(first)); each employee may appear once.", field: "employee_id")
                 continue
             }
+            // Seen even if the rest of the row is bad, so a full import never deactivates
+            // someone whose row was merely malformed.
             seen[employeeID] = line
+            guard row.count == header.count else {
+                reject("Row has \(row.count) fields but the header has \(header.count). Check for a missing or extra comma or an unclosed quote.")
+                continue
+            }
             let before = existing[employeeID]
             var record = before ?? EmployeeField.blank(employeeID)
             if record.sensitive == nil { record.sensitive = SensitiveFields(payBand: nil, annualPay: nil, payCurrency: nil, hce: false, benefits: []) }
@@ -154,7 +159,9 @@ public enum ImportPlanner {
             let wasActive = existing[employee.employeeId].map { $0.status(on: options.today) == .active } ?? false
             if wasActive, employee.status(on: options.today) == .leaver { plan.deactivations.append(employee.employeeId) }
         }
-        if options.mode == .full {
+        if options.mode == .full && unreadableIDs > 0 {
+            plan.notes.append("\(unreadableIDs) row(s) have no readable employee id, so nobody is deactivated for being absent from this file. Fix those rows to deactivate leavers.")
+        } else if options.mode == .full {
             let missing = existing.values.filter { seen[$0.employeeId] == nil && $0.status(on: options.today) == .active }.map(\.employeeId)
             plan.deactivations += missing.sorted()
         }

@@ -33,6 +33,10 @@ struct CSRFMiddleware: RouterMiddleware {
                 throw AppError.tooLarge(limit: context.bodyLimit)
             }
             supplied = FormData(String(buffer: buffer))["_csrf"]
+        } else if supplied == nil, request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true {
+            let buffer: ByteBuffer
+            do { buffer = try await request.collectBody(upTo: context.bodyLimit) } catch { throw AppError.tooLarge(limit: context.bodyLimit) }
+            supplied = try MultipartForm.parse(buffer, contentType: request.headers[.contentType] ?? "")["_csrf"]
         }
         guard let supplied, Secrets.constantTimeEquals(supplied, expected) else { throw AppError.csrf }
         return try await next(request, context)

@@ -1,0 +1,66 @@
+public import Audit
+public import Foundation
+public import TandemCore
+
+/// Runs an import end to end: plan, refuse what must be refused, apply.
+public struct EmployeeImporter: Sendable {
+    public static let defaultSafetyThreshold = 0.20
+    let store: ImportStore
+
+    public init(store: ImportStore) {
+        self.store = store
+    }
+
+    public struct Request: Sendable {
+        public var fileName: String
+        public var data: Data
+        public var mapping: ImportMapping?
+        public var options = ImportOptions()
+        public var dryRun = false
+        public var confirmDeactivations = false
+        public var safetyThreshold = EmployeeImporter.defaultSafetyThreshold
+
+        public init(fileName: String, data: Data) {
+            self.fileName = fileName
+            self.data = data
+        }
+    }
+
+    public enum Outcome: Sendable {
+        /// Nothing was written: a dry run, or the import was refused for `reason`.
+        case planned(ImportPlan, refusal: String?)
+        case applied(ImportPlan, ImportRecord)
+
+        public var plan: ImportPlan {
+            switch self {
+            case .planned(let plan, _), .applied(let plan, _): plan
+            }
+        }
+    }
+
+    public func run(_ request: Request, by actor: AuditActor, progress: @Sendable (String) -> Void = { _ in }) async throws -> Outcome {
+        let text = try ImportPlanner.text(from: request.data)
+        progress("reading current employees")
+        let existing = try await store.existing()
+        progress("checking \(request.fileName)")
+        // Without a mapping, the one saved by the last import that had one is used.
+        let savedMapping = request.mapping == nil ? try await store.savedMapping() : nil
+        let plan = try ImportPlanner.plan(csv: text, mapping: request.mapping ?? savedMapping, existing: existing, options: request.options)
+        if !plan.rejected.isEmpty && !request.options.skipBadRows {
+            return .planned(plan, refusal: request.dryRun ? nil : "\(plan.rejected.count) row(s) were rejected, so nothing was imported. Fix them, or choose to skip bad rows.")
+        }
+        if plan.exceedsSafetyStop(threshold: request.safetyThreshold) && !request.confirmDeactivations {
+            let share = Int((Double(plan.deactivations.count) / Double(max(1, plan.activeBefore)) * 100).rounded())
+            return .planned(plan, refusal: "This import would deactivate \(plan.deactivations.count) of \(plan.activeBefore) active employees (\(share)%, more than \(Int(request.safetyThreshold * 100))%). Check the file is complete, or confirm the deactivations.")
+        }
+        if request.dryRun { return .planned(plan, refusal: nil) }
+        if plan.creates.isEmpty && plan.updates.isEmpty && plan.deactivations.isEmpty {
+            return .planned(plan, refusal: nil)
+        }
+        let record = try await store.apply(plan, fileName: request.fileName, today: request.options.today, by: actor) { done, total in
+            if done == total || done % 10_000 < EmployeeStore.batchSize { progress("written \(done)/\(total)") }
+        }
+        if let mapping = request.mapping, !mapping.columns.isEmpty { try await store.saveMapping(mapping) }
+        return .applied(plan, record)
+    }
+}
