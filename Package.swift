@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemApp",
+                "TandemApp", "People", "Audit", "Accounts", "TandemCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
