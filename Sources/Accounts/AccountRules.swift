@@ -6,7 +6,7 @@ public enum AccountRules {
     public static let minimumPasswordLength = 10
 
     public static func email(_ raw: String) throws -> String {
-        let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let email = raw.trimmed.lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
             !email.contains(where: { $0.isWhitespace || $0 == "," || $0 == "<" || $0 == ">" }),

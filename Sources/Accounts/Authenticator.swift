@@ -23,7 +23,7 @@ public struct Authenticator: RouterMiddleware {
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw AppError(.unauthorized, code: "unauthenticated", message: "Use 'Authorization: Bearer <token>' with a personal API token.")
             }
-            let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
+            let secret = String(parts[1]).trimmed
             guard let identity = try await resolve("t:" + secret, { try await tokens.identity(forSecret: secret) }) else {
                 throw AppError(.unauthorized, code: "invalid_token", message: "The API token is unknown or revoked. Create a new one under Account → API tokens.")
             }

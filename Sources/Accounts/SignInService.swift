@@ -22,7 +22,7 @@ public struct SignInService: Sendable {
         .unauthorized, code: "wrong_credentials", message: "The email or password is not right. Check both and try again.")
 
     public func signIn(email rawEmail: String, password: String, address: String, requestID: String?) async throws -> (User, SessionStore.Created) {
-        let email = rawEmail.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let email = rawEmail.trimmed.lowercased()
         guard !email.isEmpty, !password.isEmpty else {
             throw AppError.invalid(email.isEmpty ? "email" : "password", "Enter your email and password.")
         }

@@ -81,7 +81,7 @@ enum AuditAPI {
     /// `strict` (the API) refuses a parameter given with no value; pages send empty filters.
     static func query(from request: Request, strict: Bool = false) throws -> AuditQuery {
         func value(_ name: String, max: Int) throws -> String? {
-            guard let raw = request.query(name)?.trimmingCharacters(in: .whitespaces) else { return nil }
+            guard let raw = request.query(name)?.trimmed else { return nil }
             if raw.isEmpty {
                 if strict { throw AppError(.badRequest, code: "invalid_parameter", message: "'\(name)' is empty; give it a value or leave it out.", field: name) }
                 return nil

@@ -6,7 +6,7 @@ public enum EmployeeRules {
     static let isoCountries = Set(Locale.Region.isoRegions.map(\.identifier).filter { $0.count == 2 })
 
     public static func employeeID(_ raw: String) throws -> String {
-        let value = raw.trimmingCharacters(in: .whitespaces)
+        let value = raw.trimmed
         guard (1...64).contains(value.count), value.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw AppError.invalid("employee_id", "The employee id must be 1–64 letters, digits, '-', '_' or '.' (got '\(raw.prefix(70))').")
         }
@@ -14,7 +14,7 @@ public enum EmployeeRules {
     }
 
     public static func name(_ raw: String, field: String) throws -> String {
-        let value = raw.trimmingCharacters(in: .whitespaces)
+        let value = raw.trimmed
         guard (1...100).contains(value.count), !value.contains(where: \.isNewline) else {
             throw AppError.invalid(field, "\(field) must be 1–100 characters on one line.")
         }
@@ -22,7 +22,7 @@ public enum EmployeeRules {
     }
 
     public static func optionalText(_ raw: String?, field: String, max: Int = 100) throws -> String? {
-        guard let value = raw?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let value = raw?.trimmed, !value.isEmpty else { return nil }
         guard value.count <= max, !value.contains(where: \.isNewline) else {
             throw AppError.invalid(field, "\(field) must be at most \(max) characters on one line.")
         }
@@ -30,7 +30,7 @@ public enum EmployeeRules {
     }
 
     public static func email(_ raw: String?) throws -> String? {
-        guard let value = raw?.trimmingCharacters(in: .whitespaces).lowercased(), !value.isEmpty else { return nil }
+        guard let value = raw?.trimmed.lowercased(), !value.isEmpty else { return nil }
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard value.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !value.contains(where: \.isWhitespace) else {
             throw AppError.invalid("work_email", "'\(value.prefix(60))' is not an email address.")
@@ -40,7 +40,7 @@ public enum EmployeeRules {
 
     /// E.164: '+', country code, up to 15 digits. Spaces, dashes and brackets are removed first.
     public static func phone(_ raw: String?) throws -> String? {
-        guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        guard let raw, !raw.trimmed.isEmpty else { return nil }
         let compact = raw.filter { !" -().".contains($0) }
         guard compact.hasPrefix("+"), (8...16).contains(compact.count), compact.dropFirst().allSatisfy(\.isNumber), compact.dropFirst().first != "0" else {
             throw AppError.invalid("mobile_phone", "'\(raw.prefix(30))' is not a phone number in international form such as +44 20 7946 0958.")
@@ -50,7 +50,7 @@ public enum EmployeeRules {
 
     /// A BCP 47 tag such as en, en-GB, pt-BR, zh-Hant-TW (RFC 5646 shape; not every subtag is checked).
     public static func language(_ raw: String?) throws -> String {
-        guard let value = raw?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return "en" }
+        guard let value = raw?.trimmed, !value.isEmpty else { return "en" }
         let subtags = value.split(separator: "-", omittingEmptySubsequences: false)
         guard let first = subtags.first, (2...3).contains(first.count), first.allSatisfy(\.isLetter),
             subtags.dropFirst().allSatisfy({ (1...8).contains($0.count) && $0.allSatisfy { $0.isLetter || $0.isNumber } })
@@ -64,34 +64,46 @@ public enum EmployeeRules {
         return normal.joined(separator: "-")
     }
 
+    static let knownTimeZones = Set(TimeZone.knownTimeZoneIdentifiers)
+
     public static func timeZone(_ raw: String?) throws -> String {
-        guard let value = raw?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return "UTC" }
-        guard TimeZone(identifier: value) != nil, value.contains("/") || value == "UTC" else {
+        guard let value = raw?.trimmed, !value.isEmpty else { return "UTC" }
+        guard knownTimeZones.contains(value) || (value.contains("/") && TimeZone(identifier: value) != nil) || value == "UTC" else {
             throw AppError.invalid("time_zone", "'\(value.prefix(40))' is not an IANA time zone such as Europe/Berlin.")
         }
         return value
     }
 
     public static func country(_ raw: String) throws -> String {
-        let value = raw.trimmingCharacters(in: .whitespaces).uppercased()
+        let value = raw.trimmed.uppercased()
         guard isoCountries.contains(value) else {
             throw AppError.invalid("country", "'\(raw.prefix(20))' is not an ISO 3166 country code such as US, DE or BR.")
         }
         return value
     }
 
-    /// A calendar day as YYYY-MM-DD.
+    /// A calendar day as YYYY-MM-DD (Gregorian; checked by arithmetic, not a Calendar, since
+    /// imports check hundreds of thousands of dates).
     public static func date(_ raw: String?, field: String) throws -> String? {
-        guard let value = raw?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = value.split(separator: "-")
-        guard value.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            (1900...2200).contains(year),
-            let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
-            calendar.component(.day, from: date) == day, calendar.component(.month, from: date) == month
+        guard let value = raw?.trimmed, !value.isEmpty else { return nil }
+        let bytes = Array(value.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            var result = 0
+            for byte in bytes[range] {
+                guard (48...57).contains(byte) else { return nil }
+                result = result * 10 + Int(byte - 48)
+            }
+            return result
+        }
+        guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45, let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            (1900...2200).contains(year), (1...12).contains(month)
         else {
             throw AppError.invalid(field, "\(field) must be a date written YYYY-MM-DD (got '\(value.prefix(20))').")
+        }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else {
+            throw AppError.invalid(field, "\(field) must be a real date; \(value) does not exist.")
         }
         return value
     }

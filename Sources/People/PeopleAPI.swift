@@ -52,7 +52,7 @@ enum PeopleAPI {
     /// `strict` (the API) refuses a parameter given with no value; the page's form sends empty filters.
     static func filter(from request: Request, strict: Bool = false) throws -> EmployeeFilter {
         func value(_ name: String, max: Int = 100) throws -> String? {
-            guard let raw = request.query(name)?.trimmingCharacters(in: .whitespaces) else { return nil }
+            guard let raw = request.query(name)?.trimmed else { return nil }
             if raw.isEmpty {
                 if strict { throw AppError(.badRequest, code: "invalid_parameter", message: "'\(name)' is empty; give it a value or leave it out.", field: name) }
                 return nil

@@ -47,13 +47,13 @@ public struct TandemConfiguration: Sendable, Equatable {
                 throw ConfigurationError("Cannot read the config file \(configFile). Check the path given to --config.")
             }
             for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                let trimmed = line.trimmed
                 if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
                 let parts = trimmed.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, settings.contains(where: { $0.key == parts[0].trimmingCharacters(in: .whitespaces) }) else {
+                guard parts.count == 2, settings.contains(where: { $0.key == parts[0].trimmed }) else {
                     throw ConfigurationError("\(configFile) line \(number + 1): expected TANDEM_SETTING=value with a known setting.")
                 }
-                values[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(in: .whitespaces)
+                values[parts[0].trimmed] = parts[1].trimmed
             }
         }
         for setting in settings { if let value = environment[setting.key] { values[setting.key] = value } }

@@ -24,7 +24,7 @@ public struct FormData: Sendable {
 
     /// The trimmed value, or nil when absent or blank.
     public func text(_ name: String) -> String? {
-        guard let value = self[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+        guard let value = self[name]?.trimmed, !value.isEmpty else {
             return nil
         }
         return value

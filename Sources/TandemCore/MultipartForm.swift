@@ -61,7 +61,7 @@ extension MultipartForm {
     /// `name="x"` from a Content-Disposition header value.
     private static func parameter(_ key: String, in header: String) -> String? {
         for part in header.split(separator: ";") {
-            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+            let pair = part.trimmed.split(separator: "=", maxSplits: 1)
             if pair.count == 2, pair[0].lowercased() == key {
                 return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             }

@@ -8,7 +8,7 @@ public enum TextRules {
 
     /// A trimmed one-line value of `range` characters, or a 422 naming the field and the reason.
     public static func singleLine(_ raw: String, field: String, label: String? = nil, range: ClosedRange<Int>) throws -> String {
-        let value = raw.trimmingCharacters(in: .whitespaces)
+        let value = raw.trimmed
         let name = label ?? field
         if value.unicodeScalars.contains(where: isForbiddenInLine) {
             throw AppError.invalid(field, "\(name) must be one line without control characters.")
@@ -23,4 +23,16 @@ public enum TextRules {
 
     /// JSON Schema pattern matching what `singleLine` accepts (ECMA-262 syntax).
     public static let singleLinePattern = "^(?=.*\\S)[^\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029]*$"
+}
+
+extension StringProtocol {
+    /// Trims white space at both ends. Foundation's `trimmingCharacters(in:)` goes through
+    /// NSString on Linux and dominated the import profile; this stays in Swift and returns at
+    /// once when there is nothing to trim.
+    public var trimmed: String {
+        guard let first = first, let last = last else { return "" }
+        if !first.isWhitespace && !last.isWhitespace { return String(self) }
+        guard let start = firstIndex(where: { !$0.isWhitespace }), let end = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[start...end])
+    }
 }

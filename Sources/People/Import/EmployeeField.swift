@@ -16,7 +16,7 @@ public enum EmployeeField: String, CaseIterable, Sendable, Codable {
 
     /// Applies one cell to a record, validating it. Empty cells clear optional fields.
     func apply(_ raw: String, to e: inout Employee) throws {
-        let value = raw.trimmingCharacters(in: .whitespaces)
+        let value = raw.trimmed
         switch self {
         case .employeeId: e.employeeId = try EmployeeRules.employeeID(value)
         case .givenName: e.givenName = try EmployeeRules.name(value, field: rawValue)
@@ -83,7 +83,7 @@ public struct ImportMapping: Sendable, Codable, Equatable {
     public static func automatic(header: [String]) -> ImportMapping {
         var columns: [String: EmployeeField] = [:]
         for column in header {
-            let key = column.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+            let key = column.trimmed.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
             if let field = EmployeeField(rawValue: key) { columns[column] = field }
         }
         return ImportMapping(columns: columns)

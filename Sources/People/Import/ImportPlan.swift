@@ -73,7 +73,7 @@ public enum ImportPlanner {
         } catch {
             throw AppError.badRequest("The file has no header row. The first line must name the columns, e.g. \(EmployeeField.canonicalHeader).", code: "invalid_csv")
         }
-        guard let header = reader.headerRow, header.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+        guard let header = reader.headerRow, header.contains(where: { !$0.trimmed.isEmpty }) else {
             throw AppError.badRequest("The file is empty. The first line must name the columns, e.g. \(EmployeeField.canonicalHeader).", code: "invalid_csv")
         }
         var mapping = ImportMapping.automatic(header: header)
@@ -99,9 +99,9 @@ public enum ImportPlanner {
         var unreadableIDs = 0
         while let row = reader.next() {
             defer { line += 1 + row.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } } }
-            if row.count == 1, row[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            if row.count == 1, row[0].trimmed.isEmpty { continue }
             plan.totalRows += 1
-            let rawID = row.count > idColumn ? row[idColumn].trimmingCharacters(in: .whitespaces) : ""
+            let rawID = row.count > idColumn ? row[idColumn].trimmed : ""
             func reject(_ message: String, field: String? = nil) {
                 plan.rejected.append(.init(line: line, employeeId: rawID.isEmpty ? nil : rawID, field: field, message: message))
             }

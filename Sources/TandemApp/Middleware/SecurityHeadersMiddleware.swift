@@ -36,7 +36,7 @@ struct RequestSettingsMiddleware: RouterMiddleware {
         context.bodyLimit = bodyLimit
         context.secureCookies = secureCookies
         if trustProxy, let forwarded = request.headers[.forwardedFor]?.split(separator: ",").first {
-            context.remoteAddress = try? .init(ipAddress: forwarded.trimmingCharacters(in: .whitespaces), port: 0)
+            context.remoteAddress = try? .init(ipAddress: forwarded.trimmed, port: 0)
         }
         if let query = request.uri.query, query.range(of: "%00", options: .caseInsensitive) != nil {
             throw AppError(.badRequest, code: "invalid_text", message: "The address must not contain NUL characters (%00).")
