@@ -19,6 +19,7 @@ test-postgres:
 e2e:
 	swift build
 	bash e2e/run.sh .build/debug/tandem
+	bash e2e/crash.sh .build/debug/tandem
 
 e2e-postgres:
 	swift build
