@@ -65,7 +65,10 @@ final class PostgresEngine: Sendable {
         } catch {
             throw StoreError.unreachable(location: redacted, reason: "\(error)")
         }
-        return PostgresEngine(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        let engine = PostgresEngine(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        // Let the pool's run() begin before the first lease (it warns otherwise; harmless but noisy).
+        try? await Task.sleep(for: .milliseconds(20))
+        return engine
     }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

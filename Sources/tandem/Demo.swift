@@ -40,7 +40,7 @@ struct BackupCommand: AsyncParsableCommand {
             do {
                 try await Backup.backup(database, to: to)
             } catch let error as ConfigurationError {
-                throw CommandFailure(description: "error: \(error.description)")
+                throw CommandFailure(description: "\(error.description)")
             }
             print("Backup written to \(to)")
         }
@@ -56,12 +56,12 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try storage.configuration()
         guard yes else {
-            throw CommandFailure(description: "error: restoring replaces all current data in \(configuration.databaseLocation.redacted). Stop every tandem serve, then run again with --yes.")
+            throw CommandFailure(description: "restoring replaces all current data in \(configuration.databaseLocation.redacted). Stop every tandem serve, then run again with --yes.")
         }
         do {
             try await Backup.restore(configuration.databaseLocation, from: from, migrator: Migrations.all)
         } catch let error as ConfigurationError {
-            throw CommandFailure(description: "error: \(error.description)")
+            throw CommandFailure(description: "\(error.description)")
         }
         print("Restored \(from). Start tandem serve; pending migrations are applied on start.")
     }

@@ -24,12 +24,12 @@ struct ImportCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try storage.configuration()
             guard let data = FileManager.default.contents(atPath: file) else {
-                throw CommandFailure(description: "error: cannot read \(file). Check the path.")
+                throw CommandFailure(description: "cannot read \(file). Check the path.")
             }
             var request = EmployeeImporter.Request(fileName: URL(fileURLWithPath: file).lastPathComponent, data: data)
             if let mapping {
-                guard let json = FileManager.default.contents(atPath: mapping) else { throw CommandFailure(description: "error: cannot read the mapping file \(mapping).") }
-                do { request.mapping = try ImportMapping.parse(json: json) } catch let error as AppError { throw CommandFailure(description: "error: \(error.message)") }
+                guard let json = FileManager.default.contents(atPath: mapping) else { throw CommandFailure(description: "cannot read the mapping file \(mapping).") }
+                do { request.mapping = try ImportMapping.parse(json: json) } catch let error as AppError { throw CommandFailure(description: "\(error.message)") }
             }
             request.dryRun = dryRun
             request.confirmDeactivations = confirmDeactivations
@@ -45,7 +45,7 @@ struct ImportCommand: AsyncParsableCommand {
                         FileHandle.standardError.write(Data("… \(step)\n".utf8))
                     }
                 } catch let error as AppError {
-                    throw CommandFailure(description: "error: \(error.message)")
+                    throw CommandFailure(description: "\(error.message)")
                 }
                 let plan = outcome.plan
                 for rejection in plan.rejected.prefix(100) {
@@ -60,7 +60,7 @@ struct ImportCommand: AsyncParsableCommand {
                 case .applied(_, let record):
                     print("Imported \(record.fileName): \(plan.summary). Import #\(record.id) in \(String(format: "%.1f", seconds)) s (\(rate) rows/s).")
                 case .planned(_, let refusal?):
-                    throw CommandFailure(description: "\(plan.summary)\nerror: \(refusal)")
+                    throw CommandFailure(description: "\(refusal) (\(plan.summary))")
                 case .planned:
                     print(dryRun ? "Dry run: \(plan.summary). Nothing was written." : "Nothing to change: \(plan.summary).")
                 }

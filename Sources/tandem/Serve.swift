@@ -26,7 +26,7 @@ struct Serve: AsyncParsableCommand {
         do {
             database = try await openDatabase(configuration, logger: logger)
         } catch let error as StoreError {
-            throw CommandFailure(description: "error: \(error.description)")
+            throw CommandFailure(description: "\(error.description)")
         }
         let services = TandemServices(configuration: configuration, database: database)
         if demo {

@@ -50,7 +50,7 @@ func withDatabase<T>(_ configuration: TandemConfiguration, migrate: Bool = true,
     do {
         database = try await openDatabase(configuration, logger: logger, migrate: migrate)
     } catch let error as StoreError {
-        throw CleanExit.message("error: \(error.description)").asFailure
+        throw CommandFailure(description: error.description)
     }
     do {
         let result = try await body(database)
@@ -64,8 +64,4 @@ func withDatabase<T>(_ configuration: TandemConfiguration, migrate: Bool = true,
 
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
-}
-
-extension CleanExit {
-    var asFailure: any Error { CommandFailure(description: "\(self)") }
 }

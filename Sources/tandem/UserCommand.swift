@@ -42,7 +42,7 @@ struct UserCommand: AsyncParsableCommand {
                     print("Created user \(user.id): \(user.email) with roles \(user.roles.map(\.rawValue).joined(separator: ", "))")
                     if password == nil { print("Temporary password (shown once; they must change it at first sign-in): \(secret)") }
                 } catch let error as AppError {
-                    throw CommandFailure(description: "error: \(error.message)")
+                    throw CommandFailure(description: "\(error.message)")
                 }
             }
         }
@@ -83,13 +83,13 @@ struct TokenCommand: AsyncParsableCommand {
             try await withDatabase(configuration) { database in
                 let services = TandemServices(configuration: configuration, database: database)
                 guard let owner = try await services.accounts.users.find(email: user), owner.isActive else {
-                    throw CommandFailure(description: "error: no active user with the email \(user). Create one with 'tandem user create'.")
+                    throw CommandFailure(description: "no active user with the email \(user). Create one with 'tandem user create'.")
                 }
                 do {
                     let (_, secret) = try await services.accounts.tokens.create(userID: owner.id, name: name, by: AuditActor.cli("cli:" + NSUserName()))
                     print(secret)
                 } catch let error as AppError {
-                    throw CommandFailure(description: "error: \(error.message)")
+                    throw CommandFailure(description: "\(error.message)")
                 }
             }
         }
