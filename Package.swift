@@ -91,9 +91,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Audiences",
+            dependencies: ["TandemCore", "TandemStore", "TandemUI", "People"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TandemApp",
             dependencies: [
-                "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People",
+                "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Audiences",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -119,6 +124,11 @@ let package = Package(
         .testTarget(
             name: "PeopleTests",
             dependencies: ["People", "Audit", "TandemTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AudiencesTests",
+            dependencies: ["Audiences", "People", "Audit", "TandemTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -17,6 +17,13 @@ public struct Dialect: Sendable {
     /// Case-insensitive substring match operator.
     public var ilike: String { kind == .sqlite ? "LIKE" : "ILIKE" }
 
+    /// Position of a substring (1-based, 0 when absent): case-sensitive on both engines.
+    public var position: String { kind == .sqlite ? "instr" : "strpos" }
+
+    /// Makes text comparisons byte order on PostgreSQL, as SQLite's default BINARY collation is,
+    /// so `<` means the same on both (and in memory).
+    public var byteOrder: String { kind == .sqlite ? "" : " COLLATE \"C\"" }
+
     /// Starts a transaction that takes the write lock up front, so SQLite never fails a
     /// transaction halfway with SQLITE_BUSY on lock upgrade.
     var begin: String { kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN" }
