@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemApp", "People", "Audit", "Accounts", "TandemCore",
+                "TandemApp", "People", "Audit", "Accounts", "TandemCore", "Audiences",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -1,4 +1,5 @@
 public import Accounts
+public import Audiences
 public import Audit
 public import Foundation
 public import Hummingbird
@@ -18,6 +19,7 @@ public struct TandemServices: Sendable {
     public let accounts: AccountsFeature
     public let audit: AuditFeature
     public let people: PeopleFeature
+    public let audiences: AudiencesFeature
 
     public init(configuration: TandemConfiguration, database: Database) {
         self.configuration = configuration
@@ -26,6 +28,7 @@ public struct TandemServices: Sendable {
             database: database, bcryptCost: UInt8(configuration.bcryptCost), sessionLifetime: .seconds(configuration.sessionHours * 3600))
         self.audit = AuditFeature(store: AuditStore(database: database))
         self.people = PeopleFeature(database: database)
+        self.audiences = AudiencesFeature(database: database, privacyThreshold: configuration.privacyMinimumGroup)
     }
 }
 
@@ -47,6 +50,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     let table = RouteTable(router: router)
     HomeRoutes().register(in: table)
     services.people.register(in: table)
+    services.audiences.register(in: table)
     services.accounts.register(in: table)
     services.audit.register(in: table)
     let document = OpenAPIBox()

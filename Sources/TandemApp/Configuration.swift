@@ -15,6 +15,7 @@ public struct TandemConfiguration: Sendable, Equatable {
     public var logLevel = "info"
     public var trustProxy = false
     public var benchRoutes = false
+    public var privacyMinimumGroup = 5
 
     public init() {}
 
@@ -36,6 +37,7 @@ public struct TandemConfiguration: Sendable, Equatable {
         Setting(key: "TANDEM_BCRYPT_COST", flag: nil, summary: "bcrypt work factor, 4–16 (default 12)."),
         Setting(key: "TANDEM_LOG_LEVEL", flag: "--log-level", summary: "trace, debug, info, notice, warning, error (default info)."),
         Setting(key: "TANDEM_TRUST_PROXY", flag: nil, summary: "true to take the client address from X-Forwarded-For (behind a proxy you run)."),
+        Setting(key: "TANDEM_PRIVACY_MIN_GROUP", flag: nil, summary: "Smallest group shown to non-HR roles; smaller counts show as 'fewer than N' (default 5, never below 3)."),
         Setting(key: "TANDEM_BENCH_ROUTES", flag: nil, summary: "true to serve GET /_hello, the baseline route of bench/http.sh."),
     ]
 
@@ -101,6 +103,7 @@ public struct TandemConfiguration: Sendable, Equatable {
         }
         if let value = try boolean("TANDEM_TRUST_PROXY") { configuration.trustProxy = value }
         if let value = try boolean("TANDEM_BENCH_ROUTES") { configuration.benchRoutes = value }
+        if let value = try integer("TANDEM_PRIVACY_MIN_GROUP", 3...1000) { configuration.privacyMinimumGroup = value }
         return configuration
     }
 
