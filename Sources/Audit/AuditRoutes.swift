@@ -68,12 +68,12 @@ enum AuditAPI {
         Schema.Property("data", .array(.ref("AuditRecord"))), Schema.Property("next_cursor", .nullable(.text), required: false),
     ])
     static let parameters: [APIParameter] = [
-        APIParameter("actor", in: .query, .string(minLength: 1, maxLength: 254), description: "Email (or label) of who made the change."),
-        APIParameter("action", in: .query, .string(minLength: 1, maxLength: 80), description: "Exact action, e.g. user.create."),
-        APIParameter("entity_type", in: .query, .string(minLength: 1, maxLength: 80), description: "Kind of thing changed, e.g. user."),
+        APIParameter("actor", in: .query, .string(minLength: 1, maxLength: 254, pattern: TextRules.singleLinePattern), description: "Email (or label) of who made the change."),
+        APIParameter("action", in: .query, .string(minLength: 1, maxLength: 80, pattern: TextRules.singleLinePattern), description: "Exact action, e.g. user.create."),
+        APIParameter("entity_type", in: .query, .string(minLength: 1, maxLength: 80, pattern: TextRules.singleLinePattern), description: "Kind of thing changed, e.g. user."),
         APIParameter("from", in: .query, .string(format: "date", minLength: 1, maxLength: 40), description: "From this day (YYYY-MM-DD, UTC) or instant (ISO 8601)."),
         APIParameter("to", in: .query, .string(format: "date", minLength: 1, maxLength: 40), description: "Before this day or instant (days are inclusive)."),
-        APIParameter("q", in: .query, .string(minLength: 1, maxLength: 200), description: "Words in the summary."),
+        APIParameter("q", in: .query, .string(minLength: 1, maxLength: 200, pattern: TextRules.singleLinePattern), description: "Words in the summary."),
     ]
 
     struct List: Encodable { let data: [AuditRecord]; let nextCursor: String? }

@@ -28,10 +28,10 @@ enum PeopleAPI {
     ])
     static let page = Schema.object([Schema.Property("data", .array(.ref("Employee"))), Schema.Property("next_cursor", .nullable(.text), required: false)])
     static let filters: [APIParameter] = [
-        APIParameter("q", in: .query, .string(minLength: 1, maxLength: 100), description: "Words in the name, email, employee id or job title."),
-        APIParameter("country", in: .query, .string(minLength: 1, maxLength: 2), description: "ISO 3166 country code."),
-        APIParameter("department", in: .query, .string(minLength: 1, maxLength: 100), description: "Department."),
-        APIParameter("site", in: .query, .string(minLength: 1, maxLength: 100), description: "Site or location."),
+        APIParameter("q", in: .query, .string(minLength: 1, maxLength: 100, pattern: TextRules.singleLinePattern), description: "Words in the name, email, employee id or job title."),
+        APIParameter("country", in: .query, .string(minLength: 1, maxLength: 2, pattern: TextRules.singleLinePattern), description: "ISO 3166 country code."),
+        APIParameter("department", in: .query, .string(minLength: 1, maxLength: 100, pattern: TextRules.singleLinePattern), description: "Department."),
+        APIParameter("site", in: .query, .string(minLength: 1, maxLength: 100, pattern: TextRules.singleLinePattern), description: "Site or location."),
         APIParameter("worker_type", in: .query, .enumeration(WorkerType.allCases.map(\.rawValue)), description: "desk or frontline."),
         APIParameter("status", in: .query, .enumeration(EmployeeStatus.allCases.map(\.rawValue)), description: "active or leaver."),
     ]
