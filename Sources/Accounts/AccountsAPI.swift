@@ -86,11 +86,3 @@ extension RouteTable {
         component("APIToken", AccountsAPI.token)
     }
 }
-
-extension TandemContext {
-    /// Path parameter `name` as a positive id, or a 404 (an id that cannot exist names nothing).
-    func pathID(_ name: String = "id", what: String) throws -> Int64 {
-        guard let raw = parameters.get(name), let id = Int64(raw), id > 0 else { throw AppError.notFound(what) }
-        return id
-    }
-}

@@ -80,15 +80,7 @@ enum AuditAPI {
 
     /// `strict` (the API) refuses a parameter given with no value; pages send empty filters.
     static func query(from request: Request, strict: Bool = false) throws -> AuditQuery {
-        func value(_ name: String, max: Int) throws -> String? {
-            guard let raw = request.query(name)?.trimmed else { return nil }
-            if raw.isEmpty {
-                if strict { throw AppError(.badRequest, code: "invalid_parameter", message: "'\(name)' is empty; give it a value or leave it out.", field: name) }
-                return nil
-            }
-            guard raw.count <= max else { throw AppError(.badRequest, code: "invalid_parameter", message: "'\(name)' is too long.", field: name) }
-            return raw
-        }
+        func value(_ name: String, max: Int) throws -> String? { try request.queryText(name, max: max, strict: strict) }
         return AuditQuery(
             actor: try value("actor", max: 254), action: try value("action", max: 80), entityType: try value("entity_type", max: 80),
             from: try date(try value("from", max: 40), field: "from", endOfDay: false),

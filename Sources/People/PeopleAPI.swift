@@ -51,15 +51,7 @@ enum PeopleAPI {
 
     /// `strict` (the API) refuses a parameter given with no value; the page's form sends empty filters.
     static func filter(from request: Request, strict: Bool = false) throws -> EmployeeFilter {
-        func value(_ name: String, max: Int = 100) throws -> String? {
-            guard let raw = request.query(name)?.trimmed else { return nil }
-            if raw.isEmpty {
-                if strict { throw AppError(.badRequest, code: "invalid_parameter", message: "'\(name)' is empty; give it a value or leave it out.", field: name) }
-                return nil
-            }
-            guard raw.count <= max else { throw AppError(.badRequest, code: "invalid_parameter", message: "'\(name)' is too long.", field: name) }
-            return raw
-        }
+        func value(_ name: String, max: Int = 100) throws -> String? { try request.queryText(name, max: max, strict: strict) }
         var filter = EmployeeFilter(text: try value("q"), country: try value("country", max: 2)?.uppercased(), department: try value("department"), site: try value("site"))
         if let raw = try value("worker_type") {
             guard let type = WorkerType(rawValue: raw) else { throw AppError(.badRequest, code: "invalid_parameter", message: "'worker_type' must be desk or frontline.", field: "worker_type") }

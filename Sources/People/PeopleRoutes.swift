@@ -36,7 +36,7 @@ public struct PeopleFeature: Sendable {
 
         table.page(.get, "/people/{id}", PeopleAccess.directory) { request, context in
             let sensitive = PeopleAccess.canSeeSensitive(context.identity)
-            guard let employee = try await employees.find(id: try pathID(context), includeSensitive: sensitive) else { throw AppError.notFound("Employee") }
+            guard let employee = try await employees.find(id: try context.pathID(what: "Employee"), includeSensitive: sensitive) else { throw AppError.notFound("Employee") }
             let manager = try await employee.managerId.asyncMap { try await employees.find(employeeID: $0, includeSensitive: false) } ?? nil
             return Pages.render(request, context, title: employee.displayName) { PeoplePages.detail($0, employee: employee, manager: manager) }
         }
@@ -54,16 +54,11 @@ public struct PeopleFeature: Sendable {
         table.api(.get, "/api/v1/employees/{id}", PeopleAccess.directory,
                   APIOperation(id: "getEmployee", summary: "One employee", tag: "People", parameters: [.pathID()],
                                success: APIOperation.ok(.ref("Employee")), errors: [404])) { _, context in
-            guard let employee = try await employees.find(id: try pathID(context), includeSensitive: PeopleAccess.canSeeSensitive(context.identity)) else {
+            guard let employee = try await employees.find(id: try context.pathID(what: "Employee"), includeSensitive: PeopleAccess.canSeeSensitive(context.identity)) else {
                 throw AppError.notFound("Employee")
             }
             return try Reply.json(PeopleAPI.EmployeeJSON(employee: employee, status: employee.status(on: EmployeeRules.today())))
         }
-    }
-
-    func pathID(_ context: TandemContext) throws -> Int64 {
-        guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else { throw AppError.notFound("Employee") }
-        return id
     }
 }
 

@@ -110,3 +110,26 @@ extension String {
         return result
     }
 }
+
+extension Request {
+    /// A trimmed query parameter of at most `max` characters. Absent gives nil; present but
+    /// empty gives nil when `strict` is false (HTML filter forms send every field) and a 400
+    /// when it is true (API callers should leave the parameter out).
+    public func queryText(_ name: String, max: Int, strict: Bool) throws -> String? {
+        guard let raw = query(name)?.trimmed else { return nil }
+        if raw.isEmpty {
+            if strict { throw AppError(.badRequest, code: "invalid_parameter", message: "'\(name)' is empty; give it a value or leave it out.", field: name) }
+            return nil
+        }
+        guard raw.count <= max else { throw AppError(.badRequest, code: "invalid_parameter", message: "'\(name)' is too long.", field: name) }
+        return raw
+    }
+}
+
+extension TandemContext {
+    /// Path parameter `name` as a positive id, or a 404 naming `what` (an id that cannot exist names nothing).
+    public func pathID(_ name: String = "id", what: String) throws -> Int64 {
+        guard let raw = parameters.get(name), let id = Int64(raw), id > 0 else { throw AppError.notFound(what) }
+        return id
+    }
+}
