@@ -92,7 +92,7 @@ let package = Package(
         ),
         .target(
             name: "Audiences",
-            dependencies: ["TandemCore", "TandemStore", "TandemUI", "People"],
+            dependencies: ["TandemCore", "TandemStore", "TandemUI", "People", "Audit"],
             swiftSettings: swiftSettings
         ),
         .target(

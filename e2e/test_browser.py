@@ -19,6 +19,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -216,7 +217,7 @@ def test_sign_in_page_fits_a_phone(driver):
     shot(driver, "06-login-phone")
 
 
-@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account"])
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/audiences", "/audiences/new", "/personas", "/personas/new"])
 def test_signed_in_pages_fit_a_phone(driver, path):
     sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
     open_page(driver, path)
@@ -237,3 +238,64 @@ def test_create_user_without_team(driver):
     click_and_wait_for_new_page(driver, submit_button(driver, "/admin/users", "Create user"))
     shot(driver, "07-user-without-team")
     assert driver.find_elements(By.ID, "one-time-secret"), driver.find_element(By.TAG_NAME, "main").text
+
+
+COMMS_EMAIL = os.environ.get("TANDEM_E2E_COMMS_EMAIL", "comms@demo.tandem.local")
+
+
+def preview_text(browser):
+    return browser.find_element(By.ID, "audience-preview").text
+
+
+def test_rule_builder_live_count(driver):
+    """Comms builds an audience in the rule builder; the live count follows every change."""
+    sign_in(driver, COMMS_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/audiences/new")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "New audience"
+    width, inner = no_horizontal_overflow(driver)
+    assert width <= inner, f"/audiences/new scrolls sideways: {width} > {inner}"
+
+    # First row: country = BR. The text box and the count follow without a page load.
+    Select(driver.find_element(By.ID, "c0-field")).select_by_value("country")
+    Select(driver.find_element(By.ID, "c0-op")).select_by_value("=")
+    driver.find_element(By.ID, "c0-value").send_keys("BR")
+    rule_box = driver.find_element(By.ID, "f-rule")
+    wait(driver).until(lambda b: rule_box.get_attribute("value") == 'country = "BR"')
+    wait(driver).until(lambda b: re.search(r"^\d+ people$", b.find_element(By.CSS_SELECTOR, "[data-preview-count]").text))
+    brazil = int(driver.find_element(By.CSS_SELECTOR, "[data-preview-count]").text.split()[0])
+    assert brazil > 5, brazil
+    assert "Some of the people it selects" in preview_text(driver)
+    shot(driver, "08-builder-one-condition")
+
+    # Typing in the rule box narrows the count and redraws the builder as two rows.
+    rule_box.clear()
+    rule_box.send_keys('country = "BR" and worker_type = "frontline"')
+    wait(driver).until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "li.condition")) == 2)
+    wait(driver).until(
+        lambda b: b.find_element(By.CSS_SELECTOR, "[data-preview-count]").text not in ("", f"{brazil} people")
+    )
+    narrowed = driver.find_element(By.CSS_SELECTOR, "[data-preview-count]").text
+    assert re.match(r"^(\d+ people|fewer than \d+)$", narrowed), narrowed
+    if narrowed.endswith("people"):
+        assert int(narrowed.split()[0]) < brazil
+    assert driver.find_element(By.ID, "c1-value").get_attribute("value") == "frontline"
+
+    # A mistake is explained where it is, not as a failed page.
+    rule_box.send_keys(" and hire_date >= soon")
+    wait(driver).until(lambda b: b.find_elements(By.CSS_SELECTOR, "[data-preview-error]"))
+    assert "line 1, column" in preview_text(driver), preview_text(driver)
+    rule_box.send_keys(Keys.BACKSPACE * len("soon") + "today - 1y")
+    wait(driver).until(lambda b: b.find_elements(By.CSS_SELECTOR, "[data-preview-count]"))
+
+    # Save it; the audience page shows the rule and version 1.
+    stamp = f"{int(time.time() * 1000)}-{os.getpid()}"
+    name = f"E2E Brazil frontline {stamp}"
+    driver.find_element(By.ID, "f-name").send_keys(name)
+    click_and_wait_for_new_page(driver, submit_button(driver, "/audiences", "Save audience"))
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert f"Saved the audience {name}." in main, main[:2000]
+    assert 'worker_type = "frontline"' in main and "v1" in main, main[:2000]
+    shot(driver, "09-audience-saved")
+
+    open_page(driver, "/audiences")
+    assert name in driver.find_element(By.TAG_NAME, "table").get_attribute("textContent")

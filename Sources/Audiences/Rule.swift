@@ -88,15 +88,7 @@ extension Rule {
 
     /// The rule written back in the language (canonical form; parsing it gives the same tree).
     public var text: String {
-        func value(_ v: RuleValue) -> String {
-            switch v {
-            case .text(let s): "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-            case .number(let n): n.rounded() == n && abs(n) < 1e15 ? String(Int64(n)) : String(n)
-            case .boolean(let b): b ? "true" : "false"
-            case .date(let d): d
-            case .relativeDate(let amount, let unit): amount == 0 ? "today" : "today \(amount < 0 ? "-" : "+") \(abs(amount))\(unit.rawValue)"
-            }
-        }
+        func value(_ v: RuleValue) -> String { v.written }
         switch self {
         case .all(let rules): return rules.map { $0.needsParentheses(inside: .all([])) ? "(\($0.text))" : $0.text }.joined(separator: " and ")
         case .any(let rules): return rules.map { $0.needsParentheses(inside: .any([])) ? "(\($0.text))" : $0.text }.joined(separator: " or ")
@@ -122,6 +114,19 @@ extension Rule {
         switch (self, parent) {
         case (.any, .all), (.all, .any), (.all, .all), (.any, .any): true
         default: false
+        }
+    }
+}
+
+extension RuleValue {
+    /// The value as the rule language writes it (text quoted and escaped).
+    public var written: String {
+        switch self {
+        case .text(let s): "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .number(let n): n.rounded() == n && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        case .boolean(let b): b ? "true" : "false"
+        case .date(let d): d
+        case .relativeDate(let amount, let unit): amount == 0 ? "today" : "today \(amount < 0 ? "-" : "+") \(abs(amount))\(unit.rawValue)"
         }
     }
 }

@@ -8,10 +8,10 @@ public import TandemStore
 public struct RuleCompiler {
     public let dialect: Dialect
     public let today: String
-    /// Looks up a saved audience's rule by name (for `in audience "…"`).
-    public let resolve: (String) throws -> Rule
+    /// Looks up a saved audience by name (for `in audience "…"`).
+    public let resolve: (String) throws -> AudienceDefinition
 
-    public init(dialect: Dialect, today: String, resolve: @escaping (String) throws -> Rule = { name in
+    public init(dialect: Dialect, today: String, resolve: @escaping (String) throws -> AudienceDefinition = { name in
         throw AppError.invalid("rule", "Unknown audience \"\(name)\".")
     }) {
         self.dialect = dialect
@@ -35,7 +35,15 @@ public struct RuleCompiler {
             guard !path.contains(name) else {
                 throw AppError.invalid("rule", "Audience \"\(name)\" refers to itself (\((path + [name]).joined(separator: " → "))).")
             }
-            return try compile(try resolve(name), path: path + [name])
+            switch try resolve(name) {
+            case .rule(let saved):
+                return "(" + (try compile(saved, path: path + [name])) + ")"
+            case .list(let audienceID, let version, _):
+                return """
+                    (employees.employee_id IN (SELECT m.employee_id FROM audience_members m
+                    WHERE m.audience_id = \(bind: audienceID) AND m.version = \(bind: Int64(version))))
+                    """
+            }
         case .isTrue(let field):
             return try condition(field) { column in "\(unsafeRaw: column) = \(bind: true)" }
         case .compare(let field, let op, let value):

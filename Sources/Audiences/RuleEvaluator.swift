@@ -5,9 +5,9 @@ public import TandemCore
 /// `RuleCompiler` writes: a missing value fails every comparison, text compares by code points.
 public struct RuleEvaluator {
     public let today: String
-    public let resolve: (String) throws -> Rule
+    public let resolve: (String) throws -> AudienceDefinition
 
-    public init(today: String, resolve: @escaping (String) throws -> Rule = { name in
+    public init(today: String, resolve: @escaping (String) throws -> AudienceDefinition = { name in
         throw AppError.invalid("rule", "Unknown audience \"\(name)\".")
     }) {
         self.today = today
@@ -25,7 +25,10 @@ public struct RuleEvaluator {
         case .not(let inner): return try !evaluate(inner, e, path: path)
         case .inAudience(let name):
             guard !path.contains(name) else { throw AppError.invalid("rule", "Audience \"\(name)\" refers to itself.") }
-            return try evaluate(try resolve(name), e, path: path + [name])
+            switch try resolve(name) {
+            case .rule(let saved): return try evaluate(saved, e, path: path + [name])
+            case .list(_, _, let members): return members.contains(e.employeeId)
+            }
         case .isTrue(let field):
             return value(field, e) == .boolean(true)
         case .compare(let field, let op, let wanted):

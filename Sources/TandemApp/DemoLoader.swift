@@ -1,4 +1,5 @@
 public import Accounts
+public import Audiences
 public import Audit
 import Foundation
 public import People
@@ -28,11 +29,35 @@ public struct DemoLoader: Sendable {
     public static let employeeCount = 3_000
     let accounts: AccountsFeature
     let people: PeopleFeature
+    let audiences: AudiencesFeature
 
-    public init(accounts: AccountsFeature, people: PeopleFeature) {
+    public init(accounts: AccountsFeature, people: PeopleFeature, audiences: AudiencesFeature) {
         self.accounts = accounts
         self.people = people
+        self.audiences = audiences
     }
+
+    /// Saved audiences shared by the three teams; the 401(k) one is HR's (it reads benefits and HCE).
+    static let demoAudiences: [(name: String, description: String, rule: String)] = [
+        ("New hires", "Everyone who joined in the last 90 days: onboarding messages.", "hire_date >= today - 90d"),
+        ("Frontline Brazil", "Store and warehouse staff in Brazil, who rarely read email.", #"country = "BR" and worker_type = "frontline""#),
+        ("North America", "United States and Canada.", #"country in ("US", "CA")"#),
+        ("New hires in North America", "Onboarding for the US and Canada.", #"in audience "New hires" and in audience "North America""#),
+        ("401(k) not enrolled, non-HCE (US)", "HR's 401(k) participation campaign: eligible people who have not enrolled.",
+         #"country = "US" and not hce and not benefits.401k.enrolled"#),
+    ]
+
+    static let demoPersonas: [(name: String, summary: String, needs: String, pains: String, channels: [String], languages: [String], interests: [String], audience: String)] = [
+        ("Frontline Fernanda", "Works shifts in a Brazilian store; no desk, no corporate email, a phone in her locker.",
+         "Shift changes and safety news in Portuguese, on her phone.", "Long emails she cannot open at work; messages sent at night.",
+         ["sms", "chat", "signage"], ["pt-BR"], ["Safety", "Schedules", "Recognition"], "Frontline Brazil"),
+        ("New-hire Noah", "Joined in the last three months and is still finding his way.",
+         "A clear first-90-days path: benefits enrolment, who is who, where to ask.", "Too many links; deadlines he did not know about.",
+         ["email", "feed"], ["en"], ["Onboarding", "Benefits", "Careers"], "New hires in North America"),
+        ("Saver-to-be Sam", "Eligible for the 401(k) match but not enrolled.",
+         "Plain-language reasons to enrol and a one-step way to do it.", "Jargon; not knowing what the match is worth.",
+         ["email", "feed"], ["en", "es-US"], ["Benefits", "Money"], "401(k) not enrolled, non-HCE (US)"),
+    ]
 
     /// Creates what is missing. Each new demo user gets `password`, or a random one when nil.
     public func load(password: String?, progress: @escaping @Sendable (String) -> Void) async throws -> [Credential] {
@@ -59,6 +84,34 @@ public struct DemoLoader: Sendable {
                 if written % 1_000 == 0 || written == workforce.count { progress("employees \(written)/\(workforce.count)") }
             }
         }
+        try await loadAudiences(actor: actor, progress: progress)
         return created
+    }
+
+    func loadAudiences(actor: AuditActor, progress: @escaping @Sendable (String) -> Void) async throws {
+        for demo in Self.demoAudiences where try await audiences.store.find(name: demo.name) == nil {
+            let draft = try AudienceDraft.make(name: demo.name, description: demo.description, rule: demo.rule, employeeIDs: nil)
+            _ = try await audiences.store.create(draft, mayUseSensitive: true, by: actor)
+            progress("audience \(demo.name)")
+        }
+        let listName = "Benefits fair volunteers"
+        if try await audiences.store.find(name: listName) == nil {
+            let ids = (1...24).map { String(format: "E%05d", $0 * 37) }
+            let known = try await people.employees.existing(employeeIDs: ids)
+            if !known.isEmpty {
+                let draft = try AudienceDraft.make(name: listName, description: "Uploaded list: people who signed up to staff the benefits fair.",
+                                                   rule: nil, employeeIDs: ids.filter(known.contains))
+                _ = try await audiences.store.create(draft, mayUseSensitive: true, by: actor)
+                progress("audience \(listName)")
+            }
+        }
+        let existing = Set(try await audiences.personas.all().map(\.name))
+        for demo in Self.demoPersonas where !existing.contains(demo.name) {
+            let audienceID = try await audiences.store.find(name: demo.audience)?.id
+            let draft = try PersonaDraft(name: demo.name, summary: demo.summary, needs: demo.needs, painPoints: demo.pains, channels: demo.channels,
+                                         languages: demo.languages, interests: demo.interests, audienceID: audienceID)
+            _ = try await audiences.personas.create(draft, by: actor)
+            progress("persona \(demo.name)")
+        }
     }
 }

@@ -29,7 +29,11 @@ public enum Assets {
         .secret{background:#fff8e1;border:1px solid #f0c36d;border-radius:6px;padding:.75rem;margin:1rem 0}.secret code{word-break:break-all;font-size:1rem}
         .filters{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-end}.filters .field{min-width:10rem}
         dl.details{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.35rem 1rem;margin:0}dl.details dt{font-weight:600;color:var(--muted)}dl.details dd{margin:0;overflow-wrap:anywhere}
-        .narrow{max-width:28rem}.stat{font-size:2rem;font-weight:700}
+        .narrow{max-width:28rem}textarea{width:100%;max-width:40rem;padding:.5rem;border:1px solid var(--line);border-radius:6px;font:inherit}
+        .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+        fieldset.builder{border:1px solid var(--line);border-radius:6px;max-width:48rem}ol.conditions{padding-left:1.25rem}
+        li.condition{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.4rem 0}li.condition select,li.condition input{width:auto;max-width:100%;min-width:0;flex:1 1 8rem;padding:.4rem;border:1px solid var(--line);border-radius:6px;font:inherit}
+        button.secondary{background:#eef1f7;color:var(--ink);border:1px solid var(--line)}.actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0}.stat{font-size:2rem;font-weight:700}
         @media (max-width:40rem){.who{margin-left:0;width:100%}main{padding:.75rem}dl.details{grid-template-columns:1fr}dl.details dd{margin-bottom:.4rem}}
         """
 
@@ -39,5 +43,120 @@ public enum Assets {
           var message = event.target.getAttribute('data-confirm');
           if (message && !window.confirm(message)) { event.preventDefault(); }
         });
-        """
+        """ + ruleBuilder
+
+    /// The audience rule builder: keeps the rows and the rule text in sync and refreshes the
+    /// live count from /api/v1/audiences/preview as either changes. Without it the form still
+    /// works through its Preview / Add condition buttons.
+    static let ruleBuilder = #"""
+        (function () {
+          var form = document.getElementById('audience-form');
+          var list = form && form.querySelector('#rule-builder ol.conditions');
+          var text = form && document.getElementById('f-rule');
+          if (!list || !text) { return; }
+          var last = form.querySelector('input[name=last_rule]');
+          var match = document.getElementById('f-match');
+          var region = document.getElementById('audience-preview');
+          var timer = null, sequence = 0;
+          var noValue = ['is empty', 'is not empty', 'is true', 'is false'];
+          function quote(v) { return '"' + v.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"'; }
+          function kindOf(select) { var o = select.options[select.selectedIndex]; return o ? o.getAttribute('data-kind') : 'text'; }
+          function literal(v, kind) { return kind === 'text' ? quote(v) : (v === '' ? '""' : v); }
+          function conditionText(row) {
+            var selects = row.querySelectorAll('select'), field = selects[0].value, op = selects[1].value, kind = kindOf(selects[0]);
+            var input = row.querySelector('input[name=value]'), value = input.value.trim();
+            input.setAttribute('list', kind === 'audience' ? 'audience-names' : '');
+            if (noValue.indexOf(op) < 0 && value === '') { return null; }
+            if (kind === 'audience') { return (op === 'not in' ? 'not ' : '') + 'in audience ' + quote(value); }
+            if (op === 'is true') { return field; }
+            if (op === 'is false') { return 'not ' + field; }
+            if (noValue.indexOf(op) >= 0) { return field + ' ' + op; }
+            if (op === 'in' || op === 'not in') {
+              return field + ' ' + op + ' (' + value.split(',').map(function (p) { return literal(p.trim(), kind); }).join(', ') + ')';
+            }
+            if (op === 'contains' || op === 'starts with') { return field + ' ' + op + ' ' + quote(value); }
+            return field + ' ' + op + ' ' + literal(value, kind);
+          }
+          function builderText() {
+            var parts = [];
+            list.querySelectorAll('li.condition').forEach(function (row) { var t = conditionText(row); if (t) { parts.push(t); } });
+            var joiner = match.value === 'any' ? ' or ' : ' and ';
+            return parts.map(function (p) { return parts.length > 1 && (p.indexOf(' or ') >= 0 || p.indexOf(' and ') >= 0) ? '(' + p + ')' : p; }).join(joiner);
+          }
+          function setRows(builder) {
+            var template = list.querySelector('li.condition');
+            if (!template) { return; }
+            var rows = builder.conditions.map(function (c, i) {
+              var row = template.cloneNode(true);
+              var parts = [['select', 'field'], ['select', 'op'], ['input', 'value']];
+              parts.forEach(function (p, k) {
+                var control = row.querySelectorAll(p[0])[p[0] === 'select' ? k : 0];
+                var id = 'c' + i + '-' + p[1];
+                control.id = id;
+                row.querySelectorAll('label')[k].setAttribute('for', id);
+                control.value = c[p[1]];
+              });
+              var remove = row.querySelector('button');
+              remove.value = 'remove-' + i;
+              remove.setAttribute('aria-label', 'Remove condition ' + (i + 1));
+              return row;
+            });
+            list.replaceChildren.apply(list, rows);
+            match.value = builder.match;
+          }
+          function cell(tag, value) { var node = document.createElement(tag); node.textContent = value; return node; }
+          function table(caption, headers, rows) {
+            var wrap = document.createElement('div'); wrap.className = 'table-wrap';
+            var t = document.createElement('table'); t.appendChild(cell('caption', caption));
+            var head = document.createElement('tr'); headers.forEach(function (h) { head.appendChild(cell('th', h)); });
+            t.appendChild(head);
+            rows.forEach(function (r) { var tr = document.createElement('tr'); r.forEach(function (v) { tr.appendChild(cell('td', v)); }); t.appendChild(tr); });
+            wrap.appendChild(t); return wrap;
+          }
+          function show(data, error) {
+            var nodes = [cell('h2', 'Who this selects')];
+            if (error) {
+              var p = cell('p', error); p.className = 'field-error'; p.setAttribute('data-preview-error', ''); nodes.push(p);
+            } else {
+              var count = cell('p', data.display); count.className = 'stat'; count.setAttribute('data-preview-count', ''); nodes.push(count);
+              var grid = document.createElement('div'); grid.className = 'grid';
+              ['country', 'department', 'worker_type'].forEach(function (column) {
+                var label = column.replace('_', ' ');
+                grid.appendChild(table('By ' + label, [label, 'People'], (data.breakdown[column] || []).slice(0, 12).map(function (c) {
+                  return [c.value, c.count === null || c.count === undefined ? 'fewer than 5' : String(c.count)];
+                })));
+              });
+              nodes.push(grid);
+              if (data.sample) {
+                nodes.push(table('Some of the people it selects', ['Name', 'Job', 'Department', 'Country'], data.sample.map(function (s) {
+                  return [s.name, s.job_title || '—', s.department || '—', s.country];
+                })));
+              } else if (data.sample_note) { var note = cell('p', data.sample_note); note.className = 'hint'; nodes.push(note); }
+            }
+            region.replaceChildren.apply(region, nodes);
+          }
+          function refresh(fromText) {
+            clearTimeout(timer);
+            timer = setTimeout(function () {
+              var rule = text.value.trim(), mine = ++sequence;
+              if (!rule) { show(null, 'Add a condition to see who it selects.'); return; }
+              fetch('/api/v1/audiences/preview?rule=' + encodeURIComponent(rule), { headers: { Accept: 'application/json' } })
+                .then(function (response) { return response.json().then(function (body) { return [response.ok, body]; }); })
+                .then(function (result) {
+                  if (mine !== sequence) { return; }
+                  if (!result[0]) { show(null, (result[1].error && result[1].error.message) || 'The rule could not be counted.'); return; }
+                  if (fromText && result[1].builder) { setRows(result[1].builder); last.value = text.value; }
+                  show(result[1], null);
+                })
+                .catch(function () { if (mine === sequence) { show(null, 'Could not reach Tandem to count. Use the Preview button.'); } });
+            }, 350);
+          }
+          function fromBuilder() { text.value = builderText(); last.value = text.value; refresh(false); }
+          list.addEventListener('input', fromBuilder);
+          list.addEventListener('change', fromBuilder);
+          match.addEventListener('change', fromBuilder);
+          text.addEventListener('input', function () { refresh(true); });
+          if (text.value.trim()) { refresh(false); }
+        })();
+        """#
 }

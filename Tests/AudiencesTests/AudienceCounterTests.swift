@@ -16,19 +16,23 @@ struct AudienceCounterTests {
             try await EmployeeStore(database: database).upsert(people, summary: "seed", by: .system)
             let counter = AudienceCounter(database: database, threshold: 5)
             let rule = #"country = "BR" and worker_type = "frontline""#
-            let expected = people.filter { $0.country == "BR" && $0.workerType == .frontline }.count
+            let expected = people.filter { $0.country == "BR" && $0.workerType == .frontline && $0.status(on: "2026-11-23") == .active }.count
+            #expect(expected < people.filter { $0.country == "BR" && $0.workerType == .frontline }.count, "the seed should include leavers")
             let result = try await counter.count(rule, seesSensitive: false, today: "2026-11-23")
             #expect(result.count == expected && !result.suppressed)
             #expect(result.breakdown["country"]?.first?.value == "BR")
 
-            let one = try await counter.count(#"employee_id = "E00007""#, seesSensitive: false, today: "2026-11-23")
+            let someone = try #require(people.first { $0.status(on: "2026-11-23") == .active }).employeeId
+            let one = try await counter.count("employee_id = \"\(someone)\"", seesSensitive: false, today: "2026-11-23")
             #expect(one.count == nil && one.suppressed && one.display == "fewer than 5")
-            let exact = try await counter.count(#"employee_id = "E00007""#, seesSensitive: true, today: "2026-11-23")
+            let exact = try await counter.count("employee_id = \"\(someone)\"", seesSensitive: true, today: "2026-11-23")
             #expect(exact.count == 1)
 
             await #expect(throws: AppError.self) { _ = try await counter.count("hce", seesSensitive: false) }
             await #expect(throws: AppError.self) { _ = try await counter.count("not benefits.401k.enrolled", seesSensitive: false) }
-            #expect(try await counter.count("hce", seesSensitive: true, today: "2026-11-23").count == people.filter { $0.sensitive?.hce == true }.count)
+            #expect(try await counter.count("hce", seesSensitive: true, today: "2026-11-23").count == people.filter { $0.sensitive?.hce == true && $0.status(on: "2026-11-23") == .active }.count)
+            // A rule that tests status decides for itself.
+            #expect(try await counter.count(#"status = "leaver""#, seesSensitive: true, today: "2026-11-23").count == people.filter { $0.status(on: "2026-11-23") == .leaver }.count)
         }
     }
 

@@ -97,7 +97,7 @@ struct RuleCompilerTests {
         let rules = ["A": try RuleParser.parse(#"in audience "B""#), "B": try RuleParser.parse(#"in audience "A""#), "C": try RuleParser.parse("hce")]
         let compiler = RuleCompiler(dialect: Dialect(.sqlite), today: "2026-11-23") { name in
             guard let rule = rules[name] else { throw AppError.invalid("rule", "Unknown audience \"\(name)\".") }
-            return rule
+            return .rule(rule)
         }
         #expect(throws: AppError.self) { try compiler.sql(try RuleParser.parse(#"in audience "A""#)) }
         #expect(throws: AppError.self) { try compiler.sql(try RuleParser.parse(#"in audience "Nope""#)) }
