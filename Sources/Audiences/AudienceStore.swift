@@ -242,7 +242,7 @@ public struct AudienceStore: Sendable {
             }
             let unknown = checkedIDs.filter { !known.contains($0) }
             if !unknown.isEmpty {
-                throw AppError.invalid("employee_ids", "\(unknown.count) of the ids are not in the people directory: \(unknown.prefix(5).joined(separator: ", "))\(unknown.count > 5 ? ", …" : ""). Check them against the HRIS export.")
+                throw AppError.invalid("employee_ids", "\(unknown.count) of the ids \(unknown.count == 1 ? "is" : "are") not in the people directory: \(unknown.prefix(5).joined(separator: ", "))\(unknown.count > 5 ? ", …" : ""). Check them against the HRIS export.")
             }
             return Checked(kind: .list, ruleText: nil, members: checkedIDs, listSize: checkedIDs.count, sensitive: false, references: [])
         }

@@ -3,8 +3,10 @@ public import TandemCore
 public import TandemStore
 
 /// Compiles a rule to a boolean SQL expression over `employees`, with every value bound.
-/// Each condition is wrapped so it is TRUE or FALSE, never NULL: `not` then means what it says
-/// and matches `RuleEvaluator` exactly (a missing value fails every comparison).
+/// Under a `not`, each condition is wrapped so it is TRUE or FALSE, never NULL: `not` then means
+/// what it says and matches `RuleEvaluator` exactly (a missing value fails every comparison).
+/// Outside any `not` the wrapper is left off: there NULL and FALSE filter alike through AND and
+/// OR, and a bare `department = ?` can use an index where `COALESCE(…)` cannot.
 public struct RuleCompiler {
     public let dialect: Dialect
     public let today: String
@@ -20,24 +22,27 @@ public struct RuleCompiler {
     }
 
     public func sql(_ rule: Rule) throws -> SQLQueryString {
-        try compile(rule, path: [])
+        try compile(rule, path: [], negated: false)
     }
 
-    func compile(_ rule: Rule, path: [String]) throws -> SQLQueryString {
+    func compile(_ rule: Rule, path: [String], negated: Bool) throws -> SQLQueryString {
+        func condition(_ field: RuleField, _ test: (String) -> SQLQueryString) throws -> SQLQueryString {
+            try self.condition(field, negated: negated, test)
+        }
         switch rule {
         case .all(let rules):
-            return "(" + (try rules.map { try compile($0, path: path) }).joined(separator: " AND ") + ")"
+            return "(" + (try rules.map { try compile($0, path: path, negated: negated) }).joined(separator: " AND ") + ")"
         case .any(let rules):
-            return "(" + (try rules.map { try compile($0, path: path) }).joined(separator: " OR ") + ")"
+            return "(" + (try rules.map { try compile($0, path: path, negated: negated) }).joined(separator: " OR ") + ")"
         case .not(let inner):
-            return "(NOT " + (try compile(inner, path: path)) + ")"
+            return "(NOT " + (try compile(inner, path: path, negated: true)) + ")"
         case .inAudience(let name):
             guard !path.contains(name) else {
                 throw AppError.invalid("rule", "Audience \"\(name)\" refers to itself (\((path + [name]).joined(separator: " → "))).")
             }
             switch try resolve(name) {
             case .rule(let saved):
-                return "(" + (try compile(saved, path: path + [name])) + ")"
+                return "(" + (try compile(saved, path: path + [name], negated: negated)) + ")"
             case .list(let audienceID, let version, _):
                 return """
                     (employees.employee_id IN (SELECT m.employee_id FROM audience_members m
@@ -76,12 +81,13 @@ public struct RuleCompiler {
         }
     }
 
-    /// A test on one column (or on a benefit's column), never NULL.
-    func condition(_ field: RuleField, _ test: (String) -> SQLQueryString) throws -> SQLQueryString {
+    /// A test on one column (or on a benefit's column); never NULL where a `not` is above it.
+    func condition(_ field: RuleField, negated: Bool, _ test: (String) -> SQLQueryString) throws -> SQLQueryString {
         if let plan = field.benefitPlan {
-            return benefitExists(plan, "COALESCE(" + test(field.kind == .boolean ? "b.enrolled" : "b.deferral_percent") + ", FALSE)")
+            // Inside EXISTS a NULL test simply finds no row, so the result is TRUE or FALSE already.
+            return benefitExists(plan, test(field.kind == .boolean ? "b.enrolled" : "b.deferral_percent"))
         }
-        return "COALESCE(" + test(try column(field)) + ", FALSE)"
+        return negated ? "COALESCE(" + test(try column(field)) + ", FALSE)" : "(" + test(try column(field)) + ")"
     }
 
     func benefitExists(_ plan: String, _ test: SQLQueryString) -> SQLQueryString {

@@ -25,7 +25,7 @@ public enum Assets {
         table{border-collapse:collapse;width:100%}caption{text-align:left;padding:.5rem .75rem;color:var(--muted)}
         th,td{text-align:left;padding:.45rem .75rem;border-top:1px solid var(--line);vertical-align:top}th{background:#eef1f7;font-size:.9rem}
         .badge{display:inline-block;background:#eef1f7;border:1px solid var(--line);border-radius:99px;padding:0 .5rem;font-size:.8rem;margin:0 .2rem .2rem 0}
-        .empty{color:var(--muted);font-style:italic}.pager{margin:1rem 0}
+        form[data-confirm]{margin:1rem 0}.empty{color:var(--muted);font-style:italic}.pager{margin:1rem 0}
         .secret{background:#fff8e1;border:1px solid #f0c36d;border-radius:6px;padding:.75rem;margin:1rem 0}.secret code{word-break:break-all;font-size:1rem}
         .filters{display:flex;flex-wrap:wrap;gap:0 1rem;align-items:flex-end}.filters .field{min-width:10rem}
         dl.details{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.35rem 1rem;margin:0}dl.details dt{font-weight:600;color:var(--muted)}dl.details dd{margin:0;overflow-wrap:anywhere}

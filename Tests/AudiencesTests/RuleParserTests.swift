@@ -86,10 +86,13 @@ struct RuleCompilerTests {
         let rule = try RuleParser.parse(#"country in ("US", "CA") and job_title contains "'; DROP TABLE employees; --" and hire_date >= today - 90d"#)
         let sql = try RuleCompiler(dialect: Dialect(.postgres), today: "2026-11-23").sql(rule)
         let (text, binds) = Serializer(dialect: PostgresDialect()).serialize(sql)
-        #expect(text == #"(COALESCE(country IN ($1, $2), FALSE) AND COALESCE(strpos(job_title, $3) > 0, FALSE) AND COALESCE(hire_date COLLATE "C" >= $4, FALSE))"#)
+        #expect(text == #"((country IN ($1, $2)) AND (strpos(job_title, $3) > 0) AND (hire_date COLLATE "C" >= $4))"#)
         #expect(binds.count == 4)
         #expect(binds[2] as? String == "'; DROP TABLE employees; --")
         #expect(binds[3] as? String == "2026-08-25")
+        // Under `not`, a missing value must not make the condition unknown: it is wrapped.
+        let negated = try RuleCompiler(dialect: Dialect(.postgres), today: "2026-11-23").sql(try RuleParser.parse(#"country = "US" and not department = "Sales""#))
+        #expect(Serializer(dialect: PostgresDialect()).serialize(negated).0 == #"((country = $1) AND (NOT COALESCE(department = $2, FALSE)))"#)
     }
 
     @Test("audience references are followed and cycles refused")
