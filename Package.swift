@@ -9,7 +9,8 @@ let package = Package(
     name: "tandem",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "tandem", targets: ["tandem"])
+        .executable(name: "tandem", targets: ["tandem"]),
+        .executable(name: "tandem-bench", targets: ["TandemBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -36,6 +37,15 @@ let package = Package(
             dependencies: [
                 "TandemApp", "People", "Audit", "Accounts", "TandemCore", "Audiences",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "TandemBench",
+            dependencies: [
+                "TandemApp", "People", "Audiences", "Audit", "TandemStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -68,6 +68,13 @@ public struct AudienceCounter: Sendable {
         return (rule, condition, saved.usesSensitive(rule))
     }
 
+    /// Only the number of people a rule selects (no breakdown, no privacy rounding): for
+    /// callers that size an audience for themselves, such as delivery and the benchmark.
+    public func total(_ source: String, today: String = EmployeeRules.today()) async throws -> Int {
+        let (_, condition, _) = try await prepare(source, seesSensitive: true, today: today)
+        return try await countRows(condition)
+    }
+
     public func count(_ source: String, seesSensitive: Bool, today: String = EmployeeRules.today()) async throws -> Result {
         let (rule, condition, _) = try await prepare(source, seesSensitive: seesSensitive, today: today)
         return try await result(rule: rule, condition: condition, seesSensitive: seesSensitive)

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Audiences
+import Audit
+import Foundation
+import Logging
+import People
+import SQLKit
+import TandemApp
+import TandemStore
+
+/// Benchmarks that need Swift-level timing (the HTTP and import benchmarks are shell scripts
+/// under bench/). Run with `swift run -c release tandem-bench …`; figures go to docs/PERFORMANCE.md.
+@main
+struct TandemBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tandem-bench", abstract: "Tandem benchmarks.", subcommands: [AudienceCount.self])
+}
+
+/// Times the audience count of a 4-condition rule against the same predicate written by hand
+/// in SQL, in one run, on SQLite and (with --postgres-url) PostgreSQL.
+struct AudienceCount: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audience-count")
+
+    @Option(help: "How many employees to generate.") var employees = 1_000_000
+    @Option(help: "Timed runs per query (after 3 warm-up runs).") var runs = 25
+    @Option(name: .customLong("postgres-url"), help: "Also measure on this PostgreSQL (a scratch schema is created and dropped).") var postgresURL: String?
+    @Flag(help: "Skip SQLite (measure PostgreSQL only).") var skipSQLite = false
+
+    static let today = "2026-11-24"
+    static let rule = #"country in ("US", "CA") and department = "Retail" and hire_date >= today - 1y and worker_type = "frontline""#
+
+    func run() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        print("Generating \(employees) employees…")
+        let people = DemoPeople.generate(count: employees, seed: 42, today: Self.today)
+        if !skipSQLite {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bench-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let database = try await Database.open(.sqlite(path: folder.appendingPathComponent("bench.sqlite").path), logger: logger)
+            try await measure(database, engine: "SQLite", people: people)
+            await database.close()
+        }
+        if let postgresURL {
+            let schema = "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+            let admin = try await Database.open(.postgres(url: postgresURL), logger: logger)
+            try await admin.transaction { db in try await db.raw("CREATE SCHEMA \(ident: schema)").run() }
+            let database = try await Database.open(.postgres(url: postgresURL + (postgresURL.contains("?") ? "&" : "?") + "search_path=\(schema)"), logger: logger)
+            do {
+                try await measure(database, engine: "PostgreSQL", people: people)
+            } catch {
+                print("PostgreSQL run failed: \(error)")
+            }
+            await database.close()
+            try await admin.transaction { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
+            await admin.close()
+        }
+    }
+
+    func measure(_ database: Database, engine: String, people: [Employee]) async throws {
+        try await Migrations.all.migrate(database)
+        let start = ContinuousClock.now
+        try await EmployeeStore(database: database).upsert(people, summary: "benchmark", by: .system) { written in
+            if written % 100_000 == 0 { print("  \(engine): loaded \(written) employees") }
+        }
+        print("  \(engine): loaded in \(start.duration(to: .now))")
+        try await database.transaction { db in try await db.raw("ANALYZE").run() }
+
+        let counter = AudienceCounter(database: database)
+        let since = DateRules.resolve(amount: -1, unit: .y, today: Self.today)
+        let hand: SQLQueryString = """
+            SELECT COUNT(*) AS n FROM employees WHERE country IN (\(bind: "US"), \(bind: "CA")) AND department = \(bind: "Retail")
+            AND hire_date >= \(bind: since) AND worker_type = \(bind: "frontline") AND (termination_date IS NULL OR termination_date > \(bind: Self.today))
+            """
+        func byHand() async throws -> Int {
+            Int(try await database.reader.raw(hand).first()?.decode(column: "n", as: Int64.self) ?? -1)
+        }
+        let compiled = try await counter.total(Self.rule, today: Self.today)
+        let expected = try await byHand()
+        guard compiled == expected else { throw ValidationError("the compiled rule counted \(compiled), the hand-written SQL \(expected)") }
+
+        let ruleTimes = try await time { _ = try await counter.total(Self.rule, today: Self.today) }
+        let handTimes = try await time { _ = try await byHand() }
+        let fullTimes = try await time { _ = try await counter.count(Self.rule, seesSensitive: false, today: Self.today) }
+        let ratio = ruleTimes.median / handTimes.median
+        print("""
+            \(engine), \(people.count) employees, rule: \(Self.rule)
+              selects \(compiled) people
+              audience count (parse + compile + COUNT):  median \(ms(ruleTimes.median)) ms, p95 \(ms(ruleTimes.p95)) ms
+              same predicate written by hand in SQL:     median \(ms(handTimes.median)) ms, p95 \(ms(handTimes.p95)) ms
+              ratio rule / hand:                         \(String(format: "%.2f", ratio))×  (target ≤ 1.5×; count target < 150 ms)
+              count API work (COUNT + 3 breakdowns):     median \(ms(fullTimes.median)) ms, p95 \(ms(fullTimes.p95)) ms
+            """)
+    }
+
+    func time(_ body: () async throws -> Void) async throws -> (median: Double, p95: Double) {
+        for _ in 0..<3 { try await body() }
+        var samples: [Double] = []
+        for _ in 0..<runs {
+            let start = ContinuousClock.now
+            try await body()
+            let elapsed = start.duration(to: .now)
+            samples.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        samples.sort()
+        return (samples[samples.count / 2], samples[min(samples.count - 1, Int(Double(samples.count) * 0.95))])
+    }
+
+    func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1_000) }
+}
