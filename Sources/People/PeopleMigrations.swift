@@ -76,5 +76,9 @@ public enum PeopleMigrations {
                 """,
             ]
         },
+        // 32–38 are left for directory indexes and custom attributes.
+        Migration(39, "erased employees (hashed ids, so an HRIS file cannot bring them back)") { d in
+            ["CREATE TABLE erased_employees (id_hash \(d.text) PRIMARY KEY, replacement \(d.text) NOT NULL, erased_at \(d.bigint) NOT NULL)"]
+        },
     ]
 }

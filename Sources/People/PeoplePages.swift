@@ -51,7 +51,26 @@ enum PeoplePages {
         return [
             UI.heading(e.displayName, subtitle: e.jobTitle),
             UI.details(caption: e.sensitive == nil ? "Profile" : "Profile, including pay and benefits (visible to HR only)", rows),
+            e.sensitive == nil ? text("") : privacy(page, employee: e),
             el("p", [], [link("← Back to people", "/people")]),
         ]
+    }
+
+    /// HR's GDPR tools: export everything, and erase a leaver.
+    static func privacy(_ page: PageContext, employee e: Employee) -> HTMLNode {
+        var children: [HTMLNode] = [
+            el("p", [], [link("Download everything Tandem holds about this person (JSON)", "/people/\(e.id)/export.json")]),
+        ]
+        if e.status(on: EmployeeRules.today()) == .leaver {
+            children.append(el("form", [("method", "post"), ("action", "/people/\(e.id)/erase"), ("data-confirm", "Erase this person's personal data? This cannot be undone.")], [
+                Layout.csrfField(page.csrfToken),
+                UI.field("Type the employee id \(e.employeeId) to erase their personal data", name: "confirm_employee_id", required: true,
+                         hint: "Names, contact details, job title, pay and benefits are removed everywhere in Tandem; country, department, site and dates stay for aggregate reports."),
+                el("button", [("type", "submit"), ("class", "danger")], text: "Erase personal data"),
+            ]))
+        } else {
+            children.append(el("p", [("class", "hint")], text: "Erasure is for leavers: record their termination date in the HRIS and import it first."))
+        }
+        return UI.card("Personal data (GDPR)", children)
     }
 }

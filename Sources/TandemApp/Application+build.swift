@@ -20,6 +20,7 @@ public struct TandemServices: Sendable {
     public let audit: AuditFeature
     public let people: PeopleFeature
     public let audiences: AudiencesFeature
+    public let personalData: PersonalDataService
 
     public init(configuration: TandemConfiguration, database: Database) {
         self.configuration = configuration
@@ -29,6 +30,9 @@ public struct TandemServices: Sendable {
         self.audit = AuditFeature(store: AuditStore(database: database))
         self.people = PeopleFeature(database: database)
         self.audiences = AudiencesFeature(database: database, privacyThreshold: configuration.privacyMinimumGroup)
+        self.personalData = PersonalDataService(
+            database: database, employees: people.employees,
+            holders: [EmployeePersonalData(store: people.employees), AudiencePersonalData(database: database)])
     }
 }
 
@@ -51,6 +55,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     HomeRoutes().register(in: table)
     services.people.register(in: table)
     services.audiences.register(in: table)
+    PrivacyRoutes(service: services.personalData, employees: services.people.employees).register(in: table)
     services.accounts.register(in: table)
     services.audit.register(in: table)
     let document = OpenAPIBox()

@@ -27,6 +27,8 @@ let expectedAccess: [String: Access] = [
     "GET /api/v1/employees": .roles([.hr, .comms, .marketing]), "GET /api/v1/employees/{id}": .roles([.hr, .comms, .marketing]),
     "GET /people/import": .roles([.hr]), "POST /people/import": .roles([.hr]), "POST /people/import/{upload}/apply": .roles([.hr]),
     "POST /api/v1/employees/import": .roles([.hr]), "GET /api/v1/employees/imports": .roles([.hr]),
+    "GET /people/{id}/export.json": .roles([.hr]), "POST /people/{id}/erase": .roles([.hr]),
+    "GET /api/v1/employees/{id}/export": .roles([.hr]), "POST /api/v1/employees/{id}/erase": .roles([.hr]),
     "GET /api/v1/audiences/count": .roles([.hr, .comms, .marketing]), "GET /api/v1/audiences/preview": .roles([.hr, .comms, .marketing]),
     "GET /api/v1/audiences": .roles([.hr, .comms, .marketing]), "POST /api/v1/audiences": .roles([.hr, .comms, .marketing]),
     "GET /api/v1/audiences/{id}": .roles([.hr, .comms, .marketing]), "PUT /api/v1/audiences/{id}": .roles([.hr, .comms, .marketing]),
