@@ -5,6 +5,7 @@ public import Foundation
 public import Hummingbird
 public import Logging
 public import People
+public import SCIM
 public import TandemCore
 public import TandemStore
 
@@ -20,6 +21,7 @@ public struct TandemServices: Sendable {
     public let audit: AuditFeature
     public let people: PeopleFeature
     public let audiences: AudiencesFeature
+    public let scim: SCIMFeature
 
     public init(configuration: TandemConfiguration, database: Database) {
         self.configuration = configuration
@@ -29,6 +31,7 @@ public struct TandemServices: Sendable {
         self.audit = AuditFeature(store: AuditStore(database: database))
         self.people = PeopleFeature(database: database)
         self.audiences = AudiencesFeature(database: database, privacyThreshold: configuration.privacyMinimumGroup)
+        self.scim = SCIMFeature(database: database, baseURL: configuration.baseURL, cache: accounts.cache)
     }
 }
 
@@ -43,7 +46,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     router.add(middleware: ErrorMiddleware(routes: routes))
     router.add(middleware: RequestSettingsMiddleware(
         bodyLimit: configuration.maxBodyMegabytes * 1_048_576, secureCookies: configuration.servesHTTPS, trustProxy: configuration.trustProxy))
-    router.add(middleware: services.accounts.authenticator)
+    router.add(middleware: services.accounts.authenticator(resolvers: [services.scim.tokens]))
     router.add(middleware: CSRFMiddleware())
     router.add(middleware: PasswordChangeGate())
 
@@ -53,6 +56,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     services.audiences.register(in: table)
     services.accounts.register(in: table)
     services.audit.register(in: table)
+    services.scim.register(in: table)
     let document = OpenAPIBox()
     OpsRoutes(database: services.database, migrator: Migrations.all, benchRoutes: configuration.benchRoutes)
         .register(in: table) { document.text }

@@ -1,10 +1,11 @@
 import Accounts
 import Audit
 import People
+import SCIM
 import TandemStore
 
 /// Every feature's migrations, in the one order they are applied. Versions are unique across
-/// features: accounts use 10–19, audit 20–29, people 30–39; later features take the next free decade.
+/// features: accounts use 10–19, audit 20–29, people 30–39, (audiences 40–49), SCIM 50–59.
 public enum Migrations {
-    public static let all = Migrator(AccountsFeature.migrations + AuditFeature.migrations + PeopleFeature.migrations)
+    public static let all = Migrator(AccountsFeature.migrations + AuditFeature.migrations + PeopleFeature.migrations + SCIMFeature.migrations)
 }
