@@ -72,6 +72,7 @@ enum SCIMFilterLexer {
                     guard hex.count == 4, let code = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(code) else {
                         throw SCIMError.invalidFilter("At position \(index + 1): '\\u' must be followed by four hex digits of a character.")
                     }
+                    guard code != 0 else { throw SCIMError.invalidFilter("At position \(index + 1): a string must not contain NUL (\\u0000).") }
                     value.unicodeScalars.append(scalar)
                     index += 4
                 default:
@@ -80,6 +81,7 @@ enum SCIMFilterLexer {
                 index += 2
                 continue
             }
+            guard character != "\u{0}" else { throw SCIMError.invalidFilter("At position \(index + 1): a string must not contain NUL.") }
             value.append(character)
             index += 1
         }

@@ -52,7 +52,7 @@ struct SCIMRoutes {
             return response
         }
         table.scim(.get, Self.base + "/Users/{id}") { request, context in
-            let user = try await users.get(id: Self.id(context))
+            let user = try await users.get(id: try Self.id(context))
             if let header = request.headers[.ifNoneMatch], SCIMETag.matches(header, user.etag) {
                 return Response(status: .notModified, headers: [.eTag: user.etag])
             }
@@ -72,7 +72,7 @@ struct SCIMRoutes {
             return Self.reply(users.render(user), etag: user.etag)
         }
         table.scim(.delete, Self.base + "/Users/{id}") { request, context in
-            try await users.delete(id: Self.id(context), ifMatch: request.headers[.ifMatch], by: Self.actor(context))
+            try await users.delete(id: try Self.id(context), ifMatch: request.headers[.ifMatch], by: Self.actor(context))
             return Response(status: .noContent)
         }
     }
@@ -85,7 +85,12 @@ struct SCIMRoutes {
 
     // MARK: request and response helpers
 
-    static func id(_ context: TandemContext) -> String { context.parameters.get("id") ?? "" }
+    /// The id from the path; one that cannot exist (too long, NUL) is simply not found.
+    static func id(_ context: TandemContext) throws -> String {
+        let id = context.parameters.get("id") ?? ""
+        guard id.count <= 100, !id.contains("\u{0}") else { throw SCIMError.notFound("Resource", String(id.prefix(20))) }
+        return id
+    }
 
     static func actor(_ context: TandemContext) throws -> AuditActor {
         AuditActor(identity: try context.requireIdentity(), requestID: context.id)
@@ -119,6 +124,10 @@ struct SCIMRoutes {
             throw AppError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send the body as application/scim+json (or application/json).")
         }
         let text = try await request.bodyText(context: context)
+        // PostgreSQL cannot store NUL in text; refuse it here rather than fail later.
+        if text.contains("\u{0}") || text.range(of: "\\u0000", options: .caseInsensitive) != nil {
+            throw SCIMError.invalidValue("Text must not contain NUL characters (\\u0000).")
+        }
         return try SCIMNode.parse(Data(text.utf8))
     }
 

@@ -227,8 +227,12 @@ struct SCIMHTTPTests {
                 (.get, "/scim/v2/Users/no-such-id", nil, 404, nil),
                 (.put, "/scim/v2/Users/no-such-id", scimUser("x@x.io"), 404, nil),
                 (.patch, "/scim/v2/Users/no-such-id", #"{\#(patchSchema),"Operations":[{"op":"remove","path":"title"}]}"#, 404, nil),
-                (.get, "/scim/v2/Groups", nil, 404, nil),
+                (.post, "/scim/v2/Users", #"{"userName":"nul@x.io","name":{"givenName":"A\u0000","familyName":"B"}}"#, 400, "invalidValue"),
+                (.get, "/scim/v2/Users?filter=userName%20eq%20%22a%00%22", nil, 400, "invalidValue"),
+                (.get, "/scim/v2/Users?filter=userName%20eq%20%22a%5Cu0000%22", nil, 400, "invalidFilter"),
+                (.get, "/scim/v2/Users/a%00b", nil, 404, nil),
                 (.delete, "/scim/v2/Users", nil, 405, nil),
+                (.get, "/scim/v2/Bulk", nil, 404, nil),
             ]
             for (method, path, body, status, scimType) in cases {
                 let response = try await scim.send(method, path, body)

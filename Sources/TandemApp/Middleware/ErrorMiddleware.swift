@@ -36,6 +36,8 @@ struct ErrorMiddleware: RouterMiddleware {
                     appError = AppError(.unauthorized, code: appError.code, message: "Send a valid SCIM token as 'Authorization: Bearer tdm_scim_…'; an admin creates one under Admin → SCIM.")
                 case .forbidden:
                     appError = AppError(.forbidden, code: appError.code, message: "Only SCIM tokens may use /scim/v2; personal API tokens and browser sessions may not.")
+                case .badRequest where appError.code == "invalid_text":
+                    appError = SCIMError.invalidValue(appError.message)
                 default: break
                 }
                 var response = Response(
