@@ -33,12 +33,23 @@ public enum SCIMDiscovery {
         ])
     }
 
+    public static func groupResourceType(baseURL: String) -> SCIMNode {
+        .object([
+            ("schemas", .array(["urn:ietf:params:scim:schemas:core:2.0:ResourceType"])),
+            ("id", "Group"), ("name", "Group"), ("endpoint", "/Groups"),
+            ("description", "Groups of provisioned users."),
+            ("schema", .string(SCIMGroupSchema.coreID)),
+            ("schemaExtensions", .array([])),
+            ("meta", .object([("resourceType", "ResourceType"), ("location", .string("\(baseURL)/scim/v2/ResourceTypes/Group"))])),
+        ])
+    }
+
     public static func schema(_ definition: SCIMSchemaDefinition, baseURL: String) -> SCIMNode {
         .object([
             ("schemas", .array(["urn:ietf:params:scim:schemas:core:2.0:Schema"])),
             ("id", .string(definition.id)), ("name", .string(definition.name)), ("description", .string(definition.description)),
             // id, externalId and meta are common attributes (RFC 7643 §3.1), not schema attributes.
-            ("attributes", .array(definition.attributes.filter { !["id", "externalId", "meta"].contains($0.name) || definition.id != SCIMUserSchema.coreID }.map(attribute))),
+            ("attributes", .array(definition.attributes.filter { !["id", "externalId", "meta"].contains($0.name) || ![SCIMUserSchema.coreID, SCIMGroupSchema.coreID].contains(definition.id) }.map(attribute))),
             ("meta", .object([("resourceType", "Schema"), ("location", .string("\(baseURL)/scim/v2/Schemas/\(definition.id)"))])),
         ])
     }

@@ -9,6 +9,7 @@ public import TandemUI
 public struct SCIMFeature: Sendable {
     public let tokens: SCIMTokenStore
     public let users: SCIMUsers
+    public let groups: SCIMGroups
     let cache: IdentityCache
     let baseURL: String
     public static let migrations = SCIMMigrations.all
@@ -16,6 +17,7 @@ public struct SCIMFeature: Sendable {
     public init(database: Database, baseURL: String, cache: IdentityCache) {
         tokens = SCIMTokenStore(database: database)
         users = SCIMUsers(store: SCIMStore(database: database), baseURL: baseURL)
+        groups = SCIMGroups(store: SCIMGroupStore(database: database), baseURL: baseURL)
         self.cache = cache
         self.baseURL = baseURL
     }
@@ -24,5 +26,6 @@ public struct SCIMFeature: Sendable {
         Layout.register([NavItem("SCIM", "/admin/scim", .only(.admin))])
         SCIMAdminRoutes(tokens: tokens, cache: cache, baseURL: baseURL).register(in: table)
         SCIMRoutes(users: users, baseURL: baseURL).register(in: table)
+        SCIMGroupRoutes(groups: groups, baseURL: baseURL).register(in: table)
     }
 }

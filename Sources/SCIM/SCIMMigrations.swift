@@ -37,5 +37,27 @@ public enum SCIMMigrations {
                 """,
             ]
         },
+        Migration(51, "SCIM groups and their members") { d in
+            [
+                """
+                CREATE TABLE scim_groups (
+                    id \(d.idColumn),
+                    scim_id \(d.text) NOT NULL UNIQUE,
+                    external_id \(d.text),
+                    display_name \(d.text) NOT NULL,
+                    display_name_key \(d.text) NOT NULL UNIQUE,
+                    version \(d.bigint) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL)
+                """,
+                """
+                CREATE TABLE scim_group_members (
+                    group_pk \(d.bigint) NOT NULL REFERENCES scim_groups (id) ON DELETE CASCADE,
+                    employee_pk \(d.bigint) NOT NULL REFERENCES scim_users (employee_pk) ON DELETE CASCADE,
+                    PRIMARY KEY (group_pk, employee_pk))
+                """,
+                "CREATE INDEX scim_group_members_employee ON scim_group_members (employee_pk)",
+            ]
+        },
     ]
 }

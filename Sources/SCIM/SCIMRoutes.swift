@@ -16,19 +16,22 @@ struct SCIMRoutes {
         table.scim(.get, Self.base + "/ServiceProviderConfig") { _, _ in
             Self.reply(SCIMDiscovery.serviceProviderConfig(baseURL: baseURL))
         }
+        let resourceTypes = [SCIMDiscovery.userResourceType(baseURL: baseURL), SCIMDiscovery.groupResourceType(baseURL: baseURL)]
         table.scim(.get, Self.base + "/ResourceTypes") { _, _ in
-            Self.reply(SCIMDiscovery.list([SCIMDiscovery.userResourceType(baseURL: baseURL)]))
+            Self.reply(SCIMDiscovery.list(resourceTypes))
         }
         table.scim(.get, Self.base + "/ResourceTypes/{id}") { _, context in
-            guard context.parameters.get("id") == "User" else { throw SCIMError.notFound("Resource type", context.parameters.get("id") ?? "") }
-            return Self.reply(SCIMDiscovery.userResourceType(baseURL: baseURL))
+            let id = context.parameters.get("id") ?? ""
+            guard let type = resourceTypes.first(where: { $0["id"] == .string(id) }) else { throw SCIMError.notFound("Resource type", id) }
+            return Self.reply(type)
         }
+        let schemas = resource.all + [SCIMGroupSchema.core]
         table.scim(.get, Self.base + "/Schemas") { _, _ in
-            Self.reply(SCIMDiscovery.list(resource.all.map { SCIMDiscovery.schema($0, baseURL: baseURL) }))
+            Self.reply(SCIMDiscovery.list(schemas.map { SCIMDiscovery.schema($0, baseURL: baseURL) }))
         }
         table.scim(.get, Self.base + "/Schemas/{id}") { _, context in
             let id = context.parameters.get("id") ?? ""
-            guard let schema = resource.schema(id) else { throw SCIMError.notFound("Schema", id) }
+            guard let schema = schemas.first(where: { $0.id.lowercased() == id.lowercased() }) else { throw SCIMError.notFound("Schema", id) }
             return Self.reply(SCIMDiscovery.schema(schema, baseURL: baseURL))
         }
 

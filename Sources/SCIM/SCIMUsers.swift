@@ -61,7 +61,7 @@ public struct SCIMUsers: Sendable {
         var rendered = try await store.all().map { (id: $0.employee.id, node: render($0, today: today)) }
         if let filter = query.filter { rendered = rendered.filter { evaluator.matches(filter, $0.node) } }
         if let sortBy = query.sortBy {
-            let keys = Dictionary(uniqueKeysWithValues: rendered.map { ($0.id, sortKey(sortBy, $0.node, evaluator)) })
+            let keys = Dictionary(uniqueKeysWithValues: rendered.map { ($0.id, Self.sortKey(sortBy, $0.node, evaluator)) })
             rendered.sort { a, b in
                 Self.precedes(keys[a.id]!, keys[b.id]!, descending: query.descending) ?? (a.id < b.id)
             }
@@ -74,7 +74,7 @@ public struct SCIMUsers: Sendable {
     /// milliseconds for dates; a missing value is greater than any.
     enum SortKey: Equatable { case missing, bytes([UInt8]), number(Double) }
 
-    func sortKey(_ path: SCIMPath, _ node: SCIMNode, _ evaluator: SCIMFilterEvaluator) -> SortKey {
+    static func sortKey(_ path: SCIMPath, _ node: SCIMNode, _ evaluator: SCIMFilterEvaluator) -> SortKey {
         guard let value = evaluator.values(path, node, element: nil).first(where: { !$0.isNull }) else { return .missing }
         let definition = evaluator.attribute(path)
         switch value {

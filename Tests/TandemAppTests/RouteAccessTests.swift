@@ -35,6 +35,8 @@ let expectedAccess: [String: Access] = [
     "GET /scim/v2/Schemas": .scim, "GET /scim/v2/Schemas/{id}": .scim,
     "GET /scim/v2/Users": .scim, "POST /scim/v2/Users": .scim, "POST /scim/v2/Users/.search": .scim,
     "GET /scim/v2/Users/{id}": .scim, "PUT /scim/v2/Users/{id}": .scim, "PATCH /scim/v2/Users/{id}": .scim, "DELETE /scim/v2/Users/{id}": .scim,
+    "GET /scim/v2/Groups": .scim, "POST /scim/v2/Groups": .scim,
+    "GET /scim/v2/Groups/{id}": .scim, "PUT /scim/v2/Groups/{id}": .scim, "PATCH /scim/v2/Groups/{id}": .scim, "DELETE /scim/v2/Groups/{id}": .scim,
 ]
 
 @Suite("Roles × routes")

@@ -58,11 +58,14 @@ struct SCIMHTTPTests {
             #expect(((config.json["authenticationSchemes"] as? [[String: Any]])?.first)?["type"] as? String == "oauthbearertoken")
             #expect(config.headers[.contentType] == "application/scim+json")
             let types = try await scim.send(.get, "/scim/v2/ResourceTypes")
-            #expect(types.json["totalResults"] as? Int == 1)
+            #expect(types.json["totalResults"] as? Int == 2)
             #expect(try await scim.send(.get, "/scim/v2/ResourceTypes/User").json["endpoint"] as? String == "/Users")
-            #expect(try await scim.send(.get, "/scim/v2/ResourceTypes/Group").status == 404)
+            #expect(try await scim.send(.get, "/scim/v2/ResourceTypes/Group").json["endpoint"] as? String == "/Groups")
+            #expect(try await scim.send(.get, "/scim/v2/ResourceTypes/Device").status == 404)
             let schemas = try await scim.send(.get, "/scim/v2/Schemas")
-            #expect((schemas.json["Resources"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [SCIMUserSchema.coreID, SCIMUserSchema.enterpriseID])
+            #expect((schemas.json["Resources"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [SCIMUserSchema.coreID, SCIMUserSchema.enterpriseID, SCIMGroupSchema.coreID])
+            let group = try await scim.send(.get, "/scim/v2/Schemas/\(SCIMGroupSchema.coreID)")
+            #expect((group.json["attributes"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["displayName", "members"])
             let user = try await scim.send(.get, "/scim/v2/Schemas/\(SCIMUserSchema.coreID)")
             let names = (user.json["attributes"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
             #expect(names.contains("userName") && names.contains("emails") && !names.contains("password") && !names.contains("groups"))
@@ -289,6 +292,76 @@ struct SCIMHTTPTests {
             #expect(try await SCIMClient(client: client, token: secret).send(.get, "/scim/v2/Users").status == 401, "a revoked token stops at once")
             let forged = try await browser.request("/admin/scim/tokens", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: "name=forged")
             #expect(forged.status == .forbidden, "creating a token needs the CSRF token")
+        }
+    }
+}
+
+@Suite("SCIM groups over HTTP")
+struct SCIMGroupHTTPTests {
+    @Test("Okta group push: create with members, find by displayName, add and remove members, rename, delete", arguments: TestDatabase.kinds)
+    func groups(kind: DatabaseKind) async throws {
+        try await withApp(kind) { client, services in
+            let scim = SCIMClient(client: client, token: try await services.scimToken())
+            var ids: [String] = []
+            for name in ["ann", "ben", "cal"] {
+                ids.append(try #require(try await scim.send(.post, "/scim/v2/Users", scimUser("\(name)@x.io", given: name.capitalized, family: "X")).json["id"] as? String))
+            }
+            let created = try await scim.send(.post, "/scim/v2/Groups", """
+                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Engineering","members":[{"value":"\(ids[0])","display":"Ann X"}]}
+                """)
+            #expect(created.status == 201 && created.headers[.eTag] == "W/\"1\"")
+            let id = try #require(created.json["id"] as? String)
+            #expect(created.headers[.location]?.hasSuffix("/scim/v2/Groups/\(id)") == true)
+            #expect((created.json["members"] as? [[String: Any]])?.first?["display"] as? String == "Ann X")
+
+            let found = try await scim.send(.get, "/scim/v2/Groups?filter=displayName%20eq%20%22engineering%22&excludedAttributes=members")
+            #expect(found.json["totalResults"] as? Int == 1)
+            #expect((found.json["Resources"] as? [[String: Any]])?.first?["members"] == nil)
+
+            let added = try await scim.send(.patch, "/scim/v2/Groups/\(id)", #"{\#(patchSchema),"Operations":[{"op":"add","path":"members","value":[{"value":"\#(ids[1])"},{"value":"\#(ids[2])"}]}]}"#)
+            #expect(added.status == 200 && (added.json["members"] as? [Any])?.count == 3)
+            let byMember = try await scim.send(.get, "/scim/v2/Groups?filter=members%5Bvalue%20eq%20%22\(ids[2])%22%5D")
+            #expect(byMember.json["totalResults"] as? Int == 1)
+            let removed = try await scim.send(.patch, "/scim/v2/Groups/\(id)", #"{\#(patchSchema),"Operations":[{"op":"remove","path":"members[value eq \"\#(ids[0])\"]"}]}"#)
+            #expect(Set((removed.json["members"] as? [[String: Any]])?.compactMap { $0["value"] as? String } ?? []) == [ids[1], ids[2]])
+            let renamed = try await scim.send(.put, "/scim/v2/Groups/\(id)", #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"\#(id)","displayName":"Platform","members":[{"value":"\#(ids[1])"}]}"#, headers: [.ifMatch: removed.headers[.eTag] ?? ""])
+            #expect(renamed.status == 200 && renamed.json["displayName"] as? String == "Platform" && (renamed.json["members"] as? [Any])?.count == 1)
+            #expect(try await scim.send(.put, "/scim/v2/Groups/\(id)", #"{"displayName":"Stale"}"#, headers: [.ifMatch: "W/\"1\""]).status == 412)
+            #expect(try await scim.send(.get, "/scim/v2/Groups/\(id)", headers: [.ifNoneMatch: renamed.headers[.eTag] ?? ""]).status == 304)
+
+            // De-provisioning a user removes them from their groups.
+            #expect(try await scim.send(.delete, "/scim/v2/Users/\(ids[1])").status == 204)
+            #expect((try await scim.send(.get, "/scim/v2/Groups/\(id)").json["members"] as? [Any])?.isEmpty == true)
+
+            #expect(try await scim.send(.delete, "/scim/v2/Groups/\(id)").status == 204)
+            #expect(try await scim.send(.get, "/scim/v2/Groups/\(id)").status == 404)
+            let audit = try await services.audit.store.search(AuditQuery(entityType: "scim_group"))
+            #expect(audit.items.map(\.action) == ["scim.group.delete", "scim.group.replace", "scim.group.patch", "scim.group.patch", "scim.group.create"])
+        }
+    }
+
+    @Test("group errors: duplicate name, unknown member, bad filter, unknown id", arguments: TestDatabase.kinds)
+    func errors(kind: DatabaseKind) async throws {
+        try await withApp(kind) { client, services in
+            let scim = SCIMClient(client: client, token: try await services.scimToken())
+            #expect(try await scim.send(.post, "/scim/v2/Groups", #"{"displayName":"Sales"}"#).status == 201)
+            let cases: [(HTTPRequest.Method, String, String?, Int, String?)] = [
+                (.post, "/scim/v2/Groups", #"{"displayName":"SALES"}"#, 409, "uniqueness"),
+                (.post, "/scim/v2/Groups", #"{"displayName":"Ops","members":[{"value":"nobody"}]}"#, 400, "invalidValue"),
+                (.post, "/scim/v2/Groups", #"{"members":[]}"#, 400, "invalidValue"),
+                (.post, "/scim/v2/Groups", #"{"displayName":"X","owner":"me"}"#, 400, "invalidSyntax"),
+                (.get, "/scim/v2/Groups?filter=displayName%20eq", nil, 400, "invalidFilter"),
+                (.get, "/scim/v2/Groups?filter=userName%20eq%20%22a%22", nil, 400, "invalidFilter"),
+                (.get, "/scim/v2/Groups/nope", nil, 404, nil),
+                (.patch, "/scim/v2/Groups/nope", #"{\#(patchSchema),"Operations":[{"op":"remove","path":"members"}]}"#, 404, nil),
+                (.delete, "/scim/v2/Groups/nope", nil, 404, nil),
+            ]
+            for (method, path, body, status, scimType) in cases {
+                let response = try await scim.send(method, path, body)
+                #expect(response.status == status, "\(method) \(path) \(body ?? "")")
+                #expect(response.json["scimType"] as? String == scimType, "\(method) \(path): \(response.json["detail"] ?? "")")
+            }
+            #expect(try await scim.send(.get, "/scim/v2/Groups").json["totalResults"] as? Int == 1, "failed writes created nothing")
         }
     }
 }
