@@ -51,3 +51,11 @@ extension EmployeeStore {
         try employee(row, includeSensitive: false)
     }
 }
+
+extension EmployeeStore {
+    /// Keeps reporting lines when an employee's HRIS id changes: `manager_id` holds HRIS ids.
+    public static func renameManagerReferences(from old: String, to new: String, on db: any SQLDatabase) async throws {
+        guard old != new else { return }
+        try await db.raw("UPDATE employees SET manager_id = \(bind: new) WHERE manager_id = \(bind: old)").run()
+    }
+}

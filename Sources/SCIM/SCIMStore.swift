@@ -131,6 +131,7 @@ public struct SCIMStore: Sendable {
             let user = try SCIMUserMapping.apply(input, to: current, id: id, managerEmployeeID: try await Self.managerEmployeeID(input.managerID, excluding: id, on: db))
             try await Self.checkUserName(user.userName, except: current.employee.id, on: db)
             try await EmployeeStore.update(user.employee, on: db)
+            try await EmployeeStore.renameManagerReferences(from: current.employee.employeeId, to: user.employee.employeeId, on: db)
             try await db.raw("""
                 UPDATE scim_users SET external_id = \(bind: user.externalId), user_name = \(bind: user.userName),
                     user_name_key = \(bind: user.userName.lowercased()), formatted_name = \(bind: user.formattedName),

@@ -69,6 +69,21 @@ struct SCIMStoreTests {
         }
     }
 
+    @Test("changing a manager's employeeNumber keeps their reports pointing at them", arguments: TestDatabase.kinds)
+    func managerRename(kind: DatabaseKind) async throws {
+        try await TestDatabase.with(kind, migrator: scimMigrator) { (database: Database) async throws in
+            let store = SCIMStore(database: database)
+            let boss = try await store.create(try input(#"{"userName":"boss@x.io","name":{"givenName":"B","familyName":"S"},"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"B1"}}"#), by: scimActor)
+            let report = try await store.create(try input(#"{"userName":"r@x.io","name":{"givenName":"R","familyName":"P"},"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"\#(boss.id)"}}}"#), by: scimActor)
+            #expect(report.managerID == boss.id && report.employee.managerId == "B1")
+            _ = try await store.update(id: boss.id, ifMatch: nil, action: "scim.user.patch", by: scimActor) { _ in
+                try input(#"{"userName":"boss@x.io","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"B2"}}"#)
+            }
+            let after = try #require(try await store.find(id: report.id))
+            #expect(after.employee.managerId == "B2" && after.managerID == boss.id && after.managerDisplayName == "B S")
+        }
+    }
+
     @Test("If-Match with a stale version is refused with 412 and changes nothing", arguments: TestDatabase.kinds)
     func etags(kind: DatabaseKind) async throws {
         try await TestDatabase.with(kind, migrator: scimMigrator) { (database: Database) async throws in
