@@ -15,7 +15,9 @@ public struct SCIMFilterCompiler: Sendable {
         self.today = today
     }
 
-    enum ColumnKind { case text, exactText, millis }
+    /// `folded`: the column holds the value lower-cased by Swift (userName's unique key), so
+    /// comparisons are exact on it, use its index, and fold Unicode letters on SQLite too.
+    enum ColumnKind { case text, exactText, folded, millis }
 
     struct Column {
         let expression: String
@@ -26,7 +28,7 @@ public struct SCIMFilterCompiler: Sendable {
     static let columns: [String: Column] = [
         "id": Column(expression: "s.scim_id", kind: .exactText),
         "externalId": Column(expression: "s.external_id", kind: .exactText),
-        "userName": Column(expression: "s.user_name", kind: .text),
+        "userName": Column(expression: "s.user_name_key", kind: .folded),
         "name.givenName": Column(expression: "e.given_name", kind: .text),
         "name.familyName": Column(expression: "e.family_name", kind: .text),
         "name.formatted": Column(expression: "s.formatted_name", kind: .text),
@@ -122,7 +124,7 @@ public struct SCIMFilterCompiler: Sendable {
                 let condition: SQLQueryString = "(\(unsafeRaw: raw) IS NOT NULL AND \(unsafeRaw: raw) \(unsafeRaw: Self.sqlOperator(op == .ne ? .eq : op)) \(bind: millis))"
                 return op == .ne ? "(NOT " + condition + ")" : condition
             }
-            let value = column.kind == .text ? text.lowercased() : text
+            let value = column.kind == .exactText ? text : text.lowercased()
             let expression = column.kind == .text ? "LOWER(\(raw))" : raw
             let test: SQLQueryString
             switch op {
@@ -156,7 +158,7 @@ public struct SCIMFilterCompiler: Sendable {
     public func order(_ path: SCIMPath, descending: Bool) -> SQLQueryString? {
         guard let column = Self.columns[Self.key(path)] else { return nil }
         let expression = column.kind == .text ? "LOWER(\(column.expression))\(dialect.byteOrder)"
-            : column.kind == .exactText ? column.expression + dialect.byteOrder : column.expression
+            : column.kind == .exactText || column.kind == .folded ? column.expression + dialect.byteOrder : column.expression
         let direction = descending ? "DESC" : "ASC"
         return "(CASE WHEN \(unsafeRaw: column.expression) IS NULL THEN 1 ELSE 0 END) \(unsafeRaw: direction), \(unsafeRaw: expression) \(unsafeRaw: direction), s.employee_pk ASC"
     }

@@ -69,6 +69,18 @@ struct SCIMStoreTests {
         }
     }
 
+    @Test("userName lookups fold case beyond ASCII, on SQLite too", arguments: TestDatabase.kinds)
+    func unicodeUserName(kind: DatabaseKind) async throws {
+        try await TestDatabase.with(kind, migrator: scimMigrator) { (database: Database) async throws in
+            let store = SCIMStore(database: database)
+            let user = try await store.create(try input(#"{"userName":"ÆRØ.Şahin@x.io","name":{"givenName":"Æ","familyName":"Ş"}}"#), by: scimActor)
+            let filter = try SCIMFilterParser(schema: SCIMUserSchema.resource).parse(#"userName eq "ærø.şahin@X.IO""#)
+            let condition = try #require(SCIMFilterCompiler(dialect: database.dialect, today: "2026-11-24").sql(filter))
+            #expect(try await store.page(where: condition, order: nil, offset: 0, limit: 10).users.map(\.id) == [user.id])
+            #expect(SCIMFilterEvaluator(schema: SCIMUserSchema.resource).matches(filter, SCIMUserRenderer.node(user, baseURL: "", today: "2026-11-24")))
+        }
+    }
+
     @Test("changing a manager's employeeNumber keeps their reports pointing at them", arguments: TestDatabase.kinds)
     func managerRename(kind: DatabaseKind) async throws {
         try await TestDatabase.with(kind, migrator: scimMigrator) { (database: Database) async throws in
