@@ -255,6 +255,18 @@ struct SCIMHTTPTests {
         }
     }
 
+    @Test("two clients creating the same userName at once: one 201, one 409, one employee", arguments: TestDatabase.kinds)
+    func race(kind: DatabaseKind) async throws {
+        try await withApp(kind) { client, services in
+            let scim = SCIMClient(client: client, token: try await services.scimToken())
+            async let first = scim.send(.post, "/scim/v2/Users", scimUser("same@x.io", number: "R1"))
+            async let second = scim.send(.post, "/scim/v2/Users", scimUser("SAME@x.io", number: "R2"))
+            let statuses = [try await first.status, try await second.status].sorted()
+            #expect(statuses == [201, 409])
+            #expect(try await services.people.employees.count() == 1)
+        }
+    }
+
     @Test("only SCIM tokens reach SCIM, and SCIM tokens reach nothing else", arguments: TestDatabase.kinds)
     func access(kind: DatabaseKind) async throws {
         try await withApp(kind) { client, services in
