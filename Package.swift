@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemApp", "People", "Audit", "Accounts", "TandemCore", "Audiences",
+                "TandemApp", "People", "Audit", "Accounts", "TandemCore", "Audiences", "SCIM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -106,9 +106,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SCIM",
+            dependencies: ["TandemCore", "TandemStore", "TandemUI", "Audit", "People", "Accounts"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TandemApp",
             dependencies: [
-                "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Audiences",
+                "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Audiences", "SCIM",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -142,9 +147,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SCIMTests",
+            dependencies: ["SCIM", "People", "Audit", "TandemTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TandemAppTests",
             dependencies: [
-                "TandemApp", "TandemTesting",
+                "TandemApp", "TandemTesting", "SCIM",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -31,7 +31,12 @@ public struct AccountsFeature: Sendable {
 
     public static let migrations = AccountsMigrations.all
 
-    public var authenticator: Authenticator { Authenticator(sessions: sessions, tokens: tokens, cache: cache) }
+    public var authenticator: Authenticator { authenticator(resolvers: []) }
+
+    /// The authenticator, also accepting other features' bearer tokens (SCIM).
+    public func authenticator(resolvers: [any BearerTokenResolver]) -> Authenticator {
+        Authenticator(sessions: sessions, tokens: tokens, cache: cache, resolvers: resolvers)
+    }
 
     public func register(in table: RouteTable) {
         Layout.register([

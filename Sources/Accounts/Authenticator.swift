@@ -2,6 +2,13 @@ public import Foundation
 public import Hummingbird
 public import TandemCore
 
+/// Another kind of bearer token (such as SCIM provisioning tokens), recognised by its prefix.
+public protocol BearerTokenResolver: Sendable {
+    /// Secrets starting with this are resolved here and never by the personal-token store.
+    var secretPrefix: String { get }
+    func identity(forSecret secret: String) async throws -> Identity?
+}
+
 /// Resolves the caller from `Authorization: Bearer …` or the session cookie and puts the
 /// identity on the context. It never rejects: the route table decides who may pass.
 public struct Authenticator: RouterMiddleware {
@@ -9,11 +16,13 @@ public struct Authenticator: RouterMiddleware {
     let sessions: SessionStore
     let tokens: TokenStore
     let cache: IdentityCache
+    let resolvers: [any BearerTokenResolver]
 
-    public init(sessions: SessionStore, tokens: TokenStore, cache: IdentityCache) {
+    public init(sessions: SessionStore, tokens: TokenStore, cache: IdentityCache, resolvers: [any BearerTokenResolver] = []) {
         self.sessions = sessions
         self.tokens = tokens
         self.cache = cache
+        self.resolvers = resolvers
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -24,7 +33,11 @@ public struct Authenticator: RouterMiddleware {
                 throw AppError(.unauthorized, code: "unauthenticated", message: "Use 'Authorization: Bearer <token>' with a personal API token.")
             }
             let secret = String(parts[1]).trimmed
-            guard let identity = try await resolve("t:" + secret, { try await tokens.identity(forSecret: secret) }) else {
+            let resolver = resolvers.first { secret.hasPrefix($0.secretPrefix) }
+            guard let identity = try await resolve("t:" + secret, {
+                if let resolver { return try await resolver.identity(forSecret: secret) }
+                return try await tokens.identity(forSecret: secret)
+            }) else {
                 throw AppError(.unauthorized, code: "invalid_token", message: "The API token is unknown or revoked. Create a new one under Account → API tokens.")
             }
             context.identity = identity

@@ -16,8 +16,13 @@ public struct AuditActor: Sendable, Equatable {
         self.requestID = requestID
     }
 
-    /// The actor behind an HTTP request: a browser session is `web`, a bearer token is `api`.
+    /// The actor behind an HTTP request: a browser session is `web`, a bearer token is `api`,
+    /// a SCIM token is `scim` (with no user behind it).
     public init(identity: Identity, requestID: String?) {
+        if identity.isSCIM {
+            self.init(userID: nil, label: identity.email, channel: .scim, requestID: requestID)
+            return
+        }
         self.init(
             userID: identity.userID, label: identity.email, channel: identity.isSession ? .web : .api, requestID: requestID)
     }

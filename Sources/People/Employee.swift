@@ -28,6 +28,37 @@ public struct Employee: Sendable, Codable, Equatable {
     /// HR-sensitive: only `hr` and `admin` see these (nil for everyone else).
     public var sensitive: SensitiveFields?
 
+    public init(
+        id: ID = 0, employeeId: String, givenName: String, familyName: String, preferredName: String? = nil, workEmail: String? = nil,
+        mobilePhone: String? = nil, language: String, timeZone: String, country: String, region: String? = nil, site: String? = nil,
+        department: String? = nil, team: String? = nil, jobTitle: String? = nil, jobLevel: String? = nil, managerId: String? = nil,
+        employmentType: EmploymentType, workerType: WorkerType, hireDate: String? = nil, terminationDate: String? = nil,
+        sensitive: SensitiveFields? = nil
+    ) {
+        self.id = id
+        self.employeeId = employeeId
+        self.givenName = givenName
+        self.familyName = familyName
+        self.preferredName = preferredName
+        self.workEmail = workEmail
+        self.mobilePhone = mobilePhone
+        self.language = language
+        self.timeZone = timeZone
+        self.country = country
+        self.region = region
+        self.site = site
+        self.department = department
+        self.team = team
+        self.jobTitle = jobTitle
+        self.jobLevel = jobLevel
+        self.managerId = managerId
+        self.employmentType = employmentType
+        self.workerType = workerType
+        self.hireDate = hireDate
+        self.terminationDate = terminationDate
+        self.sensitive = sensitive
+    }
+
     public var displayName: String { "\(preferredName ?? givenName) \(familyName)" }
 
     /// A leaver from their termination date on; active before it.

@@ -5,6 +5,7 @@ public import Foundation
 public import Hummingbird
 public import Logging
 public import People
+public import SCIM
 public import TandemCore
 public import TandemStore
 
@@ -21,6 +22,7 @@ public struct TandemServices: Sendable {
     public let people: PeopleFeature
     public let audiences: AudiencesFeature
     public let personalData: PersonalDataService
+    public let scim: SCIMFeature
 
     public init(configuration: TandemConfiguration, database: Database) {
         self.configuration = configuration
@@ -32,7 +34,8 @@ public struct TandemServices: Sendable {
         self.audiences = AudiencesFeature(database: database, privacyThreshold: configuration.privacyMinimumGroup)
         self.personalData = PersonalDataService(
             database: database, employees: people.employees,
-            holders: [EmployeePersonalData(store: people.employees), AudiencePersonalData(database: database)])
+            holders: [SCIMPersonalData(database: database), AudiencePersonalData(database: database), EmployeePersonalData(store: people.employees)])
+        self.scim = SCIMFeature(database: database, baseURL: configuration.baseURL, cache: accounts.cache)
     }
 }
 
@@ -47,7 +50,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     router.add(middleware: ErrorMiddleware(routes: routes))
     router.add(middleware: RequestSettingsMiddleware(
         bodyLimit: configuration.maxBodyMegabytes * 1_048_576, secureCookies: configuration.servesHTTPS, trustProxy: configuration.trustProxy))
-    router.add(middleware: services.accounts.authenticator)
+    router.add(middleware: services.accounts.authenticator(resolvers: [services.scim.tokens]))
     router.add(middleware: CSRFMiddleware())
     router.add(middleware: PasswordChangeGate())
 
@@ -58,6 +61,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     PrivacyRoutes(service: services.personalData, employees: services.people.employees).register(in: table)
     services.accounts.register(in: table)
     services.audit.register(in: table)
+    services.scim.register(in: table)
     let document = OpenAPIBox()
     OpsRoutes(database: services.database, migrator: Migrations.all, benchRoutes: configuration.benchRoutes)
         .register(in: table) { document.text }

@@ -5,6 +5,8 @@ public struct Identity: Sendable, Hashable {
         case session(id: String, csrfToken: String)
         /// A personal API token (bearer); not cookie-based, so no CSRF check applies.
         case apiToken(id: Int64)
+        /// A SCIM provisioning token: grants `/scim/v2/*` and nothing else (no roles, no user).
+        case scimToken(id: Int64)
     }
 
     public let userID: Int64
@@ -34,4 +36,10 @@ public struct Identity: Sendable, Hashable {
     }
 
     public var isSession: Bool { csrfToken != nil }
+
+    /// A SCIM client (identity provider or HRIS connector), not a person.
+    public var isSCIM: Bool {
+        if case .scimToken = credential { return true }
+        return false
+    }
 }

@@ -27,15 +27,19 @@ public enum Access: Sendable, Hashable {
     case anyone
     case signedIn
     case roles(Set<Role>)
+    /// SCIM provisioning clients only; staff sessions and API tokens never pass, and a SCIM
+    /// token passes nothing but this (it is not "signed in" as a person).
+    case scim
 
     public static func only(_ roles: Role...) -> Access { .roles(Set(roles)) }
 
     public func allows(_ identity: Identity?) -> Bool {
         switch self {
         case .anyone: return true
-        case .signedIn: return identity != nil
+        case .signedIn: return identity.map { !$0.isSCIM } ?? false
+        case .scim: return identity?.isSCIM ?? false
         case .roles(let needed):
-            guard let identity else { return false }
+            guard let identity, !identity.isSCIM else { return false }
             return identity.roles.contains(.admin) || !identity.roles.isDisjoint(with: needed)
         }
     }
@@ -45,6 +49,7 @@ public enum Access: Sendable, Hashable {
         case .anyone: "anyone"
         case .signedIn: "any signed-in user"
         case .roles(let roles): roles.sorted().map(\.rawValue).joined(separator: ", ") + " (and admin)"
+        case .scim: "SCIM provisioning tokens only"
         }
     }
 }

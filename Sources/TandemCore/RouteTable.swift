@@ -4,7 +4,7 @@ import NIOCore
 
 /// What kind of caller a route serves; decides how errors and sign-in are presented.
 public enum RouteKind: String, Sendable {
-    case page, api, ops
+    case page, api, ops, scim
 }
 
 /// One declared route: method, path, who may call it, and for the API its OpenAPI description.
@@ -37,6 +37,11 @@ public final class RouteTable {
 
     public func ops(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ handler: @escaping Handler) {
         add(RouteSpec(method: method, path: path, access: access, kind: .ops, operation: nil), handler)
+    }
+
+    /// A SCIM 2.0 route (RFC 7644): JSON in the SCIM format, not part of the OpenAPI document.
+    public func scim(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+        add(RouteSpec(method: method, path: path, access: .scim, kind: .scim, operation: nil), handler)
     }
 
     public func api(

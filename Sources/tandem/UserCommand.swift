@@ -73,20 +73,34 @@ struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a personal API token for a user and print it once.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a personal API token for a user, or with --scim a SCIM provisioning token, and print it once.")
         @OptionGroup var storage: StorageOptions
-        @Option(help: "Email of the user the token acts as.") var user: String
+        @Option(help: "Email of the user the token acts as (personal API tokens).") var user: String?
+        @Flag(help: "Create a SCIM provisioning token for an identity provider or HRIS (grants /scim/v2 only).") var scim = false
         @Option(help: "A name to recognise the token by.") var name = "created on the command line"
+
+        func validate() throws {
+            if scim, user != nil { throw ValidationError("A SCIM token acts as no user; leave out --user.") }
+            if !scim, user == nil { throw ValidationError("Give --user <email> for a personal API token, or --scim for a SCIM token.") }
+        }
 
         func run() async throws {
             let configuration = try storage.configuration()
             try await withDatabase(configuration) { database in
                 let services = TandemServices(configuration: configuration, database: database)
-                guard let owner = try await services.accounts.users.find(email: user), owner.isActive else {
-                    throw CommandFailure(description: "no active user with the email \(user). Create one with 'tandem user create'.")
-                }
+                let actor = AuditActor.cli("cli:" + NSUserName())
                 do {
-                    let (_, secret) = try await services.accounts.tokens.create(userID: owner.id, name: name, by: AuditActor.cli("cli:" + NSUserName()))
+                    if scim {
+                        let (_, secret) = try await services.scim.tokens.create(name: name, by: actor)
+                        print(secret)
+                        FileHandle.standardError.write(Data("SCIM base URL: \(configuration.baseURL)/scim/v2 (shown once; store the token in the identity provider now)\n".utf8))
+                        return
+                    }
+                    guard let user, let owner = try await services.accounts.users.find(email: user), owner.isActive else {
+                        throw CommandFailure(description: "no active user with the email \(user ?? ""). Create one with 'tandem user create'.")
+                    }
+                    let (_, secret) = try await services.accounts.tokens.create(userID: owner.id, name: name, by: actor)
                     print(secret)
                 } catch let error as AppError {
                     throw CommandFailure(description: "\(error.message)")

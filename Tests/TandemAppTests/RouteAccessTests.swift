@@ -42,6 +42,13 @@ let expectedAccess: [String: Access] = [
     "POST /api/v1/personas": .roles([.hr]), "PUT /api/v1/personas/{id}": .roles([.hr]), "DELETE /api/v1/personas/{id}": .roles([.hr]),
     "GET /healthz": .anyone, "GET /readyz": .anyone, "GET /metrics": .anyone, "GET /api/openapi.json": .anyone,
     "GET /static/tandem.css": .anyone, "GET /static/tandem.js": .anyone,
+    "GET /admin/scim": .only(.admin), "POST /admin/scim/tokens": .only(.admin), "POST /admin/scim/tokens/{id}/revoke": .only(.admin),
+    "GET /scim/v2/ServiceProviderConfig": .scim, "GET /scim/v2/ResourceTypes": .scim, "GET /scim/v2/ResourceTypes/{id}": .scim,
+    "GET /scim/v2/Schemas": .scim, "GET /scim/v2/Schemas/{id}": .scim,
+    "GET /scim/v2/Users": .scim, "POST /scim/v2/Users": .scim, "POST /scim/v2/Users/.search": .scim,
+    "GET /scim/v2/Users/{id}": .scim, "PUT /scim/v2/Users/{id}": .scim, "PATCH /scim/v2/Users/{id}": .scim, "DELETE /scim/v2/Users/{id}": .scim,
+    "GET /scim/v2/Groups": .scim, "POST /scim/v2/Groups": .scim,
+    "GET /scim/v2/Groups/{id}": .scim, "PUT /scim/v2/Groups/{id}": .scim, "PATCH /scim/v2/Groups/{id}": .scim, "DELETE /scim/v2/Groups/{id}": .scim,
 ]
 
 @Suite("Roles × routes")
@@ -66,6 +73,8 @@ struct RouteAccessTests {
                 let user = try await services.user("\(role.rawValue)@example.com", [role])
                 callers.append((role.rawValue, try await services.token(for: user), [role]))
             }
+            // A SCIM provisioning token: no roles, and no user behind it.
+            callers.append(("scim", try await services.scimToken(), []))
             let (_, table) = buildRouter(services)
             var checked = 0
             for spec in table.specs {
@@ -86,7 +95,8 @@ struct RouteAccessTests {
                     }
                     let response = try await client.execute(uri: path, method: spec.method, headers: headers, body: body)
                     let identity = caller.token.map { _ in
-                        Identity(userID: 0, email: "", displayName: "", roles: caller.roles, mustChangePassword: false, credential: .apiToken(id: 0))
+                        Identity(userID: 0, email: "", displayName: "", roles: caller.roles, mustChangePassword: false,
+                                 credential: caller.label == "scim" ? .scimToken(id: 0) : .apiToken(id: 0))
                     }
                     let allowed = spec.access.allows(identity)
                     let status = response.status.code
@@ -102,7 +112,7 @@ struct RouteAccessTests {
                     checked += 1
                 }
             }
-            #expect(checked == table.specs.count * 7)
+            #expect(checked == table.specs.count * 8)
         }
     }
 }
@@ -121,6 +131,7 @@ struct OpenAPITests {
                 let paths = try #require(document["paths"] as? [String: [String: Any]])
                 let documented = Set(paths.flatMap { path, methods in methods.keys.map { "\($0.uppercased()) \(path)" } })
                 #expect(!served.isEmpty)
+                #expect(!documented.contains { $0.contains(" /scim/") }, "SCIM is described by its own /scim/v2/Schemas, not by OpenAPI")
                 #expect(served == documented, "served but undocumented: \(served.subtracting(documented)); documented but not served: \(documented.subtracting(served))")
 
                 let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])

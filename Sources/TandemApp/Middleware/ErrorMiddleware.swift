@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import SCIM
 import TandemCore
 import TandemStore
 import TandemUI
@@ -26,6 +28,24 @@ struct ErrorMiddleware: RouterMiddleware {
             }
             if appError.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            }
+            if request.uri.path.hasPrefix("/scim/") {
+                // RFC 7644 §3.12: the SCIM error body, status as a string, scimType when known.
+                switch appError.status {
+                case .unauthorized:
+                    appError = AppError(.unauthorized, code: appError.code, message: "Send a valid SCIM token as 'Authorization: Bearer tdm_scim_…'; an admin creates one under Admin → SCIM.")
+                case .forbidden:
+                    appError = AppError(.forbidden, code: appError.code, message: "Only SCIM tokens may use /scim/v2; personal API tokens and browser sessions may not.")
+                case .badRequest where appError.code == "invalid_text":
+                    appError = SCIMError.invalidValue(appError.message)
+                default: break
+                }
+                var response = Response(
+                    status: appError.status, headers: [.contentType: SCIMError.contentType, .cacheControl: "no-store"],
+                    body: .init(byteBuffer: ByteBuffer(data: SCIMError.body(for: appError))))
+                if appError.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"tandem-scim\"" }
+                if !allow.isEmpty { response.headers[.allow] = allow.map(\.rawValue).joined(separator: ", ") }
+                return response
             }
             if Self.wantsJSON(request) {
                 var response = try Reply.json(ErrorBody(error: .init(code: appError.code, message: appError.message, field: appError.field)), status: appError.status)
