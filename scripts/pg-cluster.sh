@@ -106,7 +106,7 @@ cmd_start() {
     note "starting PostgreSQL on 127.0.0.1:$port"
     touch "$DIR/log" && chown "$OWNER" "$DIR/log"
     as_owner "$BIN/pg_ctl" -D "$DATA" -l "$DIR/log" -w -t 60 start \
-        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500" \
         >/dev/null || { tail -n 30 "$DIR/log" >&2; die "pg_ctl start failed"; }
 
     # Role and database, created once and reused (the password is re-applied every start).

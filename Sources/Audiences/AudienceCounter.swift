@@ -95,7 +95,7 @@ public struct AudienceCounter: Sendable {
         let rows = try await database.reader.raw("""
             SELECT id, employee_id, given_name, family_name, preferred_name, job_title, department, country, site
             FROM employees WHERE
-            """ + " " + condition + " ORDER BY family_name, given_name, id LIMIT \(bind: Self.sampleSize)").all()
+            """ + " " + condition + " ORDER BY id LIMIT \(bind: Self.sampleSize)").all()
         let sample = try rows.map { row in
             SamplePerson(
                 id: try row.decode(column: "id", as: Int64.self), employeeId: try row.decode(column: "employee_id", as: String.self),
@@ -127,14 +127,25 @@ public struct AudienceCounter: Sendable {
         Int(try await database.reader.raw("SELECT COUNT(*) AS n FROM employees WHERE " + condition).first()?.decode(column: "n", as: Int64.self) ?? 0)
     }
 
+    /// The total and the three breakdowns from one grouped scan: at a million employees four
+    /// separate scans cost four times as much, and the groups (countries × departments × worker
+    /// types) are few.
     func result(rule: Rule, condition: SQLQueryString, seesSensitive: Bool) async throws -> Result {
-        let total = try await countRows(condition)
+        let rows = try await database.reader.raw("""
+            SELECT country, department, worker_type, COUNT(*) AS n FROM employees WHERE
+            """ + " " + condition + " GROUP BY country, department, worker_type").all()
+        var total = 0
+        var tallies: [String: [String: Int]] = [:]
+        for row in rows {
+            let n = Int(try row.decode(column: "n", as: Int64.self))
+            total += n
+            for column in Self.breakdownColumns {
+                tallies[column, default: [:]][try row.decode(column: column, as: String?.self) ?? "(none)", default: 0] += n
+            }
+        }
         var breakdown: [String: [Cell]] = [:]
         for column in Self.breakdownColumns {
-            let rows = try await database.reader.raw(
-                "SELECT \(ident: column) AS v, COUNT(*) AS n FROM employees WHERE " + condition + " GROUP BY \(ident: column) ORDER BY n DESC, v"
-            ).all()
-            let cells = try rows.map { (try $0.decode(column: "v", as: String?.self) ?? "(none)", Int(try $0.decode(column: "n", as: Int64.self))) }
+            let cells = (tallies[column] ?? [:]).map { ($0.key, $0.value) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
             breakdown[column] = seesSensitive ? cells.map { Cell(value: $0.0, count: $0.1) } : Self.suppress(cells, threshold: threshold)
         }
         let hidden = !seesSensitive && total > 0 && total < threshold

@@ -24,6 +24,7 @@ struct AudienceCount: AsyncParsableCommand {
     @Option(help: "Timed runs per query (after 3 warm-up runs).") var runs = 25
     @Option(name: .customLong("postgres-url"), help: "Also measure on this PostgreSQL (a scratch schema is created and dropped).") var postgresURL: String?
     @Flag(help: "Skip SQLite (measure PostgreSQL only).") var skipSQLite = false
+    @Flag(help: "Print each engine's query plan for the compiled rule.") var explain = false
 
     static let today = "2026-11-24"
     static let rule = #"country in ("US", "CA") and department = "Retail" and hire_date >= today - 1y and worker_type = "frontline""#
@@ -31,7 +32,7 @@ struct AudienceCount: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
-        print("Generating \(employees) employees…")
+        say("Generating \(employees) employees…")
         let people = DemoPeople.generate(count: employees, seed: 42, today: Self.today)
         if !skipSQLite {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bench-\(UUID().uuidString)")
@@ -48,7 +49,7 @@ struct AudienceCount: AsyncParsableCommand {
             do {
                 try await measure(database, engine: "PostgreSQL", people: people)
             } catch {
-                print("PostgreSQL run failed: \(error)")
+                say("PostgreSQL run failed: \(error)")
             }
             await database.close()
             try await admin.transaction { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
@@ -60,9 +61,9 @@ struct AudienceCount: AsyncParsableCommand {
         try await Migrations.all.migrate(database)
         let start = ContinuousClock.now
         try await EmployeeStore(database: database).upsert(people, summary: "benchmark", by: .system) { written in
-            if written % 100_000 == 0 { print("  \(engine): loaded \(written) employees") }
+            if written % 100_000 == 0 { say("  \(engine): loaded \(written) employees") }
         }
-        print("  \(engine): loaded in \(start.duration(to: .now))")
+        say("  \(engine): loaded in \(start.duration(to: .now))")
         try await database.transaction { db in try await db.raw("ANALYZE").run() }
 
         let counter = AudienceCounter(database: database)
@@ -78,11 +79,20 @@ struct AudienceCount: AsyncParsableCommand {
         let expected = try await byHand()
         guard compiled == expected else { throw ValidationError("the compiled rule counted \(compiled), the hand-written SQL \(expected)") }
 
+        if explain {
+            let condition = try RuleCompiler(dialect: database.dialect, today: Self.today)
+                .sql(.all([try RuleParser.parse(Self.rule), .compare(RuleField.named("status")!, .equal, .text("active"))]))
+            let prefix: SQLQueryString = database.kind == .sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ANALYZE "
+            for row in try await database.reader.raw(prefix + "SELECT COUNT(*) FROM employees WHERE " + condition).all() {
+                let column = database.kind == .sqlite ? "detail" : "QUERY PLAN"
+                say("  plan: " + ((try? row.decode(column: column, as: String.self)) ?? "?"))
+            }
+        }
         let ruleTimes = try await time { _ = try await counter.total(Self.rule, today: Self.today) }
         let handTimes = try await time { _ = try await byHand() }
         let fullTimes = try await time { _ = try await counter.count(Self.rule, seesSensitive: false, today: Self.today) }
         let ratio = ruleTimes.median / handTimes.median
-        print("""
+        say("""
             \(engine), \(people.count) employees, rule: \(Self.rule)
               selects \(compiled) people
               audience count (parse + compile + COUNT):  median \(ms(ruleTimes.median)) ms, p95 \(ms(ruleTimes.p95)) ms
@@ -106,4 +116,9 @@ struct AudienceCount: AsyncParsableCommand {
     }
 
     func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1_000) }
+}
+
+/// Unbuffered, so progress lines appear as they happen even when the output goes to a file.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
