@@ -76,5 +76,8 @@ public enum PeopleMigrations {
                 """,
             ]
         },
+        Migration(32, "employees: updated_at index for the directory summary's change signal") { _ in
+            ["CREATE INDEX employees_updated_at ON employees (updated_at)"]
+        },
     ]
 }

@@ -35,12 +35,13 @@ public enum EmployeeField: String, CaseIterable, Sendable, Codable {
         case .jobLevel: e.jobLevel = try EmployeeRules.optionalText(value, field: rawValue, max: 30)
         case .managerId: e.managerId = value.isEmpty ? nil : try EmployeeRules.employeeID(value)
         case .employmentType:
+            if let exact = EmploymentType(rawValue: value) { e.employmentType = exact; return }
             guard let type = EmploymentType(rawValue: value.lowercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: " ", with: "_")) else {
                 throw AppError.invalid(rawValue, "employment_type must be full_time, part_time or contractor (got '\(value.prefix(30))').")
             }
             e.employmentType = type
         case .workerType:
-            guard let type = WorkerType(rawValue: value.lowercased()) else {
+            guard let type = WorkerType(rawValue: value) ?? WorkerType(rawValue: value.lowercased()) else {
                 throw AppError.invalid(rawValue, "worker_type must be desk or frontline (got '\(value.prefix(30))').")
             }
             e.workerType = type
