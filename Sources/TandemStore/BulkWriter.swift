@@ -20,6 +20,9 @@ public struct BulkInsert: Sendable {
     public let conflictKey: String?
     /// Columns left as they are when the row already exists (e.g. `created_at`).
     public let keep: Set<String>
+    /// The statement text for a full chunk, per engine, built once (it is ~27,000 placeholders
+    /// for the employee upsert, and building it per call showed in the import profile).
+    private var fullStatements: [DatabaseKind: String] = [:]
 
     public init(into table: String, columns: [String], upsertOn conflictKey: String? = nil, keep: Set<String> = []) {
         // Names are spliced into SQL text, so only plain lower-case identifiers written in code are allowed.
@@ -31,10 +34,19 @@ public struct BulkInsert: Sendable {
         self.columns = columns
         self.conflictKey = conflictKey
         self.keep = keep
+        for kind in DatabaseKind.allCases {
+            fullStatements[kind] = sql(rows: rowsPerStatement(kind), kind: kind, returningID: conflictKey != nil)
+        }
+    }
+
+    func statement(rows: Int, kind: DatabaseKind) -> String {
+        if rows == rowsPerStatement(kind), let full = fullStatements[kind] { return full }
+        return sql(rows: rows, kind: kind, returningID: conflictKey != nil)
     }
 
     /// Rows per statement: as many as the engine's bound-parameter limit allows, capped so one
-    /// statement stays a few hundred kilobytes. SQLite allows 32,766 parameters, PostgreSQL 65,535.
+    /// statement stays a few hundred kilobytes. SQLite allows 32,766 parameters by default (sqlite-nio
+    /// raises it), PostgreSQL 65,535.
     func rowsPerStatement(_ kind: DatabaseKind) -> Int {
         let limit = kind == .sqlite ? 32_766 : 65_535
         return max(1, min(1_000, limit / max(1, columns.count)))
@@ -84,7 +96,7 @@ public enum BulkWriter {
         while start < rows.count {
             let chunk = rows[start..<min(start + step, rows.count)]
             for row in chunk { precondition(row.count == insert.columns.count, "BulkWriter: a row has \(row.count) values for \(insert.columns.count) columns") }
-            let sql = insert.sql(rows: chunk.count, kind: kind, returningID: returningID)
+            let sql = insert.statement(rows: chunk.count, kind: kind)
             if let sqlite = db as? SQLiteConnectionDatabase {
                 try await sqlite.write(sql: sql, rows: chunk, returningID: returningID, into: &ids)
             } else {

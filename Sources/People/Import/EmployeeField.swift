@@ -50,7 +50,9 @@ public enum EmployeeField: String, CaseIterable, Sendable, Codable {
         case .payBand: e.sensitive!.payBand = try EmployeeRules.optionalText(value, field: rawValue, max: 40)
         case .annualPay:
             if value.isEmpty { e.sensitive!.annualPay = nil; return }
-            guard let pay = Double(value.replacingOccurrences(of: ",", with: "")), pay >= 0, pay < 1e12 else {
+            // Thousands separators ("52,000") are dropped; Foundation's replacing only when there are any.
+            let digits = value.utf8.contains(44) ? value.replacingOccurrences(of: ",", with: "") : value
+            guard let pay = Double(digits), pay >= 0, pay < 1e12 else {
                 throw AppError.invalid(rawValue, "annual_pay must be a number such as 52000 or 52000.50 (got '\(value.prefix(30))').")
             }
             e.sensitive!.annualPay = pay
