@@ -34,6 +34,8 @@ pg-stop:
 
 bench:
 	bash bench/http.sh
+	bash bench/import.sh
+	bash bench/directory.sh
 
 format:
 	swift format -i -r Sources Tests

@@ -5,9 +5,20 @@ public import TandemCore
 public enum EmployeeRules {
     static let isoCountries = Set(Locale.Region.isoRegions.map(\.identifier).filter { $0.count == 2 })
 
+    // Imports check millions of cells, and almost all are ASCII: the rules below check ASCII text
+    // byte by byte (same verdicts: for ASCII, a Character is one byte, except CR LF, which every
+    // rule refuses anyway) and keep the Character-based check for everything else.
+    static func isASCII(_ value: String) -> Bool { value.utf8.allSatisfy { $0 < 0x80 } }
+    static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool { (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) }
+    static func isASCIINewline(_ byte: UInt8) -> Bool { (10...13).contains(byte) }
+    static func isASCIIWhitespace(_ byte: UInt8) -> Bool { (9...13).contains(byte) || byte == 32 }
+
     public static func employeeID(_ raw: String) throws -> String {
         let value = raw.trimmed
-        guard (1...64).contains(value.count), value.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+        let valid = isASCII(value)
+            ? (1...64).contains(value.utf8.count) && value.utf8.allSatisfy { isASCIILetterOrDigit($0) || $0 == 45 || $0 == 95 || $0 == 46 }
+            : (1...64).contains(value.count) && value.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+        guard valid else {
             throw AppError.invalid("employee_id", "The employee id must be 1–64 letters, digits, '-', '_' or '.' (got '\(raw.prefix(70))').")
         }
         return value
@@ -15,7 +26,7 @@ public enum EmployeeRules {
 
     public static func name(_ raw: String, field: String) throws -> String {
         let value = raw.trimmed
-        guard (1...100).contains(value.count), !value.contains(where: \.isNewline) else {
+        guard isOneLine(value, length: 1...100) else {
             throw AppError.invalid(field, "\(field) must be 1–100 characters on one line.")
         }
         return value
@@ -23,16 +34,31 @@ public enum EmployeeRules {
 
     public static func optionalText(_ raw: String?, field: String, max: Int = 100) throws -> String? {
         guard let value = raw?.trimmed, !value.isEmpty else { return nil }
-        guard value.count <= max, !value.contains(where: \.isNewline) else {
+        guard isOneLine(value, length: 0...max) else {
             throw AppError.invalid(field, "\(field) must be at most \(max) characters on one line.")
         }
         return value
     }
 
+    static func isOneLine(_ value: String, length: ClosedRange<Int>) -> Bool {
+        isASCII(value)
+            ? length.contains(value.utf8.count) && !value.utf8.contains(where: isASCIINewline)
+            : length.contains(value.count) && !value.contains(where: \.isNewline)
+    }
+
     public static func email(_ raw: String?) throws -> String? {
         guard let value = raw?.trimmed.lowercased(), !value.isEmpty else { return nil }
-        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        guard value.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !value.contains(where: \.isWhitespace) else {
+        let valid: Bool
+        if isASCII(value) {
+            let bytes = value.utf8
+            let at = bytes.firstIndex(of: 64)
+            valid = bytes.count <= 254 && at != nil && at != bytes.startIndex && bytes.filter { $0 == 64 }.count == 1
+                && bytes[bytes.index(after: at!)...].contains(46) && !bytes.contains(where: isASCIIWhitespace)
+        } else {
+            let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+            valid = value.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !value.contains(where: \.isWhitespace)
+        }
+        guard valid else {
             throw AppError.invalid("work_email", "'\(value.prefix(60))' is not an email address.")
         }
         return value
@@ -41,6 +67,14 @@ public enum EmployeeRules {
     /// E.164: '+', country code, up to 15 digits. Spaces, dashes and brackets are removed first.
     public static func phone(_ raw: String?) throws -> String? {
         guard let raw, !raw.trimmed.isEmpty else { return nil }
+        if isASCII(raw) {
+            // Space, '-', '(', ')' and '.' are dropped; then '+', a non-zero digit and 7–15 digits in all.
+            let compact = raw.utf8.filter { $0 != 32 && $0 != 45 && $0 != 40 && $0 != 41 && $0 != 46 }
+            guard compact.first == 43, (8...16).contains(compact.count), compact.dropFirst().allSatisfy({ (48...57).contains($0) }), compact.dropFirst().first != 48 else {
+                throw AppError.invalid("mobile_phone", "'\(raw.prefix(30))' is not a phone number in international form such as +44 20 7946 0958.")
+            }
+            return String(decoding: compact, as: UTF8.self)
+        }
         let compact = raw.filter { !" -().".contains($0) }
         guard compact.hasPrefix("+"), (8...16).contains(compact.count), compact.dropFirst().allSatisfy(\.isNumber), compact.dropFirst().first != "0" else {
             throw AppError.invalid("mobile_phone", "'\(raw.prefix(30))' is not a phone number in international form such as +44 20 7946 0958.")

@@ -9,10 +9,6 @@ import TandemStore
 extension EmployeeStore {
     static var plainColumns: [String] { columns.filter { !sensitiveColumns.contains($0) } }
 
-    static func searchText(_ e: Employee) -> String {
-        [e.givenName, e.familyName, e.preferredName ?? "", e.workEmail ?? "", e.employeeId, e.jobTitle ?? ""].joined(separator: " ").lowercased()
-    }
-
     /// Inserts a new employee; a taken employee id fails with a unique violation (no upsert).
     public static func insert(_ e: Employee, on db: any SQLDatabase) async throws -> Employee.ID {
         let now = Millis.from(Date())

@@ -7,8 +7,11 @@ public import TandemStore
 /// Employee records. Writes are batched (many rows per statement) because imports, SCIM sync
 /// and the demo write thousands of rows; one statement per row costs a thread hop each.
 public struct EmployeeStore: Sendable {
-    static let batchSize = 200
+    /// Rows per write call: one multi-row statement each (27 columns × 1,000 stays under
+    /// SQLite's 32,766 bound parameters).
+    static let batchSize = 1_000
     let database: Database
+    let summaryCache = DirectorySummaryCache()
 
     public init(database: Database) {
         self.database = database
@@ -43,61 +46,106 @@ public struct EmployeeStore: Sendable {
     }
 
     static let sensitiveColumns: Set<String> = ["pay_band", "annual_pay", "pay_currency", "hce"]
+    static let upsertWithSensitive = BulkInsert(into: "employees", columns: columns, upsertOn: "employee_id", keep: ["created_at"])
+    static let upsertWithoutSensitive = BulkInsert(
+        into: "employees", columns: columns.filter { !sensitiveColumns.contains($0) }, upsertOn: "employee_id", keep: ["created_at"])
+    static let benefitInsert = BulkInsert(into: "employee_benefits", columns: ["employee_id", "plan", "enrolled", "deferral_percent"])
 
     /// Records without sensitive fields (written by callers who may not see them) leave the
-    /// stored pay and benefits alone instead of clearing them.
-    static func upsertBatch(_ batch: [Employee], on db: any SQLDatabase) async throws {
+    /// stored pay and benefits alone instead of clearing them. `replacingBenefits: false` is for
+    /// callers whose records carry the stored benefits unchanged (the import has no benefit
+    /// columns), which saves deleting and re-inserting the same rows.
+    static func upsertBatch(_ batch: [Employee], replacingBenefits: Bool = true, on db: any SQLDatabase) async throws {
         let full = batch.filter { $0.sensitive != nil }
         let plain = batch.filter { $0.sensitive == nil }
-        if !full.isEmpty { try await upsertBatch(full, withSensitive: true, on: db) }
-        if !plain.isEmpty { try await upsertBatch(plain, withSensitive: false, on: db) }
+        if !full.isEmpty { try await upsertBatch(full, withSensitive: true, replacingBenefits: replacingBenefits, on: db) }
+        if !plain.isEmpty { try await upsertBatch(plain, withSensitive: false, replacingBenefits: false, on: db) }
     }
 
-    static func upsertBatch(_ batch: [Employee], withSensitive: Bool, on db: any SQLDatabase) async throws {
+    static func upsertBatch(_ batch: [Employee], withSensitive: Bool, replacingBenefits: Bool, on db: any SQLDatabase) async throws {
         let now = Millis.from(Date())
-        let columns = withSensitive ? Self.columns : Self.columns.filter { !sensitiveColumns.contains($0) }
-        var sql: SQLQueryString = "INSERT INTO employees (\(unsafeRaw: columns.joined(separator: ", "))) VALUES "
-        for (index, e) in batch.enumerated() {
-            if index > 0 { sql = sql + ", " }
-            let search = [e.givenName, e.familyName, e.preferredName ?? "", e.workEmail ?? "", e.employeeId, e.jobTitle ?? ""]
-                .joined(separator: " ").lowercased()
-            let s = e.sensitive
-            let pay: SQLQueryString = withSensitive
-                ? "\(bind: s?.payBand), \(bind: s?.annualPay), \(bind: s?.payCurrency), \(bind: s?.hce ?? false), " : ""
-            let head: SQLQueryString = """
-                (\(bind: e.employeeId), \(bind: e.givenName), \(bind: e.familyName), \(bind: e.preferredName), \(bind: e.workEmail), \
-                \(bind: e.mobilePhone), \(bind: e.language), \(bind: e.timeZone), \(bind: e.country), \(bind: e.region), \(bind: e.site), \
-                \(bind: e.department), \(bind: e.team), \(bind: e.jobTitle), \(bind: e.jobLevel), \(bind: e.managerId), \
-                \(bind: e.employmentType.rawValue), \(bind: e.workerType.rawValue), \(bind: e.hireDate), \(bind: e.terminationDate),\u{20}
-                """
-            sql = sql + head + pay + "\(bind: search), \(bind: now), \(bind: now))"
-        }
-        let updates = columns.filter { $0 != "employee_id" && $0 != "created_at" }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        sql = sql + " ON CONFLICT (employee_id) DO UPDATE SET \(unsafeRaw: updates) RETURNING id, employee_id"
-        let rows = try await db.raw(sql).all()
-        var ids: [String: Int64] = [:]
-        for row in rows { ids[try row.decode(column: "employee_id", as: String.self)] = try row.decode(column: "id", as: Int64.self) }
+        let rows = batch.map { row(for: $0, withSensitive: withSensitive, now: now) }
+        let ids = try await BulkWriter.write(withSensitive ? upsertWithSensitive : upsertWithoutSensitive, rows: rows, on: db)
 
         // Benefits are replaced as a whole for the employees whose sensitive data came with the batch.
-        guard withSensitive else { return }
-        let withBenefits = batch
-        let internalIDs = withBenefits.compactMap { ids[$0.employeeId] }
-        try await db.raw("DELETE FROM employee_benefits WHERE employee_id IN (\(binds: internalIDs))").run()
-        var values: [SQLQueryString] = []
-        for employee in withBenefits {
+        guard withSensitive, replacingBenefits else { return }
+        let internalIDs = batch.compactMap { ids[$0.employeeId] }
+        for start in stride(from: 0, to: internalIDs.count, by: 1_000) {
+            let chunk = internalIDs[start..<min(start + 1_000, internalIDs.count)]
+            try await db.raw("DELETE FROM employee_benefits WHERE employee_id IN (\(binds: Array(chunk)))").run()
+        }
+        var benefitRows: [[SQLValue]] = []
+        for employee in batch {
             guard let id = ids[employee.employeeId] else { continue }
             for benefit in employee.sensitive?.benefits ?? [] {
-                values.append("(\(bind: id), \(bind: benefit.plan), \(bind: benefit.enrolled), \(bind: benefit.deferralPercent))")
+                benefitRows.append([.integer(id), .text(benefit.plan), .boolean(benefit.enrolled), .real(benefit.deferralPercent)])
             }
         }
-        guard !values.isEmpty else { return }
-        try await db.raw("INSERT INTO employee_benefits (employee_id, plan, enrolled, deferral_percent) VALUES " + values.joined(separator: ", ")).run()
+        try await BulkWriter.write(benefitInsert, rows: benefitRows, on: db)
+    }
+
+    /// One row in `columns` order (without the sensitive ones unless `withSensitive`).
+    static func row(for e: Employee, withSensitive: Bool, now: Int64) -> [SQLValue] {
+        var row: [SQLValue] = [
+            .text(e.employeeId), .text(e.givenName), .text(e.familyName), .text(e.preferredName), .text(e.workEmail), .text(e.mobilePhone),
+            .text(e.language), .text(e.timeZone), .text(e.country), .text(e.region), .text(e.site), .text(e.department), .text(e.team),
+            .text(e.jobTitle), .text(e.jobLevel), .text(e.managerId), .text(e.employmentType.rawValue), .text(e.workerType.rawValue),
+            .text(e.hireDate), .text(e.terminationDate),
+        ]
+        row.reserveCapacity(columns.count)
+        if withSensitive {
+            let s = e.sensitive
+            row += [.text(s?.payBand), .real(s?.annualPay), .text(s?.payCurrency), .boolean(s?.hce ?? false)]
+        }
+        row += [.text(searchText(e)), .integer(now), .integer(now)]
+        return row
+    }
+
+    static func searchText(_ e: Employee) -> String {
+        [e.givenName, e.familyName, e.preferredName ?? "", e.workEmail ?? "", e.employeeId, e.jobTitle ?? ""].joined(separator: " ").lowercased()
     }
 
     // MARK: reading
 
     public func count() async throws -> Int {
         Int(try await database.reader.raw("SELECT COUNT(*) AS n FROM employees").first()?.decode(column: "n", as: Int64.self) ?? 0)
+    }
+
+    static let readColumns: [(name: String, kind: SQLValueKind)] = [
+        ("id", .integer), ("employee_id", .text), ("given_name", .text), ("family_name", .text), ("preferred_name", .text), ("work_email", .text),
+        ("mobile_phone", .text), ("language", .text), ("time_zone", .text), ("country", .text), ("region", .text), ("site", .text),
+        ("department", .text), ("team", .text), ("job_title", .text), ("job_level", .text), ("manager_id", .text), ("employment_type", .text),
+        ("worker_type", .text), ("hire_date", .text), ("termination_date", .text), ("pay_band", .text), ("annual_pay", .real),
+        ("pay_currency", .text), ("hce", .boolean),
+    ]
+
+    /// Every employee with pay and benefits, in id order: the import's baseline. Two whole-table
+    /// reads by position (`BulkReader`) instead of pages of SQLKit rows decoded by column name.
+    public func all() async throws -> [Employee] {
+        let db = database.reader
+        let rows = try await BulkReader.rows(
+            "SELECT \(unsafeRaw: Self.readColumns.map(\.name).joined(separator: ", ")) FROM employees ORDER BY id",
+            kinds: Self.readColumns.map(\.kind), on: db)
+        let benefitRows = try await BulkReader.rows(
+            "SELECT employee_id, plan, enrolled, deferral_percent FROM employee_benefits ORDER BY employee_id, plan",
+            kinds: [.integer, .text, .boolean, .real], on: db)
+        var benefits: [Int64: [BenefitEnrollment]] = [:]
+        for row in benefitRows {
+            guard let id = row[0].int64, let plan = row[1].string else { continue }
+            benefits[id, default: []].append(BenefitEnrollment(plan: plan, enrolled: row[2].bool ?? false, deferralPercent: row[3].double))
+        }
+        return rows.map { v in
+            let id = v[0].int64 ?? 0
+            return Employee(
+                id: id, employeeId: v[1].string ?? "", givenName: v[2].string ?? "", familyName: v[3].string ?? "", preferredName: v[4].string,
+                workEmail: v[5].string, mobilePhone: v[6].string, language: v[7].string ?? "en", timeZone: v[8].string ?? "UTC",
+                country: v[9].string ?? "", region: v[10].string, site: v[11].string, department: v[12].string, team: v[13].string,
+                jobTitle: v[14].string, jobLevel: v[15].string, managerId: v[16].string,
+                employmentType: EmploymentType(rawValue: v[17].string ?? "") ?? .fullTime, workerType: WorkerType(rawValue: v[18].string ?? "") ?? .desk,
+                hireDate: v[19].string, terminationDate: v[20].string,
+                sensitive: SensitiveFields(payBand: v[21].string, annualPay: v[22].double, payCurrency: v[23].string, hce: v[24].bool ?? false,
+                                           benefits: benefits[id] ?? []))
+        }
     }
 
     public func find(id: Employee.ID, includeSensitive: Bool) async throws -> Employee? {
@@ -137,6 +185,14 @@ public struct EmployeeStore: Sendable {
     }
 
     public enum FacetColumn: String, Sendable { case country, department, site }
+
+    /// Total and filter menus for the directory, cached until employees are written.
+    public func summary() async throws -> DirectorySummary {
+        try await summaryCache.summary(on: database.reader) {
+            DirectorySummary(total: try await count(), countries: try await values(of: .country), departments: try await values(of: .department),
+                             sites: try await values(of: .site))
+        }
+    }
 
     func employees(_ query: SQLQueryString, includeSensitive: Bool) async throws -> [Employee] {
         let rows = try await database.reader.raw(query).all()

@@ -76,7 +76,10 @@ public enum PeopleMigrations {
                 """,
             ]
         },
-        // 32–38 are left for directory indexes and custom attributes.
+        Migration(32, "employees: updated_at index for the directory summary's change signal") { _ in
+            ["CREATE INDEX employees_updated_at ON employees (updated_at)"]
+        },
+        // 33–38 are left for custom attributes and more directory indexes.
         Migration(39, "erased employees (hashed ids, so an HRIS file cannot bring them back)") { d in
             ["CREATE TABLE erased_employees (id_hash \(d.text) PRIMARY KEY, replacement \(d.text) NOT NULL, erased_at \(d.bigint) NOT NULL)"]
         },

@@ -26,9 +26,9 @@ public struct PeopleFeature: Sendable {
         table.page(.get, "/people", PeopleAccess.directory) { request, context in
             let filter = try PeopleAPI.filter(from: request)
             let page = try await employees.list(filter, cursor: try Cursor.decode(request.query("cursor")), limit: 50, includeSensitive: false)
-            let facets = (countries: try await employees.values(of: .country), departments: try await employees.values(of: .department),
-                          sites: try await employees.values(of: .site))
-            let total = try await employees.count()
+            let summary = try await employees.summary()
+            let facets = (countries: summary.countries, departments: summary.departments, sites: summary.sites)
+            let total = summary.total
             return Pages.render(request, context, title: "People") {
                 PeoplePages.list($0, filter: filter, page: page, total: total, facets: facets, query: request.uri.query ?? "")
             }

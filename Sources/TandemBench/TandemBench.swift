@@ -25,6 +25,7 @@ struct AudienceCount: AsyncParsableCommand {
     @Option(name: .customLong("postgres-url"), help: "Also measure on this PostgreSQL (a scratch schema is created and dropped).") var postgresURL: String?
     @Flag(help: "Skip SQLite (measure PostgreSQL only).") var skipSQLite = false
     @Flag(help: "Print each engine's query plan for the compiled rule.") var explain = false
+    @Option(name: .customLong("keep-sqlite"), help: "Write the SQLite database to this path and keep it (for looking at plans).") var keepSQLite: String?
 
     static let today = "2026-11-24"
     static let rule = #"country in ("US", "CA") and department = "Retail" and hire_date >= today - 1y and worker_type = "frontline""#
@@ -37,7 +38,8 @@ struct AudienceCount: AsyncParsableCommand {
         if !skipSQLite {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bench-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
-            let database = try await Database.open(.sqlite(path: folder.appendingPathComponent("bench.sqlite").path), logger: logger)
+            let path = keepSQLite ?? folder.appendingPathComponent("bench.sqlite").path
+            let database = try await Database.open(.sqlite(path: path), logger: logger)
             try await measure(database, engine: "SQLite", people: people)
             await database.close()
         }

@@ -48,13 +48,13 @@ final class SQLiteEngine: Sendable {
 
     var reader: any SQLDatabase {
         let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
-        return readers[abs(index) % readers.count].sql()
+        return SQLiteConnectionDatabase(connection: readers[abs(index) % readers.count])
     }
 
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         await lock.lock()
         defer { lock.unlock() }
-        let database = writer.sql()
+        let database = SQLiteConnectionDatabase(connection: writer)
         try await database.raw("BEGIN IMMEDIATE").run()
         do {
             let result = try await body(database)

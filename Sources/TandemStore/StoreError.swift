@@ -4,6 +4,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case schemaNewerThanBinary(database: Int, binary: Int)
     case migrationFailed(version: Int, name: String, reason: String)
     case invalidLocation(String)
+    /// A bulk statement returned something other than what it was built for (a bug, not bad input).
+    case bulkStatement(String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,9 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
             "Migration \(version) (\(name)) failed and was rolled back: \(reason)"
         case .invalidLocation(let message):
             message
+        case .bulkStatement(let reason):
+            "A bulk statement failed: \(reason)."
+
         }
     }
 }

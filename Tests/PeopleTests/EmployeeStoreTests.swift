@@ -67,4 +67,33 @@ struct EmployeeStoreTests {
             #expect(try await store.values(of: .country) == Array(Set(people.map(\.country))).sorted())
         }
     }
+
+    @Test("the directory summary is cached and follows inserts, updates and imports by other store instances", arguments: TestDatabase.kinds)
+    func summary(kind: DatabaseKind) async throws {
+        try await TestDatabase.with(kind, migrator: peopleMigrator) { (database: Database) async throws in
+            let store = EmployeeStore(database: database)
+            #expect(try await store.summary() == DirectorySummary(total: 0, countries: [], departments: [], sites: []))
+            var people = DemoPeople.generate(count: 120)
+            try await store.upsert(people, summary: "seed", by: .system)
+            let seeded = try await store.summary()
+            #expect(seeded.total == 120)
+            #expect(seeded.countries == Array(Set(people.map(\.country))).sorted())
+            #expect(seeded.sites == Array(Set(people.compactMap(\.site))).sorted())
+
+            // Written through another instance (as the importer does): no new id, only updated_at moves.
+            try await Task.sleep(for: .milliseconds(5))
+            people[0].site = "A brand-new site"
+            try await EmployeeStore(database: database).upsert([people[0]], summary: "move", by: .system)
+            let moved = try await store.summary()
+            #expect(moved.total == 120)
+            #expect(moved.sites.contains("A brand-new site"))
+
+            var newcomer = DemoPeople.generate(count: 121)[120]
+            newcomer.employeeId = "NEW-1"
+            newcomer.country = "NZ"
+            try await EmployeeStore(database: database).upsert([newcomer], summary: "hire", by: .system)
+            let grown = try await store.summary()
+            #expect(grown.total == 121 && grown.countries.contains("NZ"))
+        }
+    }
 }

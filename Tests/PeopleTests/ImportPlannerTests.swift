@@ -73,6 +73,46 @@ struct ImportPlannerTests {
         #expect(result.rejected.count == 9)
     }
 
+    @Test("CSV records: CRLF, lone CR, escaped quotes and quoted line breaks keep line numbers right")
+    func csvShapes() throws {
+        let csv = "employee_id,given_name,family_name,country,job_title\r\n"
+            + "E1,\"O\"\"Neil\",Ann,IE,\"Head, \"\"Ops\"\"\"\r"
+            + "E2,Bo,\"Two\nLines\",US,\r\n"
+            + "E3,Cy,Three,XX,\n"
+            + "E4,Di,\"Four\"x,US,"
+        let result = try plan(csv)
+        #expect(result.creates.map(\.employeeId) == ["E1", "E4"])
+        #expect(result.creates.first?.givenName == "O\"Neil")
+        #expect(result.creates.first?.jobTitle == "Head, \"Ops\"")
+        #expect(result.creates.last?.familyName == "Fourx", "text after a closing quote is kept")
+        #expect(result.rejected.map(\.line) == [3, 5], "E2's name has a line break; E3 starts on line 5")
+        #expect(result.totalRows == 4)
+    }
+
+    @Test("a rejected manager's reports are rejected too, down the whole line, unless the manager is already in Tandem")
+    func rejectedManagers() throws {
+        let csv = """
+            employee_id,given_name,family_name,country,manager_id,hire_date
+            M1,Mia,Boss,US,,2024-02-30
+            R1,Rae,One,US,M1,
+            R2,Rex,Two,US,R1,
+            K1,Kim,Kept,US,,
+            K2,Kit,Kept,US,K1,
+            """
+        let result = try plan(csv)
+        #expect(result.rejected.map(\.line) == [2, 3, 4])
+        #expect(result.rejected[1].message == "Manager M1 is not in Tandem and their row (line 2) was rejected.")
+        #expect(result.rejected[2].message == "Manager R1 is not in Tandem and their row (line 3) was rejected.")
+        #expect(result.creates.map(\.employeeId) == ["K1", "K2"])
+
+        var existing: [String: Employee] = [:]
+        var stored = try #require(try plan("employee_id,given_name,family_name,country\nM1,Mia,Boss,US").creates.first)
+        stored.id = 1
+        existing["M1"] = stored
+        let withManager = try plan(csv, existing: existing)
+        #expect(withManager.rejected.map(\.line) == [2], "M1 stays in Tandem, so their reports keep a real manager")
+    }
+
     @Test("a full file deactivates the missing; a partial file does not; the safety share is computed")
     func deactivations() throws {
         var existing: [String: Employee] = [:]

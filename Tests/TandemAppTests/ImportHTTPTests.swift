@@ -87,4 +87,35 @@ struct ImportHTTPTests {
             #expect(history.contains("Imported hris.csv: 2 created"))
         }
     }
+
+    @Test("the check page offers the rejected rows as CSV, with formula cells neutralised, to the uploader only")
+    func rejectionsCSV() async throws {
+        try await withApp { client, services in
+            try await services.user("hr@example.com", [.hr])
+            try await services.user("hr2@example.com", [.hr])
+            let browser = Browser(client)
+            _ = try await browser.signIn("hr@example.com")
+            let csrf = try #require(browser.csrf(from: try await browser.request("/people/import")))
+            let bad = Self.csv + "=cmd|' /C calc'!A0,Eve,Moss,eve@example.com,US,America/Chicago,en-US,1\nE4,Ivy,Quinn,ivy@example,US,America/Chicago,en-US,1\n"
+            let boundary = "----tandem-test-boundary"
+            let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"hris.csv\"\r\nContent-Type: text/csv\r\n\r\n\(bad)\r\n"
+                + "--\(boundary)--\r\n"
+            let checked = try await browser.request("/people/import", method: .post, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: body)
+            let html = String(buffer: checked.body)
+            let link = try #require(html.firstMatch(of: /href="(\/people\/import\/[A-Za-z0-9_-]+\/rejections\.csv)"/)?.1)
+            let download = try await browser.request(String(link))
+            #expect(download.status == .ok)
+            #expect(download.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let csv = String(buffer: download.body)
+            #expect(csv.hasPrefix("line,employee_id,field,message\r\n"))
+            #expect(csv.contains("\r\n4,'=cmd|' /C calc'!A0,employee_id,"), "the formula id is prefixed so a spreadsheet shows it as text")
+            #expect(csv.contains("\r\n5,E4,work_email,"))
+            #expect(try await services.people.employees.count() == 0)
+
+            let other = Browser(client)
+            _ = try await other.signIn("hr2@example.com")
+            #expect(try await other.request(String(link)).status == .notFound, "an upload is visible to its uploader only")
+        }
+    }
 }

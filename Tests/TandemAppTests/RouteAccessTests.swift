@@ -26,6 +26,7 @@ let expectedAccess: [String: Access] = [
     "GET /people": .roles([.hr, .comms, .marketing]), "GET /people/{id}": .roles([.hr, .comms, .marketing]),
     "GET /api/v1/employees": .roles([.hr, .comms, .marketing]), "GET /api/v1/employees/{id}": .roles([.hr, .comms, .marketing]),
     "GET /people/import": .roles([.hr]), "POST /people/import": .roles([.hr]), "POST /people/import/{upload}/apply": .roles([.hr]),
+    "GET /people/import/{upload}/rejections.csv": .roles([.hr]),
     "POST /api/v1/employees/import": .roles([.hr]), "GET /api/v1/employees/imports": .roles([.hr]),
     "GET /people/{id}/export.json": .roles([.hr]), "POST /people/{id}/erase": .roles([.hr]),
     "GET /api/v1/employees/{id}/export": .roles([.hr]), "POST /api/v1/employees/{id}/erase": .roles([.hr]),

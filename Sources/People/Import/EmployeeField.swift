@@ -35,12 +35,13 @@ public enum EmployeeField: String, CaseIterable, Sendable, Codable {
         case .jobLevel: e.jobLevel = try EmployeeRules.optionalText(value, field: rawValue, max: 30)
         case .managerId: e.managerId = value.isEmpty ? nil : try EmployeeRules.employeeID(value)
         case .employmentType:
+            if let exact = EmploymentType(rawValue: value) { e.employmentType = exact; return }
             guard let type = EmploymentType(rawValue: value.lowercased().replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: " ", with: "_")) else {
                 throw AppError.invalid(rawValue, "employment_type must be full_time, part_time or contractor (got '\(value.prefix(30))').")
             }
             e.employmentType = type
         case .workerType:
-            guard let type = WorkerType(rawValue: value.lowercased()) else {
+            guard let type = WorkerType(rawValue: value) ?? WorkerType(rawValue: value.lowercased()) else {
                 throw AppError.invalid(rawValue, "worker_type must be desk or frontline (got '\(value.prefix(30))').")
             }
             e.workerType = type
@@ -49,7 +50,9 @@ public enum EmployeeField: String, CaseIterable, Sendable, Codable {
         case .payBand: e.sensitive!.payBand = try EmployeeRules.optionalText(value, field: rawValue, max: 40)
         case .annualPay:
             if value.isEmpty { e.sensitive!.annualPay = nil; return }
-            guard let pay = Double(value.replacingOccurrences(of: ",", with: "")), pay >= 0, pay < 1e12 else {
+            // Thousands separators ("52,000") are dropped; Foundation's replacing only when there are any.
+            let digits = value.utf8.contains(44) ? value.replacingOccurrences(of: ",", with: "") : value
+            guard let pay = Double(digits), pay >= 0, pay < 1e12 else {
                 throw AppError.invalid(rawValue, "annual_pay must be a number such as 52000 or 52000.50 (got '\(value.prefix(30))').")
             }
             e.sensitive!.annualPay = pay

@@ -52,6 +52,7 @@ enum ImportPages {
                                   headers: ["Line", "Employee id", "Field", "Why"], rows: plan.rejected.prefix(500).map { r in
                 [text(String(r.line)), text(r.employeeId ?? "—"), text(r.field ?? "—"), text(r.message)]
             }, empty: ""))
+            nodes.append(el("p", [], [link("Download all rejected rows as CSV", "/people/import/\(upload)/rejections.csv")]))
         }
         if !plan.deactivations.isEmpty {
             nodes.append(el("p", [], [el("strong", text: "Will become leavers: "),

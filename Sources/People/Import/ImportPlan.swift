@@ -1,4 +1,3 @@
-import CSV
 public import Foundation
 public import TandemCore
 
@@ -36,6 +35,16 @@ public struct ImportPlan: Sendable {
         activeBefore > 0 && Double(deactivations.count) / Double(activeBefore) > threshold
     }
 
+    /// The rejected rows as CSV for HR to fix in a spreadsheet. Cells from the file (an employee
+    /// id such as `=cmd|' /C calc'!A0`) go through `CSVWriter`, which neutralises formulas.
+    public var rejectionsCSV: String {
+        var writer = CSVWriter(header: ["line", "employee_id", "field", "message"])
+        for rejection in rejected {
+            writer.append([String(rejection.line), rejection.employeeId ?? "", rejection.field ?? "", rejection.message])
+        }
+        return writer.text
+    }
+
     public var summary: String {
         "\(totalRows) rows: \(creates.count) to create, \(updates.count) to update, \(unchanged) unchanged, \(deactivations.count) to deactivate, \(rejected.count) rejected"
     }
@@ -67,13 +76,11 @@ public enum ImportPlanner {
     }
 
     public static func plan(csv: String, mapping given: ImportMapping?, existing: [String: Employee], options: ImportOptions) throws -> ImportPlan {
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: csv, hasHeaderRow: true)
-        } catch {
+        var records = CSVRecords(csv)
+        guard let header = records.next()?.fields else {
             throw AppError.badRequest("The file has no header row. The first line must name the columns, e.g. \(EmployeeField.canonicalHeader).", code: "invalid_csv")
         }
-        guard let header = reader.headerRow, header.contains(where: { !$0.trimmed.isEmpty }) else {
+        guard header.contains(where: { !$0.trimmed.isEmpty }) else {
             throw AppError.badRequest("The file is empty. The first line must name the columns, e.g. \(EmployeeField.canonicalHeader).", code: "invalid_csv")
         }
         var mapping = ImportMapping.automatic(header: header)
@@ -95,10 +102,8 @@ public enum ImportPlanner {
         plan.activeBefore = existing.values.filter { $0.status(on: options.today) == .active }.count
         var seen: [String: Int] = [:]
         var accepted: [(line: Int, employee: Employee, isNew: Bool)] = []
-        var line = 2
         var unreadableIDs = 0
-        while let row = reader.next() {
-            defer { line += 1 + row.reduce(0) { $0 + $1.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } } }
+        while let (line, row) = records.next() {
             if row.count == 1, row[0].trimmed.isEmpty { continue }
             plan.totalRows += 1
             let rawID = row.count > idColumn ? row[idColumn].trimmed : ""
@@ -143,10 +148,37 @@ public enum ImportPlanner {
             accepted.append((line, record, before == nil))
         }
 
-        // Managers must be known, in this file or already in Tandem.
-        for (line, employee, isNew) in accepted {
-            if let manager = employee.managerId, seen[manager] == nil, existing[manager] == nil {
-                plan.rejected.append(.init(line: line, employeeId: employee.employeeId, field: "manager_id", message: "Manager \(manager) is neither in this file nor in Tandem."))
+        // Managers must be known: already in Tandem, or on an accepted row of this file. A manager
+        // whose own row was rejected would otherwise leave a dangling manager_id behind when bad
+        // rows are skipped, so rejection spreads down the reporting line until nothing changes.
+        var acceptedIDs = Set(accepted.map(\.employee.employeeId))
+        var managerRejections: [Int: String] = [:]
+        func unknownManager(_ manager: String) -> String {
+            seen[manager].map { "Manager \(manager) is not in Tandem and their row (line \($0)) was rejected." }
+                ?? "Manager \(manager) is neither in this file nor in Tandem."
+        }
+        var subordinates: [String: [Int]] = [:]
+        var dropped: [String] = []
+        for (index, entry) in accepted.enumerated() {
+            guard let manager = entry.employee.managerId else { continue }
+            subordinates[manager, default: []].append(index)
+            if existing[manager] == nil, !acceptedIDs.contains(manager) {
+                managerRejections[index] = unknownManager(manager)
+                dropped.append(entry.employee.employeeId)
+            }
+        }
+        for id in dropped { acceptedIDs.remove(id) }
+        while let manager = dropped.popLast() {
+            guard existing[manager] == nil else { continue }
+            for index in subordinates[manager] ?? [] where managerRejections[index] == nil {
+                managerRejections[index] = unknownManager(manager)
+                acceptedIDs.remove(accepted[index].employee.employeeId)
+                dropped.append(accepted[index].employee.employeeId)
+            }
+        }
+        for (index, (line, employee, isNew)) in accepted.enumerated() {
+            if let message = managerRejections[index] {
+                plan.rejected.append(.init(line: line, employeeId: employee.employeeId, field: "manager_id", message: message))
                 continue
             }
             if isNew {

@@ -55,6 +55,17 @@ struct ImportRoutes {
             }
         }
 
+        table.page(.get, "/people/import/{upload}/rejections.csv", Self.access) { request, context in
+            let identity = try context.requireIdentity()
+            let upload = context.parameters.get("upload") ?? ""
+            guard let staged = try await store.staged(upload, userID: identity.userID) else {
+                throw AppError.notFound("That upload (uploads are kept for a day)")
+            }
+            let plan = try ImportPlanner.plan(csv: staged.content, mapping: try await store.savedMapping(), existing: try await store.existing(),
+                                              options: Self.options(mode: nil, skip: false))
+            return Reply.download(plan.rejectionsCSV, filename: "rejected-rows.csv", contentType: "text/csv; charset=utf-8")
+        }
+
         table.api(.post, "/api/v1/employees/import", Self.access,
                   APIOperation(id: "importEmployees", summary: "Import employees from an HRIS CSV export (dry run, or apply all-or-nothing)", tag: "People",
                                parameters: ImportAPI.parameters, requestBody: .string(maxLength: 100_000_000), requestContentType: "text/csv",

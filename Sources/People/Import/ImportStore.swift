@@ -31,14 +31,11 @@ public struct ImportStore: Sendable {
 
     /// Every employee with sensitive fields, keyed by HRIS id: the import's baseline.
     public func existing() async throws -> [String: Employee] {
-        var all: [String: Employee] = [:]
-        var cursor: Int64?
-        repeat {
-            let page = try await employees.list(EmployeeFilter(), cursor: cursor, limit: 5_000, includeSensitive: true)
-            for employee in page.items { all[employee.employeeId] = employee }
-            cursor = try Cursor.decode(page.nextCursor)
-        } while cursor != nil
-        return all
+        let all = try await employees.all()
+        var byID: [String: Employee] = [:]
+        byID.reserveCapacity(all.count)
+        for employee in all { byID[employee.employeeId] = employee }
+        return byID
     }
 
     /// Writes the plan in one transaction with its history row and audit entry.
@@ -51,7 +48,7 @@ public struct ImportStore: Sendable {
             var done = 0
             for start in stride(from: 0, to: writes.count, by: EmployeeStore.batchSize) {
                 let batch = Array(writes[start..<min(start + EmployeeStore.batchSize, writes.count)])
-                try await EmployeeStore.upsertBatch(batch, on: db)
+                try await EmployeeStore.upsertBatch(batch, replacingBenefits: false, on: db)
                 done += batch.count
                 progress(done, total)
             }
