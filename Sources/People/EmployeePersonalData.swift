@@ -52,12 +52,16 @@ public struct EmployeePersonalData: PersonalDataHolder {
     static func hash(_ employeeID: String) -> String { Secrets.sha256Hex("erased-employee:" + employeeID) }
 
     public func wasErased(_ employeeIDs: [String]) async throws -> Set<String> {
+        try await Self.erased(employeeIDs, on: store.database.reader)
+    }
+
+    static func erased(_ employeeIDs: [String], on db: any SQLDatabase) async throws -> Set<String> {
         var erased = Set<String>()
         let byHash = Dictionary(employeeIDs.map { (Self.hash($0), $0) }, uniquingKeysWith: { first, _ in first })
         let hashes = Array(byHash.keys)
         for start in stride(from: 0, to: hashes.count, by: 500) {
             let batch = Array(hashes[start..<min(start + 500, hashes.count)])
-            for row in try await store.database.reader.raw("SELECT id_hash FROM erased_employees WHERE id_hash IN (\(binds: batch))").all() {
+            for row in try await db.raw("SELECT id_hash FROM erased_employees WHERE id_hash IN (\(binds: batch))").all() {
                 if let id = byHash[try row.decode(column: "id_hash", as: String.self)] { erased.insert(id) }
             }
         }

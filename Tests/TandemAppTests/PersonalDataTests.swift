@@ -61,6 +61,13 @@ struct PersonalDataTests {
             #expect(audit.count == 1)
             let logged = try audit[0].decode(column: "summary", as: String.self) + (try audit[0].decode(column: "after_json", as: String?.self) ?? "")
             #expect(!logged.contains(leaver.employeeId) && !logged.contains(leaver.familyName) && logged.contains(replacement))
+            // An HRIS file that still lists the person does not bring them back.
+            let csv = "employee_id,given_name,family_name,country,time_zone,language,termination_date\n\(leaver.employeeId),Back,Again,\(leaver.country),UTC,en,2026-01-31\n"
+            var headers = bearer(hr)
+            headers[.contentType] = "text/csv"
+            let imported = try json(try await client.execute(uri: "/api/v1/employees/import?mode=partial", method: .post, headers: headers, body: ByteBuffer(string: csv)))
+            #expect((imported["notes"] as? [String])?.contains { $0.contains("erased on request") } == true, "\(imported)")
+            #expect(try await services.people.employees.find(employeeID: leaver.employeeId, includeSensitive: false) == nil)
             // Erasing again finds no one by the old id.
             #expect(try await erase(leaverRow.id, confirm: leaver.employeeId).status == .unprocessableContent)
         }

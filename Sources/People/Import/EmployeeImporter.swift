@@ -45,7 +45,8 @@ public struct EmployeeImporter: Sendable {
         progress("checking \(request.fileName)")
         // Without a mapping, the one saved by the last import that had one is used.
         let savedMapping = request.mapping == nil ? try await store.savedMapping() : nil
-        let plan = try ImportPlanner.plan(csv: text, mapping: request.mapping ?? savedMapping, existing: existing, options: request.options)
+        var plan = try ImportPlanner.plan(csv: text, mapping: request.mapping ?? savedMapping, existing: existing, options: request.options)
+        try await skipErased(&plan)
         if !plan.rejected.isEmpty && !request.options.skipBadRows {
             return .planned(plan, refusal: request.dryRun ? nil : "\(plan.rejected.count) row(s) were rejected, so nothing was imported. Fix them, or choose to skip bad rows.")
         }
@@ -62,5 +63,17 @@ public struct EmployeeImporter: Sendable {
         }
         if let mapping = request.mapping, !mapping.columns.isEmpty { try await store.saveMapping(mapping) }
         return .applied(plan, record)
+    }
+
+    /// People whose data was erased on request are not created again from an HRIS file that
+    /// still lists them; reports that name them as manager lose that link instead.
+    func skipErased(_ plan: inout ImportPlan) async throws {
+        guard !plan.creates.isEmpty else { return }
+        let erased = try await EmployeePersonalData.erased(plan.creates.map(\.employeeId), on: store.database.reader)
+        guard !erased.isEmpty else { return }
+        plan.creates.removeAll { erased.contains($0.employeeId) }
+        for index in plan.creates.indices where erased.contains(plan.creates[index].managerId ?? "") { plan.creates[index].managerId = nil }
+        for index in plan.updates.indices where erased.contains(plan.updates[index].managerId ?? "") { plan.updates[index].managerId = nil }
+        plan.notes.append("\(erased.count) row(s) were skipped because that person's data was erased on request (GDPR), e.g. \(erased.sorted().prefix(3).joined(separator: ", ")). Remove them from the HRIS export to stop this note.")
     }
 }
