@@ -1,5 +1,5 @@
 # Everyday commands. CI runs .ci/run, which uses `make test`.
-.PHONY: run demo test test-postgres e2e e2e-postgres pg-start pg-stop bench format
+.PHONY: run demo test test-postgres e2e e2e-postgres pg-start pg-stop bench bench-audience format
 
 run:
 	swift run tandem serve
@@ -36,6 +36,12 @@ bench:
 	bash bench/http.sh
 	bash bench/import.sh
 	bash bench/directory.sh
+	swift run -c release tandem-bench audience-count
+
+# The audience count at a million employees on SQLite and on the throwaway PostgreSQL.
+bench-audience:
+	url="$$(scripts/pg-cluster.sh start)" && \
+	swift run -c release tandem-bench audience-count --postgres-url "$$url" --explain
 
 format:
 	swift format -i -r Sources Tests
