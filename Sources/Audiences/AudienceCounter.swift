@@ -63,6 +63,7 @@ public struct AudienceCounter: Sendable {
             throw AppError(.forbidden, code: "sensitive_field", message: "Only HR can target on \(field.name) (pay, HCE and benefits are HR-only).", field: "rule")
         }
         let saved = try await store.definitions(for: rule, includeMembers: false)
+        if !seesSensitive, let refusal = saved.refusesForNonHR(rule) { throw refusal }
         let targeted = rule.testsStatus ? rule : .all([rule, .compare(RuleField.named("status")!, .equal, .text("active"))])
         let condition = try RuleCompiler(dialect: database.dialect, today: today, resolve: saved.resolve).sql(targeted)
         return (rule, condition, saved.usesSensitive(rule))

@@ -228,6 +228,7 @@ public struct AudienceStore: Sendable {
             if let field = rule.fields.first(where: \.sensitive), !mayUseSensitive {
                 throw AppError(.forbidden, code: "sensitive_field", message: "Only HR can target on \(field.name) (pay, HCE and benefits are HR-only).", field: "rule")
             }
+            if !mayUseSensitive, let refusal = saved.refusesForNonHR(rule) { throw refusal }
             _ = try RuleCompiler(dialect: Dialect(.sqlite), today: "2000-01-01", resolve: saved.resolve).sql(rule)
             return Checked(kind: .rule, ruleText: rule.text, members: [], listSize: nil, sensitive: sensitive,
                            references: saved.byKey.values.filter { rule.audienceNames.map(key).contains(key($0.audience.name)) }.map(\.audience.id))
@@ -318,6 +319,23 @@ public struct SavedDefinitions: Sendable {
             if case .rule(let inner) = entry.definition { return inner.fields.contains(where: \.sensitive) }
             return false
         }
+    }
+
+    /// Fields that pick out one person. Combined with an audience that selects on pay, HCE or
+    /// benefits they would let a non-HR caller learn, by comparing two counts, whether that
+    /// person is in the HR-only group; such rules are refused for non-HR callers.
+    static let identifying: Set<String> = ["employee_id", "given_name", "family_name", "work_email", "mobile_phone", "manager_id"]
+
+    public func refusesForNonHR(_ rule: Rule) -> AppError? {
+        guard usesSensitive(rule) else { return nil }
+        let fields = rule.fields + byKey.values.flatMap { entry -> [RuleField] in
+            if case .rule(let inner) = entry.definition { return inner.fields }
+            return []
+        }
+        guard let field = fields.first(where: { Self.identifying.contains($0.name) }) else { return nil }
+        return AppError(.forbidden, code: "identifying_field",
+                        message: "This rule uses an audience chosen on HR-only fields, so it cannot also pick out people by \(field.name). Ask HR, or target a larger group.",
+                        field: "rule")
     }
 
     /// A saved audience that (through others) refers back to itself, if any.

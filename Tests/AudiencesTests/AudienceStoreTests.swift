@@ -126,6 +126,16 @@ struct AudienceStoreTests {
             #expect(preview.sample == nil && preview.sampleNote?.contains("HR-only") == true)
             let hrPreview = try await AudienceCounter(database: database).preview(#"in audience "US desk""#, seesSensitive: true, today: Self.today)
             #expect(hrPreview.sample?.isEmpty == false)
+            // Nor can they single someone out of it by comparing two counts.
+            let someone = try #require(people.first { $0.country == "US" }).employeeId
+            let probe = await #expect(throws: AppError.self) {
+                _ = try await AudienceCounter(database: database).count("in audience \"US desk\" and employee_id != \"\(someone)\"", seesSensitive: false, today: Self.today)
+            }
+            #expect(probe?.code == "identifying_field")
+            await #expect(throws: AppError.self) {
+                _ = try await store.create(try Self.rule("Probe", #"in audience "US desk" and family_name = "Smith""#), mayUseSensitive: false, by: Self.hr)
+            }
+            #expect(try await AudienceCounter(database: database).count("in audience \"US desk\" and employee_id != \"\(someone)\"", seesSensitive: true, today: Self.today).count != nil)
         }
     }
 
