@@ -12,10 +12,12 @@ public struct PeopleFeature: Sendable {
     public let importer: EmployeeImporter
     public static let migrations = PeopleMigrations.all
 
-    public init(database: Database) {
+    /// `managedElsewhere` names employees another system provisions (SCIM), which full CSV
+    /// imports do not deactivate.
+    public init(database: Database, managedElsewhere: @escaping @Sendable () async throws -> Set<String> = { [] }) {
         employees = EmployeeStore(database: database)
         imports = ImportStore(database: database)
-        importer = EmployeeImporter(store: imports)
+        importer = EmployeeImporter(store: imports, managedElsewhere: managedElsewhere)
     }
 
     public func register(in table: RouteTable) {

@@ -220,3 +220,11 @@ public enum SCIMETag {
         return value.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
     }
 }
+
+extension SCIMStore {
+    /// HRIS ids of the employees the identity provider keeps (a full CSV import leaves them alone).
+    public func linkedEmployeeIDs() async throws -> Set<String> {
+        Set(try await database.reader.raw("SELECT e.employee_id FROM scim_users s JOIN employees e ON e.id = s.employee_pk").all()
+            .map { try $0.decode(column: "employee_id", as: String.self) })
+    }
+}

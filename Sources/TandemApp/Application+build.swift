@@ -30,7 +30,8 @@ public struct TandemServices: Sendable {
         self.accounts = AccountsFeature(
             database: database, bcryptCost: UInt8(configuration.bcryptCost), sessionLifetime: .seconds(configuration.sessionHours * 3600))
         self.audit = AuditFeature(store: AuditStore(database: database))
-        self.people = PeopleFeature(database: database)
+        let scimLinks = SCIMStore(database: database)
+        self.people = PeopleFeature(database: database, managedElsewhere: { try await scimLinks.linkedEmployeeIDs() })
         self.audiences = AudiencesFeature(database: database, privacyThreshold: configuration.privacyMinimumGroup)
         self.personalData = PersonalDataService(
             database: database, employees: people.employees,

@@ -163,4 +163,27 @@ struct ImportPlannerTests {
         #expect(throws: AppError.self) { try ImportMapping.parse(json: Data(#"{"A":"salary"}"#.utf8)) }
         #expect(ImportMapping.automatic(header: ["Employee ID", "given-name", "Family Name"]).columns.count == 3)
     }
+
+    @Test("a full import leaves people the identity provider keeps to it, and says so")
+    func protectedFromDeactivation() throws {
+        let csv = """
+            \(Self.header)
+            E1,Ana,Souza,ana@example.com,BR,America/Sao_Paulo,pt-BR,2024-03-01,,frontline
+            E2,Ben,Okafor,ben@example.com,GB,Europe/London,en-GB,2020-01-15,E1,desk
+            E3,Chen,Li,chen@example.com,SG,Asia/Singapore,en,2021-05-01,E1,desk
+            """
+        var existing: [String: Employee] = [:]
+        for (index, employee) in try plan(csv).creates.enumerated() {
+            var stored = employee
+            stored.id = Int64(index + 1)
+            existing[employee.employeeId] = stored
+        }
+        let onlyAna = "\(Self.header)\nE1,Ana,Souza,ana@example.com,BR,America/Sao_Paulo,pt-BR,2024-03-01,,frontline"
+        #expect(try plan(onlyAna, existing: existing).deactivations == ["E2", "E3"])
+        var options = self.options
+        options.protected = ["E3"]
+        let kept = try ImportPlanner.plan(csv: onlyAna, mapping: nil, existing: existing, options: options)
+        #expect(kept.deactivations == ["E2"])
+        #expect(kept.notes.contains { $0.contains("identity provider") && $0.contains("E3") })
+    }
 }

@@ -6,9 +6,24 @@ public import TandemCore
 public struct EmployeeImporter: Sendable {
     public static let defaultSafetyThreshold = 0.20
     let store: ImportStore
+    /// Employee ids another system keeps (SCIM-provisioned people): a full import that does not
+    /// list them leaves them to that system instead of making them leavers.
+    let managedElsewhere: @Sendable () async throws -> Set<String>
 
-    public init(store: ImportStore) {
+    public init(store: ImportStore, managedElsewhere: @escaping @Sendable () async throws -> Set<String> = { [] }) {
         self.store = store
+        self.managedElsewhere = managedElsewhere
+    }
+
+    /// The plan for a file against the current employees: what every caller shows or applies.
+    public func plan(csv text: String, mapping: ImportMapping?, options: ImportOptions) async throws -> ImportPlan {
+        var options = options
+        if options.mode == .full { options.protected = try await managedElsewhere() }
+        // Without a mapping, the one saved by the last import that had one is used.
+        let savedMapping = mapping == nil ? try await store.savedMapping() : nil
+        var plan = try ImportPlanner.plan(csv: text, mapping: mapping ?? savedMapping, existing: try await store.existing(), options: options)
+        try await skipErased(&plan)
+        return plan
     }
 
     public struct Request: Sendable {
@@ -40,13 +55,8 @@ public struct EmployeeImporter: Sendable {
 
     public func run(_ request: Request, by actor: AuditActor, progress: @Sendable (String) -> Void = { _ in }) async throws -> Outcome {
         let text = try ImportPlanner.text(from: request.data)
-        progress("reading current employees")
-        let existing = try await store.existing()
-        progress("checking \(request.fileName)")
-        // Without a mapping, the one saved by the last import that had one is used.
-        let savedMapping = request.mapping == nil ? try await store.savedMapping() : nil
-        var plan = try ImportPlanner.plan(csv: text, mapping: request.mapping ?? savedMapping, existing: existing, options: request.options)
-        try await skipErased(&plan)
+        progress("checking \(request.fileName) against the current employees")
+        let plan = try await plan(csv: text, mapping: request.mapping, options: request.options)
         if !plan.rejected.isEmpty && !request.options.skipBadRows {
             return .planned(plan, refusal: request.dryRun ? nil : "\(plan.rejected.count) row(s) were rejected, so nothing was imported. Fix them, or choose to skip bad rows.")
         }

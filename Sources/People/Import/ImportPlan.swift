@@ -55,6 +55,8 @@ public struct ImportOptions: Sendable {
     public var skipBadRows = false
     public var allowSensitive = false
     public var today = EmployeeRules.today()
+    /// Active employees a full import must not deactivate for being absent (managed elsewhere).
+    public var protected: Set<String> = []
     public init() {}
 }
 
@@ -195,7 +197,11 @@ public enum ImportPlanner {
             plan.notes.append("\(unreadableIDs) row(s) have no readable employee id, so nobody is deactivated for being absent from this file. Fix those rows to deactivate leavers.")
         } else if options.mode == .full {
             let missing = existing.values.filter { seen[$0.employeeId] == nil && $0.status(on: options.today) == .active }.map(\.employeeId)
-            plan.deactivations += missing.sorted()
+            let kept = missing.filter(options.protected.contains)
+            plan.deactivations += missing.filter { !options.protected.contains($0) }.sorted()
+            if !kept.isEmpty {
+                plan.notes.append("\(kept.count) active employee(s) not in this file are provisioned by the identity provider (SCIM), so they are left to it, e.g. \(kept.sorted().prefix(3).joined(separator: ", ")).")
+            }
         }
         plan.rejected.sort { $0.line < $1.line }
         return plan

@@ -61,8 +61,7 @@ struct ImportRoutes {
             guard let staged = try await store.staged(upload, userID: identity.userID) else {
                 throw AppError.notFound("That upload (uploads are kept for a day)")
             }
-            let plan = try ImportPlanner.plan(csv: staged.content, mapping: try await store.savedMapping(), existing: try await store.existing(),
-                                              options: Self.options(mode: nil, skip: false))
+            let plan = try await importer.plan(csv: staged.content, mapping: nil, options: Self.options(mode: nil, skip: false))
             return Reply.download(plan.rejectionsCSV, filename: "rejected-rows.csv", contentType: "text/csv; charset=utf-8")
         }
 
@@ -101,8 +100,7 @@ struct ImportRoutes {
     }
 
     func check(_ request: Request, _ context: TandemContext, upload: String, fileName: String, text: String, options: ImportOptions, confirm: Bool) async throws -> Response {
-        let existing = try await store.existing()
-        let plan = try ImportPlanner.plan(csv: text, mapping: try await store.savedMapping(), existing: existing, options: options)
+        let plan = try await importer.plan(csv: text, mapping: nil, options: options)
         return Pages.render(request, context, title: "Check import") {
             ImportPages.report($0, plan: plan, upload: upload, fileName: fileName, refusal: nil, options: options, confirmed: confirm)
         }
