@@ -25,6 +25,7 @@ enum PeoplePages {
                  text(e.site ?? "—"), text(e.country), text(e.workerType.rawValue)]
             }, empty: "No employees match these filters."),
             UI.pagination(next: employees.nextCursor.map { "/people?" + (kept.isEmpty ? "" : kept + "&") + "cursor=\($0)" }),
+            el("p", [], [link("Export these people as CSV", "/people/export.csv" + (kept.isEmpty ? "" : "?" + kept))]),
         ]
     }
 

@@ -1,3 +1,4 @@
+import Audit
 public import Foundation
 public import Hummingbird
 public import TandemCore
@@ -34,6 +35,12 @@ public struct PeopleFeature: Sendable {
             return Pages.render(request, context, title: "People") {
                 PeoplePages.list($0, filter: filter, page: page, total: total, facets: facets, query: request.uri.query ?? "")
             }
+        }
+
+        table.page(.get, "/people/export.csv", PeopleAccess.directory) { request, context in
+            try await DirectoryExport(employees: employees).response(
+                try PeopleAPI.filter(from: request), includeSensitive: PeopleAccess.canSeeSensitive(context.identity),
+                by: AuditActor(identity: try context.requireIdentity(), requestID: context.id))
         }
 
         table.page(.get, "/people/{id}", PeopleAccess.directory) { request, context in

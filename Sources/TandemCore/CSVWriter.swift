@@ -7,7 +7,12 @@ public struct CSVWriter: Sendable {
     }
 
     public mutating func append(_ row: [String]) {
-        text += row.map(Self.cell).joined(separator: ",") + "\r\n"
+        text += Self.line(row)
+    }
+
+    /// One CSV line with its line break, for writers that stream rows instead of collecting them.
+    public static func line(_ row: [String]) -> String {
+        row.map(cell).joined(separator: ",") + "\r\n"
     }
 
     static func cell(_ raw: String) -> String {

@@ -28,7 +28,7 @@ let expectedAccess: [String: Access] = [
     "GET /people/import": .roles([.hr]), "POST /people/import": .roles([.hr]), "POST /people/import/{upload}/apply": .roles([.hr]),
     "GET /people/import/{upload}/rejections.csv": .roles([.hr]),
     "POST /api/v1/employees/import": .roles([.hr]), "GET /api/v1/employees/imports": .roles([.hr]),
-    "GET /people/{id}/export.json": .roles([.hr]), "POST /people/{id}/erase": .roles([.hr]),
+    "GET /people/export.csv": .roles([.hr, .comms, .marketing]), "GET /people/{id}/export.json": .roles([.hr]), "POST /people/{id}/erase": .roles([.hr]),
     "GET /api/v1/employees/{id}/export": .roles([.hr]), "POST /api/v1/employees/{id}/erase": .roles([.hr]),
     "GET /api/v1/audiences/count": .roles([.hr, .comms, .marketing]), "GET /api/v1/audiences/preview": .roles([.hr, .comms, .marketing]),
     "GET /api/v1/audiences": .roles([.hr, .comms, .marketing]), "POST /api/v1/audiences": .roles([.hr, .comms, .marketing]),
