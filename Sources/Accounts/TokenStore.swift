@@ -15,7 +15,10 @@ public struct TokenStore: Sendable {
 
     public func create(userID: User.ID, name raw: String, by actor: AuditActor) async throws -> (APIToken, secret: String) {
         let name = try AccountRules.tokenName(raw)
-        let secret = Secrets.token(prefix: Self.secretPrefix)
+        var candidate = Secrets.token(prefix: Self.secretPrefix)
+        // Bearer tokens are routed by prefix, and `tdm_scim_` belongs to SCIM tokens.
+        while candidate.hasPrefix(Self.secretPrefix + "scim_") { candidate = Secrets.token(prefix: Self.secretPrefix) }
+        let secret = candidate
         let prefix = String(secret.prefix(Self.secretPrefix.count + 6))
         let now = Date()
         let id = try await database.transaction { db -> Int64 in
