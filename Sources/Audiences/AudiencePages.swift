@@ -29,16 +29,16 @@ enum AudiencePages {
             void("input", [("type", "hidden"), ("name", "kind"), ("value", form.kind.rawValue)]),
             UI.field("Name", name: "name", value: form.name, required: true, error: error?.field == "name" ? error?.message : nil,
                      attributes: [("maxlength", "80")]),
-            textArea("Description", name: "description", value: form.description, rows: 2, hint: "What the audience is for; shown to everyone who targets it."),
+            UI.textArea("Description", name: "description", value: form.description, rows: 2, hint: "What the audience is for; shown to everyone who targets it."),
         ]
         if form.kind == .list {
-            children.append(textArea("Employee ids", name: "employee_ids", value: form.idsText, rows: 10,
+            children.append(UI.textArea("Employee ids", name: "employee_ids", value: form.idsText, rows: 10,
                                      hint: "One HRIS employee id per line (commas also work). Up to \(AudienceRules.maximumListSize).",
                                      error: error?.field == "employee_ids" ? error?.message : nil))
         } else {
             children.append(builder(form.builder, audiences: audiences, includeSensitive: includeSensitive))
             children.append(void("input", [("type", "hidden"), ("name", "last_rule"), ("value", form.ruleText)]))
-            children.append(textArea("Rule", name: "rule", value: form.ruleText, rows: 3,
+            children.append(UI.textArea("Rule", name: "rule", value: form.ruleText, rows: 3,
                                      hint: #"The same rule as text, e.g. country in ("US","CA") and hire_date >= today - 90d. Edit either; they stay in sync."#,
                                      error: error?.field == "rule" ? error?.message : nil, attributes: [("spellcheck", "false"), ("data-rule-text", "")]))
         }
@@ -139,18 +139,5 @@ enum AudiencePages {
         }
         nodes.append(el("p", [], [link("← All audiences", "/audiences")]))
         return nodes
-    }
-
-    static func textArea(_ label: String, name: String, value: String, rows: Int, hint: String? = nil, error: String? = nil, attributes: [(String, String)] = []) -> HTMLNode {
-        var attrs: [(String, String)] = [("id", "f-\(name)"), ("name", name), ("rows", String(rows))]
-        if hint != nil || error != nil { attrs.append(("aria-describedby", "f-\(name)-note")) }
-        if error != nil { attrs.append(("aria-invalid", "true")) }
-        var children: [HTMLNode] = [el("label", [("for", "f-\(name)")], text: label), el("textarea", attrs + attributes, text: value)]
-        if let error {
-            children.append(el("p", [("id", "f-\(name)-note"), ("class", "field-error"), ("role", "alert")], text: error))
-        } else if let hint {
-            children.append(el("p", [("id", "f-\(name)-note"), ("class", "hint")], text: hint))
-        }
-        return el("div", [("class", "field")], children)
     }
 }

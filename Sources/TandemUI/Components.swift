@@ -27,6 +27,20 @@ public enum UI {
         return el("div", [("class", "field")], children)
     }
 
+    /// A labelled multi-line input; `error` is announced next to it.
+    public static func textArea(_ label: String, name: String, value: String, rows: Int, hint: String? = nil, error: String? = nil, attributes: [(String, String)] = []) -> HTMLNode {
+        var attrs: [(String, String)] = [("id", "f-\(name)"), ("name", name), ("rows", String(rows))]
+        if hint != nil || error != nil { attrs.append(("aria-describedby", "f-\(name)-note")) }
+        if error != nil { attrs.append(("aria-invalid", "true")) }
+        var children: [HTMLNode] = [el("label", [("for", "f-\(name)")], text: label), el("textarea", attrs + attributes, text: value)]
+        if let error {
+            children.append(el("p", [("id", "f-\(name)-note"), ("class", "field-error"), ("role", "alert")], text: error))
+        } else if let hint {
+            children.append(el("p", [("id", "f-\(name)-note"), ("class", "hint")], text: hint))
+        }
+        return el("div", [("class", "field")], children)
+    }
+
     public static func select(_ label: String, name: String, options: [(value: String, title: String)], selected: String?) -> HTMLNode {
         el("div", [("class", "field")], [
             el("label", [("for", "f-\(name)")], text: label),
