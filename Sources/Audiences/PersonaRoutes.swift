@@ -122,7 +122,11 @@ struct PersonaRoutes {
     }
 
     func draft(_ body: AudienceAPI.PersonaInput) throws -> PersonaDraft {
-        try PersonaDraft(name: body.name, summary: body.summary ?? "", needs: body.needs ?? "", painPoints: body.painPoints ?? "",
+        // The API takes one value per item (forms take comma-separated text and drop blanks).
+        for (field, items) in [("channels", body.channels), ("languages", body.languages), ("interests", body.interests)] where items?.contains(where: { $0.trimmed.isEmpty }) == true {
+            throw AppError.invalid(field, "'\(field)' must not contain empty values.")
+        }
+        return try PersonaDraft(name: body.name, summary: body.summary ?? "", needs: body.needs ?? "", painPoints: body.painPoints ?? "",
                          channels: body.channels ?? [], languages: body.languages ?? [], interests: body.interests ?? [], audienceID: body.audienceId)
     }
 

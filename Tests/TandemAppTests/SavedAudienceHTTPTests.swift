@@ -108,6 +108,10 @@ struct SavedAudienceHTTPTests {
             let bad = try await client.execute(uri: "/api/v1/personas", method: .post, headers: bearer(hr, json: true),
                                                body: ByteBuffer(string: #"{"name":"X","channels":["fax"]}"#))
             #expect(bad.status == .badRequest || bad.status == .unprocessableContent)
+            let blank = try await client.execute(uri: "/api/v1/personas", method: .post, headers: bearer(hr, json: true),
+                                                 body: ByteBuffer(string: #"{"name":"Y","interests":["Safety",""]}"#))
+            let blankCode = try errorCode(blank)
+            #expect(blank.status == .unprocessableContent && blankCode == "invalid_field")
         }
     }
 }
