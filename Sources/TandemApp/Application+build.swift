@@ -82,10 +82,15 @@ final class RouteIndex: @unchecked Sendable {
 
     func methods(for path: String) -> [HTTPRequest.Method] {
         let parts = path.split(separator: "/")
-        return patterns.filter { pattern in
+        let matching = patterns.filter { pattern in
             pattern.components.count == parts.count
                 && zip(pattern.components, parts).allSatisfy { $0.0.hasPrefix("{") || $0.0 == $0.1 }
-        }.map(\.method)
+        }
+        // The router prefers literal segments to parameters (`/audiences/count` is not
+        // `/audiences/{id}`), so only the most literal patterns answer for a path.
+        let literal = { (pattern: (components: [Substring], method: HTTPRequest.Method)) in pattern.components.filter { !$0.hasPrefix("{") }.count }
+        let best = matching.map(literal).max() ?? 0
+        return matching.filter { literal($0) == best }.map(\.method)
     }
 }
 

@@ -63,6 +63,11 @@ struct RegressionTests {
             #expect(response.status == .methodNotAllowed)
             #expect(response.headers[.allow] == "DELETE")
             #expect(try await client.execute(uri: "/api/v1/nope", method: .put).status == .notFound)
+            // A literal segment is not the parameter beside it: /audiences/count is GET only.
+            let count = try await client.execute(uri: "/api/v1/audiences/count", method: .options)
+            #expect(count.status == .methodNotAllowed && count.headers[.allow] == "GET")
+            let one = try await client.execute(uri: "/api/v1/audiences/5", method: .post)
+            #expect(one.status == .methodNotAllowed && one.headers[.allow] == "GET, PUT, DELETE")
         }
     }
 
