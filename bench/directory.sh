@@ -5,6 +5,7 @@
 #   bash bench/directory.sh                    # 1,000,000 employees, 30 requests per route
 #   ROWS=200000 REQUESTS=50 bash bench/directory.sh
 #   DATA=/tmp/dir-bench bash bench/directory.sh  # keep (and reuse) the database between runs
+#   QUERIES="smith e0000042" bash bench/directory.sh  # other text-search terms
 #   DATABASE_URL=postgres://… DATA=/tmp/dir-bench-pg bash bench/directory.sh
 #                      # on PostgreSQL (an empty database); DATA then only remembers that the
 #                      # import was done, so the next run skips it
@@ -95,10 +96,16 @@ ENGINE=SQLite; [[ -n "${DATABASE_URL:-}" ]] && ENGINE=PostgreSQL
 echo "$ROWS employees on $ENGINE, $REQUESTS sequential requests per route"
 measure "page /people" -b "$JAR" "http://127.0.0.1:$PORT/people"
 measure "page /people?country=BR&worker_type=frontline" -b "$JAR" "http://127.0.0.1:$PORT/people?country=BR&worker_type=frontline"
-measure "page /people?q=given4242 (text search)" -b "$JAR" "http://127.0.0.1:$PORT/people?q=given4242"
-measure "page /people?q=e0999999 (rare: one match)" -b "$JAR" "http://127.0.0.1:$PORT/people?q=e0999999"
+# Text search terms: an id (one match, the last row), a rare name (~110 matches), a surname that
+# 1 row in 997 holds, a term no row holds, a 3-letter term every row holds ("person…@"), and a
+# 1-letter term (no index: scans). QUERIES="a b" replaces the list.
+for q in ${QUERIES:-e0999999 given4242 family996 zzqx son a}; do
+    measure "page /people?q=$q" -b "$JAR" "http://127.0.0.1:$PORT/people?q=$q"
+done
 measure "api /api/v1/employees?limit=50" -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/employees?limit=50"
 measure "api ?country=BR&worker_type=frontline" -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/employees?country=BR&worker_type=frontline&limit=50"
-measure "api ?q=given4242" -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/employees?q=given4242&limit=50"
+for q in ${QUERIES:-e0999999 given4242 family996 zzqx son a}; do
+    measure "api ?q=$q&limit=50" -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/employees?q=$q&limit=50"
+done
 echo
 echo "target: < 100 ms per route with 1,000,000 employees on SQLite (release build)"

@@ -12,6 +12,9 @@ public struct EmployeeStore: Sendable {
     static let batchSize = 1_000
     let database: Database
     let summaryCache = DirectorySummaryCache()
+    /// Ids scanned before a text search asks the trigram index (see `EmployeeStore+Search.swift`);
+    /// tests set 0 to send every search of 3+ characters through the index.
+    var searchScanWindow = Self.defaultSearchScanWindow
 
     public init(database: Database) {
         self.database = database
@@ -156,12 +159,15 @@ public struct EmployeeStore: Sendable {
         try await employees("SELECT * FROM employees WHERE employee_id = \(bind: employeeID)", includeSensitive: includeSensitive).first
     }
 
+    /// Text search matches a case-insensitive substring of `search_text` (names, preferred name,
+    /// work email, employee id, job title); `%` and `_` in the term are dropped, not wildcards.
+    /// Terms of 3+ characters use the trigram index (see `EmployeeStore+Search.swift`); shorter
+    /// ones scan, which is fast because nearly every row matches them.
     public func list(_ filter: EmployeeFilter, cursor: Int64?, limit: Int, includeSensitive: Bool, today: String = EmployeeRules.today()) async throws -> Page<Employee> {
-        var conditions: [SQLQueryString] = ["id > \(bind: cursor ?? 0)"]
-        if let text = filter.text?.lowercased() {
-            let pattern = "%" + text.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
-            conditions.append("search_text LIKE \(bind: pattern)")
-        }
+        var conditions: [SQLQueryString] = []
+        let literal = filter.text.map(Self.searchLiteral)
+        let pattern = literal.map(database.dialect.likeContaining)
+        if let pattern { conditions.append("search_text LIKE \(bind: pattern)") }
         if let country = filter.country { conditions.append("country = \(bind: country)") }
         if let department = filter.department { conditions.append("department = \(bind: department)") }
         if let site = filter.site { conditions.append("site = \(bind: site)") }
@@ -171,11 +177,22 @@ public struct EmployeeStore: Sendable {
         case .leaver?: conditions.append("termination_date <= \(bind: today)")
         case nil: break
         }
-        let rows = try await employees(
-            "SELECT * FROM employees WHERE " + conditions.joined(separator: " AND ") + " ORDER BY id LIMIT \(bind: limit + 1)",
-            includeSensitive: includeSensitive)
+        let after = cursor ?? 0
+        let rows: [Employee]
+        if let literal, let pattern, Self.usesTrigramIndex(literal) {
+            rows = try await searchRows(pattern: pattern, conditions: conditions, after: after, limit: limit + 1, includeSensitive: includeSensitive)
+        } else {
+            rows = try await employees(where: ["id > \(bind: after)"] + conditions, limit: limit + 1, includeSensitive: includeSensitive)
+        }
         let page = Array(rows.prefix(limit))
         return Page(items: page, nextCursor: rows.count > limit ? page.last.map { Cursor.encode($0.id) } : nil)
+    }
+
+    /// Up to `limit` employees matching every condition, in id order.
+    func employees(where conditions: [SQLQueryString], limit: Int, includeSensitive: Bool) async throws -> [Employee] {
+        try await employees(
+            "SELECT * FROM employees WHERE " + conditions.joined(separator: " AND ") + " ORDER BY id LIMIT \(bind: limit)",
+            includeSensitive: includeSensitive)
     }
 
     /// Distinct values of a column for filter menus. `column` is one of a fixed set.

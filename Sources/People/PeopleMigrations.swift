@@ -89,7 +89,61 @@ public enum PeopleMigrations {
                 #"ALTER TABLE employees ALTER COLUMN termination_date TYPE TEXT COLLATE "C""#,
             ] : []) + ["CREATE INDEX employees_targeting ON employees (department, worker_type, country, hire_date, termination_date)"]
         },
-        // 34–38 are left for custom attributes and more directory indexes.
+        // Text search (`search_text LIKE '%term%'`) through a trigram index instead of a full scan.
+        // SQLite: an FTS5 trigram table over `employees.search_text` (external content, so it holds
+        // only the index), kept in step by triggers because several writers change the column
+        // (bulk import, SCIM single writes, GDPR erase). PostgreSQL: a pg_trgm GIN index, which
+        // serves the LIKE itself. The extension goes into `public` so that per-schema installs
+        // (tests, several Tandems in one database) share it; a role that may not create it gets
+        // a message saying what to run.
+        Migration(34, "employees: trigram index for directory text search") { d in
+            switch d.trigramIndex {
+            case .ftsTable:
+                [
+                    """
+                    CREATE VIRTUAL TABLE employee_search USING fts5(
+                        search_text, content='employees', content_rowid='id', tokenize='trigram', detail='none')
+                    """,
+                    """
+                    CREATE TRIGGER employees_search_insert AFTER INSERT ON employees BEGIN
+                        INSERT INTO employee_search (rowid, search_text) VALUES (new.id, new.search_text);
+                    END
+                    """,
+                    """
+                    CREATE TRIGGER employees_search_delete AFTER DELETE ON employees BEGIN
+                        INSERT INTO employee_search (employee_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+                    END
+                    """,
+                    """
+                    CREATE TRIGGER employees_search_update AFTER UPDATE OF id, search_text ON employees
+                    WHEN old.id IS NOT new.id OR old.search_text IS NOT new.search_text BEGIN
+                        INSERT INTO employee_search (employee_search, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+                        INSERT INTO employee_search (rowid, search_text) VALUES (new.id, new.search_text);
+                    END
+                    """,
+                    "INSERT INTO employee_search (employee_search) VALUES ('rebuild')",
+                ]
+            case .onColumn:
+                [
+                    """
+                    DO $$
+                    BEGIN
+                        IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+                            BEGIN
+                                CREATE EXTENSION pg_trgm SCHEMA public;
+                            EXCEPTION WHEN OTHERS THEN
+                                RAISE EXCEPTION 'people search needs the PostgreSQL extension pg_trgm, and this role could not create it (%). Ask the database owner or a superuser to run "CREATE EXTENSION pg_trgm SCHEMA public;" in this database, then start Tandem again.', SQLERRM;
+                            END;
+                        END IF;
+                        EXECUTE format('CREATE INDEX employees_search_trgm ON employees USING gin (search_text %I.gin_trgm_ops)',
+                            (SELECT n.nspname FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace WHERE x.extname = 'pg_trgm'));
+                    END
+                    $$
+                    """
+                ]
+            }
+        },
+        // 35–38 are left for custom attributes and more directory indexes.
         Migration(39, "erased employees (hashed ids, so an HRIS file cannot bring them back)") { d in
             ["CREATE TABLE erased_employees (id_hash \(d.text) PRIMARY KEY, replacement \(d.text) NOT NULL, erased_at \(d.bigint) NOT NULL)"]
         },

@@ -24,6 +24,23 @@ public struct Dialect: Sendable {
     /// so `<` means the same on both (and in memory).
     public var byteOrder: String { kind == .sqlite ? "" : " COLLATE \"C\"" }
 
+    /// A `LIKE` pattern matching `literal` anywhere, for a literal without `%` and `_`.
+    /// PostgreSQL's `LIKE` takes a backslash as its escape character; SQLite's has none.
+    public func likeContaining(_ literal: String) -> String {
+        "%" + (kind == .postgres ? literal.replacingOccurrences(of: "\\", with: "\\\\") : literal) + "%"
+    }
+
+    /// How a trigram index speeds up `column LIKE '%term%'` (terms of 3+ characters).
+    public enum TrigramIndex: Sendable {
+        /// A pg_trgm GIN index on the column: the LIKE itself uses it.
+        case onColumn
+        /// An FTS5 table with the trigram tokenizer beside the table: the query has to ask it for
+        /// the candidate rowids (`rowid IN (SELECT rowid FROM fts WHERE fts.column LIKE …)`).
+        case ftsTable
+    }
+
+    public var trigramIndex: TrigramIndex { kind == .sqlite ? .ftsTable : .onColumn }
+
     /// Starts a transaction that takes the write lock up front, so SQLite never fails a
     /// transaction halfway with SQLITE_BUSY on lock upgrade.
     var begin: String { kind == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN" }

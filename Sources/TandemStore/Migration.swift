@@ -89,7 +89,7 @@ public struct Migrator: Sendable {
                         try await db.execute(sql: SQLRaw(statement)) { _ in }
                     }
                 } catch {
-                    throw StoreError.migrationFailed(version: migration.version, name: migration.name, reason: "\(error)")
+                    throw StoreError.migrationFailed(version: migration.version, name: migration.name, reason: StoreError.reason(error))
                 }
                 try await db.raw("""
                     INSERT INTO schema_migrations (version, name, applied_at)

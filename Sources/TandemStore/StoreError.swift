@@ -35,4 +35,14 @@ extension StoreError {
         if let error = error as? SQLiteError { return error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed || (error.reason == .constraint && error.message.contains("UNIQUE")) }
         return false
     }
+
+    /// What the database said, for messages an operator reads. PostgresNIO's own description of
+    /// a server error hides the server's message (it may hold data), but a failed migration's
+    /// message is schema text the operator needs, such as which extension to create.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? PSQLError, let message = error.serverInfo?[.message] {
+            return message + (error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "")
+        }
+        return "\(error)"
+    }
 }
