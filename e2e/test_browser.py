@@ -299,3 +299,42 @@ def test_rule_builder_live_count(driver):
 
     open_page(driver, "/audiences")
     assert name in driver.find_element(By.TAG_NAME, "table").get_attribute("textContent")
+
+
+HR_EMAIL = os.environ.get("TANDEM_E2E_HR_EMAIL", "hr@demo.tandem.local")
+
+
+def test_custom_attribute_defined_and_targeted(driver):
+    """HR defines a list attribute on the page; Comms picks a custom attribute in the builder."""
+    sign_in(driver, HR_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/people/attributes")
+    table = driver.find_element(By.TAG_NAME, "table").get_attribute("textContent")
+    assert "attr.shift" in table and "attr.union_member" in table, table[:1000]
+    stamp = f"{int(time.time() * 1000) % 10_000_000}"
+    name = f"e2e_site_role_{stamp}"
+    driver.find_element(By.ID, "f-name").send_keys(name)
+    Select(driver.find_element(By.ID, "f-kind")).select_by_value("list")
+    driver.find_element(By.ID, "f-label").send_keys("Site role")
+    driver.find_element(By.ID, "f-options").send_keys("first aider\nfire warden")
+    click_and_wait_for_new_page(driver, submit_button(driver, "/people/attributes", "Define attribute"))
+    assert path_of(driver) == f"/people/attributes/{name}"
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert f"attr.{name}" in main and "first aider, fire warden" in main, main[:1500]
+    shot(driver, "10-attribute-defined")
+
+    # Comms sees the shared attribute, not the HR-only one, and targets night shifts.
+    driver.delete_all_cookies()
+    sign_in(driver, COMMS_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/audiences/new")
+    fields = [o.get_attribute("value") for o in Select(driver.find_element(By.ID, "c0-field")).options]
+    assert "attr.shift" in fields and f"attr.{name}" in fields, fields
+    assert "attr.union_member" not in fields, fields
+    Select(driver.find_element(By.ID, "c0-field")).select_by_value("attr.shift")
+    Select(driver.find_element(By.ID, "c0-op")).select_by_value("=")
+    driver.find_element(By.ID, "c0-value").send_keys("night")
+    rule_box = driver.find_element(By.ID, "f-rule")
+    wait(driver).until(lambda b: rule_box.get_attribute("value") == 'attr.shift = "night"')
+    wait(driver).until(lambda b: re.search(r"^\d+ people$", b.find_element(By.CSS_SELECTOR, "[data-preview-count]").text))
+    nights = int(driver.find_element(By.CSS_SELECTOR, "[data-preview-count]").text.split()[0])
+    assert nights > 5, nights
+    shot(driver, "11-builder-custom-attribute")

@@ -1,4 +1,5 @@
 import Foundation
+public import People
 import TandemCore
 
 /// JSON shapes of the audiences and personas API and their OpenAPI schemas, side by side.
@@ -126,19 +127,16 @@ enum AudienceAPI {
         let nextCursor: String?
     }
 
-    static func draft(name: String, description: String?, rule: String?, employeeIDs: [String]?) throws -> AudienceDraft {
-        try AudienceDraft.make(name: name, description: description, rule: rule, employeeIDs: employeeIDs)
-    }
 }
 
 extension AudienceDraft {
     /// A draft from API, form or command-line input: exactly one of a rule or a list of ids.
-    public static func make(name: String, description: String?, rule: String?, employeeIDs: [String]?) throws -> AudienceDraft {
+    public static func make(name: String, description: String?, rule: String?, employeeIDs: [String]?, attributes: [AttributeDefinition]) throws -> AudienceDraft {
         let name = try AudienceRules.name(name)
         let description = try AudienceRules.paragraph(description ?? "", field: "description", label: "The description")
         let ruleText = rule?.trimmed.isEmpty == false ? rule : nil
         switch (ruleText, employeeIDs) {
-        case (let text?, nil): return AudienceDraft(name: name, description: description, definition: .rule(try RuleParser.parse(text)))
+        case (let text?, nil): return AudienceDraft(name: name, description: description, definition: .rule(try RuleParser.parse(text, attributes: attributes)))
         case (nil, let ids?): return AudienceDraft(name: name, description: description, definition: .list(try AudienceRules.list(ids)))
         case (nil, nil): throw AppError.invalid("rule", "Give a rule, or a list of employee ids.")
         case (_?, _?): throw AppError.invalid("employee_ids", "Give a rule or a list of employee ids, not both.")

@@ -58,7 +58,7 @@ public struct AudienceCounter: Sendable {
 
     /// Parses, checks privacy and resolves saved audiences; returns the SQL condition.
     func prepare(_ source: String, seesSensitive: Bool, today: String) async throws -> (rule: Rule, condition: SQLQueryString, sensitive: Bool) {
-        let rule = try RuleParser.parse(source)
+        let rule = try RuleParser.parse(source, attributes: try await AttributeStore.all(on: database.reader))
         if !seesSensitive, let field = rule.fields.first(where: \.sensitive) {
             throw AppError(.forbidden, code: "sensitive_field", message: "Only HR can target on \(field.name) (pay, HCE and benefits are HR-only).", field: "rule")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import People
 import TandemCore
 
 /// What the audience form posted: name, description and either the builder rows, the rule
@@ -17,19 +18,25 @@ struct AudienceForm {
     var intent: Intent = .save
     /// Whether the rule comes from the text box (typed in) or from the builder rows.
     var fromText = true
+    /// The defined custom attributes, which type `attr.NAME` fields.
+    var attributes: [AttributeDefinition] = []
 
-    init() {}
+    init(attributes: [AttributeDefinition]) {
+        self.attributes = attributes
+    }
 
-    init(audience: Audience, members: [String]) {
+    init(audience: Audience, members: [String], attributes: [AttributeDefinition]) {
+        self.attributes = attributes
         kind = audience.kind
         name = audience.name
         description = audience.description
         ruleText = audience.rule ?? ""
-        if let text = audience.rule, let rule = try? RuleParser.parse(text), let rows = RuleBuilder.rows(for: rule) { builder = rows }
+        if let text = audience.rule, let rule = try? RuleParser.parse(text, attributes: attributes), let rows = RuleBuilder.rows(for: rule) { builder = rows }
         idsText = members.joined(separator: "\n")
     }
 
-    init(_ form: FormData) {
+    init(_ form: FormData, attributes: [AttributeDefinition]) {
+        self.attributes = attributes
         kind = form["kind"] == Audience.Kind.list.rawValue ? .list : .rule
         name = form["name"] ?? ""
         description = form["description"] ?? ""
@@ -51,22 +58,22 @@ struct AudienceForm {
         fromText = textEdited || builder.conditions.isEmpty
         if fromText {
             ruleText = typed
-            if let rule = try? RuleParser.parse(typed), let rows = RuleBuilder.rows(for: rule) { builder = rows }
+            if let rule = try? RuleParser.parse(typed, attributes: attributes), let rows = RuleBuilder.rows(for: rule) { builder = rows }
         } else {
-            ruleText = builder.partialText
+            ruleText = builder.partialText(attributes: attributes)
         }
         if builder.conditions.isEmpty { builder.conditions = [RuleBuilder.Condition(field: "country", op: "=", value: "")] }
     }
 
     /// The rule text to save or preview; builder errors name the condition.
     func rule() throws -> String {
-        fromText ? ruleText : try builder.text()
+        fromText ? ruleText : try builder.text(attributes: attributes)
     }
 
     func draft() throws -> AudienceDraft {
         switch kind {
-        case .rule: return try AudienceAPI.draft(name: name, description: description, rule: try rule(), employeeIDs: nil)
-        case .list: return try AudienceAPI.draft(name: name, description: description, rule: nil, employeeIDs: try AudienceRules.employeeIDs(idsText))
+        case .rule: return try AudienceDraft.make(name: name, description: description, rule: try rule(), employeeIDs: nil, attributes: attributes)
+        case .list: return try AudienceDraft.make(name: name, description: description, rule: nil, employeeIDs: try AudienceRules.employeeIDs(idsText), attributes: attributes)
         }
     }
 }

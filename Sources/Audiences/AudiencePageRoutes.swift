@@ -21,13 +21,13 @@ struct AudiencePageRoutes {
         }
 
         table.page(.get, "/audiences/new", access) { request, context in
-            var form = AudienceForm()
+            var form = AudienceForm(attributes: try await feature.attributes.all())
             if request.query("kind") == Audience.Kind.list.rawValue { form.kind = .list }
             return try await editor(request, context, title: "New audience", action: "/audiences", form: form, error: nil, preview: false)
         }
 
         table.page(.post, "/audiences", access) { request, context in
-            let form = AudienceForm(try await request.form(context: context))
+            let form = AudienceForm(try await request.form(context: context), attributes: try await feature.attributes.all())
             guard form.intent == .save else {
                 return try await editor(request, context, title: "New audience", action: "/audiences", form: form, error: nil, preview: true)
             }
@@ -41,14 +41,15 @@ struct AudiencePageRoutes {
 
         table.page(.get, "/audiences/{id}", access) { request, context in
             let audience = try await find(context)
-            var form = AudienceForm(audience: audience, members: audience.kind == .list ? try await feature.store.members(of: audience.id, version: audience.version) : [])
+            var form = AudienceForm(audience: audience, members: audience.kind == .list ? try await feature.store.members(of: audience.id, version: audience.version) : [],
+                                    attributes: try await feature.attributes.all())
             form.intent = .preview
             return try await show(request, context, audience: audience, form: form, error: nil)
         }
 
         table.page(.post, "/audiences/{id}", access) { request, context in
             let audience = try await find(context)
-            var form = AudienceForm(try await request.form(context: context))
+            var form = AudienceForm(try await request.form(context: context), attributes: try await feature.attributes.all())
             form.kind = audience.kind
             guard form.intent == .save else { return try await show(request, context, audience: audience, form: form, error: nil) }
             do {
@@ -93,7 +94,7 @@ struct AudiencePageRoutes {
         }
         return Pages.render(request, context, title: title, status: status) { page in
             [UI.heading(title)] + before
-                + AudiencePages.editor(page, action: action, form: form, audiences: names, includeSensitive: seesSensitive, error: error, preview: result, previewError: previewError)
+                + AudiencePages.editor(page, action: action, form: form, audiences: names, includeSensitive: seesSensitive, attributes: form.attributes, error: error, preview: result, previewError: previewError)
         }
     }
 

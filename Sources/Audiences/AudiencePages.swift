@@ -1,4 +1,5 @@
 import Foundation
+import People
 import TandemCore
 import TandemUI
 
@@ -21,7 +22,7 @@ enum AudiencePages {
 
     /// The form for a new or existing audience, with the server-side preview below it.
     static func editor(
-        _ page: PageContext, action: String, form: AudienceForm, audiences: [String], includeSensitive: Bool,
+        _ page: PageContext, action: String, form: AudienceForm, audiences: [String], includeSensitive: Bool, attributes: [AttributeDefinition],
         error: AppError?, preview: AudienceCounter.Preview?, previewError: AppError?
     ) -> [HTMLNode] {
         var children: [HTMLNode] = [
@@ -36,7 +37,7 @@ enum AudiencePages {
                                      hint: "One HRIS employee id per line (commas also work). Up to \(AudienceRules.maximumListSize).",
                                      error: error?.field == "employee_ids" ? error?.message : nil))
         } else {
-            children.append(builder(form.builder, audiences: audiences, includeSensitive: includeSensitive))
+            children.append(builder(form.builder, audiences: audiences, includeSensitive: includeSensitive, attributes: attributes))
             children.append(void("input", [("type", "hidden"), ("name", "last_rule"), ("value", form.ruleText)]))
             children.append(UI.textArea("Rule", name: "rule", value: form.ruleText, rows: 3,
                                      hint: #"The same rule as text, e.g. country in ("US","CA") and hire_date >= today - 90d. Edit either; they stay in sync."#,
@@ -54,8 +55,8 @@ enum AudiencePages {
         ]
     }
 
-    static func builder(_ builder: RuleBuilder, audiences: [String], includeSensitive: Bool) -> HTMLNode {
-        let fields = RuleBuilder.fields(includeSensitive: includeSensitive)
+    static func builder(_ builder: RuleBuilder, audiences: [String], includeSensitive: Bool, attributes: [AttributeDefinition]) -> HTMLNode {
+        let fields = RuleBuilder.fields(includeSensitive: includeSensitive, attributes: attributes)
         let rows = builder.conditions.enumerated().map { index, condition -> HTMLNode in
             let fieldOptions = fields.map { field in
                 el("option", [("value", field.name), ("data-kind", field.kind.rawValue)] + (field.name == condition.field ? [("selected", "selected")] : []), text: field.name)

@@ -16,11 +16,13 @@ public struct AudiencesFeature: Sendable {
     public let counter: AudienceCounter
     public let store: AudienceStore
     public let personas: PersonaStore
+    public let attributes: AttributeStore
 
     public init(database: Database, privacyThreshold: Int) {
         counter = AudienceCounter(database: database, threshold: privacyThreshold)
         store = AudienceStore(database: database)
         personas = PersonaStore(database: database)
+        attributes = AttributeStore(database: database)
     }
 
     public func register(in table: RouteTable) {
@@ -64,7 +66,7 @@ public struct AudiencesFeature: Sendable {
                                parameters: [Self.ruleParameter], success: APIOperation.ok(AudienceAPI.preview), errors: [400, 422])) { request, context in
             let source = try Self.rule(request)
             let preview = try await counter.preview(source, seesSensitive: Self.seesSensitive(context))
-            return try Reply.json(AudienceAPI.PreviewJSON(preview: preview, builder: RuleBuilder.rows(for: try RuleParser.parse(source))))
+            return try Reply.json(AudienceAPI.PreviewJSON(preview: preview, builder: RuleBuilder.rows(for: try RuleParser.parse(source, attributes: try await attributes.all()))))
         }
 
         table.api(.get, "/api/v1/audiences", Self.access,
@@ -81,7 +83,7 @@ public struct AudiencesFeature: Sendable {
                   APIOperation(id: "createAudience", summary: "Save an audience: a rule, or a static list of employee ids", tag: "Audiences",
                                requestBody: AudienceAPI.audienceInput, success: APIOperation.created(.ref("Audience")), errors: [400, 409, 415, 422])) { request, context in
             let body = try await request.json(AudienceAPI.AudienceInput.self, context: context)
-            let draft = try AudienceAPI.draft(name: body.name, description: body.description, rule: body.rule, employeeIDs: body.employeeIds)
+            let draft = try AudienceDraft.make(name: body.name, description: body.description, rule: body.rule, employeeIDs: body.employeeIds, attributes: try await attributes.all())
             let audience = try await store.create(draft, mayUseSensitive: Self.seesSensitive(context), by: try Self.actor(context))
             return try Reply.json(try await json(audience, context), status: .created)
         }
@@ -99,7 +101,7 @@ public struct AudiencesFeature: Sendable {
                                errors: [400, 404, 409, 415, 422])) { request, context in
             let id = try context.pathID(what: "Audience")
             let body = try await request.json(AudienceAPI.AudienceInput.self, context: context)
-            let draft = try AudienceAPI.draft(name: body.name, description: body.description, rule: body.rule, employeeIDs: body.employeeIds)
+            let draft = try AudienceDraft.make(name: body.name, description: body.description, rule: body.rule, employeeIDs: body.employeeIds, attributes: try await attributes.all())
             let audience = try await store.update(id, draft, mayUseSensitive: Self.seesSensitive(context), by: try Self.actor(context))
             return try Reply.json(try await json(audience, context))
         }

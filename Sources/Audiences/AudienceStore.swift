@@ -1,3 +1,4 @@
+public import People
 public import Audit
 public import Foundation
 public import SQLKit
@@ -72,6 +73,7 @@ public struct AudienceStore: Sendable {
     static func definitions(for rule: Rule, includeMembers: Bool, on db: any SQLDatabase) async throws -> SavedDefinitions {
         var found = SavedDefinitions()
         var pending = rule.audienceNames
+        var attributes: [AttributeDefinition]?
         while let name = pending.popLast() {
             let key = Self.key(name)
             if found.byKey[key] != nil { continue }
@@ -83,7 +85,8 @@ public struct AudienceStore: Sendable {
             let audience = try Self.audience(row)
             switch audience.kind {
             case .rule:
-                let saved = try RuleParser.parse(audience.rule ?? "")
+                if attributes == nil { attributes = try await AttributeStore.all(on: db) }
+                let saved = try RuleParser.parse(audience.rule ?? "", attributes: attributes ?? [])
                 found.byKey[key] = (audience, .rule(saved))
                 pending += saved.audienceNames
             case .list:
@@ -271,10 +274,11 @@ public struct AudienceStore: Sendable {
         var seen = Set<Audience.ID>()
         while let next = pending.popLast() {
             guard seen.insert(next).inserted else { continue }
+            let attributes = try await AttributeStore.all(on: db)
             let rows = try await db.raw("SELECT a.* FROM audience_references r JOIN audiences a ON a.id = r.audience_id WHERE r.target_id = \(bind: next)").all()
             for audience in try rows.map(Self.audience) {
                 guard let text = audience.rule else { continue }
-                let rule = try RuleParser.parse(text)
+                let rule = try RuleParser.parse(text, attributes: attributes)
                 let saved = try await definitions(for: rule, includeMembers: false, on: db)
                 let sensitive = rule.fields.contains(where: \.sensitive) || saved.byKey.values.contains { entry in
                     if case .rule(let inner) = entry.definition { return inner.fields.contains(where: \.sensitive) }
@@ -289,6 +293,21 @@ public struct AudienceStore: Sendable {
     }
 
     static func key(_ name: String) -> String { name.trimmed.lowercased() }
+
+    /// Saved audiences whose current rule reads the custom attribute `name`.
+    public func users(ofAttribute name: String) async throws -> [String] {
+        let field = AttributeDefinition.prefix + name
+        let attributes = try await AttributeStore.all(on: database.reader)
+        let rows = try await database.reader.raw("""
+            SELECT * FROM audiences WHERE rule_text LIKE \(bind: database.dialect.likeContaining(field)) ORDER BY name_key
+            """).all()
+        return try rows.map(Self.audience).filter { audience in
+            // `_` in the name is a LIKE wildcard, so the query may over-select; parsing decides.
+            guard let text = audience.rule else { return false }
+            guard let rule = try? RuleParser.parse(text, attributes: attributes) else { return text.contains(field) }
+            return rule.fields.contains { $0.name == field }
+        }.map(\.name)
+    }
 
     static func audience(_ row: any SQLRow) throws -> Audience {
         Audience(

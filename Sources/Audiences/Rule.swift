@@ -1,3 +1,4 @@
+public import People
 /// The audience rule language as a typed tree. Parsed from text (`RuleParser`), compiled to
 /// parameterised SQL (`RuleCompiler`) and evaluated in memory (`RuleEvaluator`); a property
 /// test keeps the last two in agreement.
@@ -54,9 +55,13 @@ public struct RuleField: Sendable, Equatable, Hashable, Codable {
         .init(name: "hce", kind: .boolean, sensitive: true),
     ]
 
-    /// `benefits.PLAN.enrolled` (boolean) and `benefits.PLAN.deferral_percent` (number).
-    public static func named(_ name: String) -> RuleField? {
+    /// `benefits.PLAN.enrolled` (boolean), `benefits.PLAN.deferral_percent` (number) and
+    /// `attr.NAME` for each defined custom attribute (typed by its definition).
+    public static func named(_ name: String, attributes: [AttributeDefinition] = []) -> RuleField? {
         if let column = columns.first(where: { $0.name == name }) { return column }
+        if name.hasPrefix(AttributeDefinition.prefix) {
+            return attributes.first { $0.fieldName == name }.map(RuleField.init(attribute:))
+        }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         if parts.count == 3, parts[0] == "benefits", !parts[1].isEmpty, parts[1].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
             switch parts[2] {
@@ -66,6 +71,27 @@ public struct RuleField: Sendable, Equatable, Hashable, Codable {
             }
         }
         return nil
+    }
+
+    public init(name: String, kind: Kind, sensitive: Bool) {
+        self.name = name
+        self.kind = kind
+        self.sensitive = sensitive
+    }
+
+    public init(attribute: AttributeDefinition) {
+        let kind: Kind = switch attribute.kind {
+        case .text, .list: .text
+        case .number: .number
+        case .date: .date
+        case .boolean: .boolean
+        }
+        self.init(name: attribute.fieldName, kind: kind, sensitive: attribute.sensitive)
+    }
+
+    /// The custom attribute of an `attr.…` field.
+    public var attribute: String? {
+        name.hasPrefix(AttributeDefinition.prefix) ? String(name.dropFirst(AttributeDefinition.prefix.count)) : nil
     }
 
     /// The benefit plan of a `benefits.…` field.

@@ -1,3 +1,4 @@
+public import People
 public import TandemCore
 
 /// The rule builder on the audience page: a list of conditions joined by "all" or "any". It
@@ -31,22 +32,22 @@ public struct RuleBuilder: Sendable, Equatable, Encodable {
     public static let audienceField = "audience"
 
     /// Fields offered in the builder: every rule column and the 401(k) benefit fields.
-    public static func fields(includeSensitive: Bool) -> [RuleField] {
-        let benefits = ["benefits.401k.enrolled", "benefits.401k.deferral_percent"].compactMap(RuleField.named)
-        return (RuleField.columns + benefits).filter { includeSensitive || !$0.sensitive }
+    public static func fields(includeSensitive: Bool, attributes: [AttributeDefinition]) -> [RuleField] {
+        let benefits = ["benefits.401k.enrolled", "benefits.401k.deferral_percent"].compactMap { RuleField.named($0) }
+        return (RuleField.columns + benefits + attributes.map(RuleField.init(attribute:))).filter { includeSensitive || !$0.sensitive }
     }
 
     /// The rule text, checked condition by condition so an error names the row it is in.
-    public func text() throws -> String {
+    public func text(attributes: [AttributeDefinition] = []) throws -> String {
         let parts = try conditions.enumerated().map { index, condition -> String in
             let text: String
             do {
-                text = try Self.text(condition)
+                text = try Self.text(condition, attributes: attributes)
             } catch let error as AppError {
                 throw AppError.invalid("rule", "Condition \(index + 1): \(error.message)")
             }
             do {
-                _ = try RuleParser.parse(text)
+                _ = try RuleParser.parse(text, attributes: attributes)
             } catch let error as AppError {
                 throw AppError.invalid("rule", "Condition \(index + 1): \(error.message)")
             }
@@ -58,14 +59,14 @@ public struct RuleBuilder: Sendable, Equatable, Encodable {
     }
 
     /// The text of the rows that are complete, for redrawing a form while rows are being filled in.
-    public var partialText: String {
-        let complete = RuleBuilder(match: match, conditions: conditions.filter { (try? Self.text($0)) != nil })
-        return complete.conditions.isEmpty ? "" : (try? complete.text()) ?? ""
+    public func partialText(attributes: [AttributeDefinition] = []) -> String {
+        let complete = RuleBuilder(match: match, conditions: conditions.filter { (try? Self.text($0, attributes: attributes)) != nil })
+        return complete.conditions.isEmpty ? "" : (try? complete.text(attributes: attributes)) ?? ""
     }
 
     static let needsNoValue: Set<String> = ["is empty", "is not empty", "is true", "is false"]
 
-    static func text(_ condition: Condition) throws -> String {
+    static func text(_ condition: Condition, attributes: [AttributeDefinition] = []) throws -> String {
         let value = condition.value.trimmed
         if value.isEmpty && !needsNoValue.contains(condition.op) {
             throw AppError.invalid("rule", "enter a value for \(condition.field.prefix(60)).")
@@ -79,7 +80,7 @@ public struct RuleBuilder: Sendable, Equatable, Encodable {
             default: throw AppError.invalid("rule", "Use 'in' or 'not in' with an audience.")
             }
         }
-        guard let field = RuleField.named(condition.field) else { throw AppError.invalid("rule", "Unknown field '\(condition.field.prefix(60))'.") }
+        guard let field = RuleField.named(condition.field, attributes: attributes) else { throw AppError.invalid("rule", "Unknown field '\(condition.field.prefix(60))'.") }
         switch condition.op {
         case "is empty", "is not empty": return "\(field.name) \(condition.op)"
         case "is true": return field.name

@@ -50,6 +50,7 @@ public struct RuleCompiler {
                     """
             }
         case .isTrue(let field):
+            if let name = field.attribute { return attributeExists(name, "a.value = \(bind: "true")") }
             return try condition(field) { column in "\(unsafeRaw: column) = \(bind: true)" }
         case .compare(let field, let op, let value):
             if field.name == "status", case .text(let status) = value { return statusSQL(status, negate: op == .notEqual) }
@@ -57,7 +58,8 @@ public struct RuleCompiler {
                 let enrolled = benefitExists(plan, "b.enrolled = \(bind: true)")
                 return (op == .equal) == wanted ? enrolled : "(NOT " + enrolled + ")"
             }
-            let bound = bind(value)
+            // Custom booleans are stored as the text "true"/"false".
+            let bound = field.attribute != nil && field.kind == .boolean ? bindText(value) : bind(value)
             let ordering = field.kind == .date ? dialect.byteOrder : ""
             return try condition(field) { column in "\(unsafeRaw: column)\(unsafeRaw: ordering) \(unsafeRaw: op.sql) " + bound }
         case .oneOf(let field, let values):
@@ -75,6 +77,7 @@ public struct RuleCompiler {
             return try condition(field) { column in "substr(\(unsafeRaw: column), 1, CAST(\(bind: text.unicodeScalars.count) AS INTEGER)) = \(bind: text)" }
         case .isEmpty(let field):
             if let plan = field.benefitPlan { return "(NOT " + benefitExists(plan, "TRUE") + ")" }
+            if let name = field.attribute { return "(NOT " + attributeExists(name, "TRUE") + ")" }
             if field.name == "status" { return "FALSE" }
             let column = try self.column(field)
             return field.kind == .text ? "(\(unsafeRaw: column) IS NULL OR \(unsafeRaw: column) = '')" : "(\(unsafeRaw: column) IS NULL)"
@@ -87,11 +90,28 @@ public struct RuleCompiler {
             // Inside EXISTS a NULL test simply finds no row, so the result is TRUE or FALSE already.
             return benefitExists(plan, test(field.kind == .boolean ? "b.enrolled" : "b.deferral_percent"))
         }
+        if let name = field.attribute {
+            return attributeExists(name, test(field.kind == .number ? "a.number_value" : "a.value"))
+        }
         return negated ? "COALESCE(" + test(try column(field)) + ", FALSE)" : "(" + test(try column(field)) + ")"
     }
 
     func benefitExists(_ plan: String, _ test: SQLQueryString) -> SQLQueryString {
         "EXISTS (SELECT 1 FROM employee_benefits b WHERE b.employee_id = employees.id AND b.plan = \(bind: plan) AND " + test + ")"
+    }
+
+    /// A custom attribute's test: an employee without a value has no row, so (as in memory) every
+    /// comparison fails for them, and the EXISTS is never NULL.
+    func attributeExists(_ name: String, _ test: SQLQueryString) -> SQLQueryString {
+        """
+        EXISTS (SELECT 1 FROM employee_attributes a WHERE a.employee_id = employees.id
+        AND a.attribute_id = (SELECT d.id FROM custom_attributes d WHERE d.name = \(bind: name)) AND
+        """ + " " + test + ")"
+    }
+
+    func bindText(_ value: RuleValue) -> SQLQueryString {
+        if case .boolean(let flag) = value { return "\(bind: flag ? "true" : "false")" }
+        return bind(value)
     }
 
     /// Leavers from their termination date on (see `Employee.status(on:)`).

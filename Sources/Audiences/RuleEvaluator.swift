@@ -93,6 +93,15 @@ public struct RuleEvaluator {
             if field.kind == .boolean { return .boolean(benefit?.enrolled ?? false) }
             return benefit?.deferralPercent.map(RuleValue.number)
         }
+        if let name = field.attribute {
+            guard let stored = e.attributes[name] else { return nil }
+            switch field.kind {
+            case .text: return .text(stored)
+            case .number: return Double(stored).map(RuleValue.number)
+            case .date: return .date(stored)
+            case .boolean: return .boolean(stored == "true")
+            }
+        }
         func text(_ s: String?) -> RuleValue? { s.map(RuleValue.text) }
         switch field.name {
         case "employee_id": return .text(e.employeeId)

@@ -1,3 +1,4 @@
+public import People
 public import TandemCore
 
 /// Parses the audience rule language. Errors say where and what was expected:
@@ -22,10 +23,13 @@ public struct RuleParser {
     public static let maximumLength = 10_000
     private var tokens: [Token] = []
     private var position = 0
+    private var attributes: [AttributeDefinition] = []
 
-    public static func parse(_ source: String) throws -> Rule {
+    /// `attributes` are the defined custom attributes, which type `attr.NAME` fields.
+    public static func parse(_ source: String, attributes: [AttributeDefinition] = []) throws -> Rule {
         guard source.count <= maximumLength else { throw AppError.invalid("rule", "The rule is longer than \(maximumLength) characters.") }
         var parser = RuleParser()
+        parser.attributes = attributes
         parser.tokens = try tokenize(source)
         if parser.tokens.count == 1 { throw AppError.invalid("rule", "The rule is empty. Write a condition such as country = \"US\".") }
         let rule = try parser.parseOr(depth: 0)
@@ -151,8 +155,15 @@ public struct RuleParser {
     private mutating func parseCondition() throws -> Rule {
         let fieldToken = next()
         guard fieldToken.kind == .word else { throw error("expected a field name such as country or hire_date", at: fieldToken) }
-        guard let field = RuleField.named(fieldToken.text) else {
-            throw AppError.invalid("rule", "line \(fieldToken.line), column \(fieldToken.column): unknown field '\(fieldToken.text)'. Fields: \(RuleField.columns.map(\.name).joined(separator: ", ")), benefits.PLAN.enrolled, benefits.PLAN.deferral_percent.")
+        guard let field = RuleField.named(fieldToken.text, attributes: attributes) else {
+            let at = "line \(fieldToken.line), column \(fieldToken.column)"
+            if fieldToken.text.hasPrefix(AttributeDefinition.prefix) {
+                let defined = attributes.filter { !$0.sensitive }.map(\.fieldName)
+                throw AppError.invalid("rule", "\(at): there is no custom attribute '\(fieldToken.text.prefix(60))'. "
+                    + (defined.isEmpty ? "None is defined yet (People → Attributes)." : "Defined: \(defined.joined(separator: ", "))."))
+            }
+            throw AppError.invalid("rule", "\(at): unknown field '\(fieldToken.text.prefix(60))'. Fields: \(RuleField.columns.map(\.name).joined(separator: ", ")), benefits.PLAN.enrolled, benefits.PLAN.deferral_percent"
+                + attributes.filter { !$0.sensitive }.map { ", " + $0.fieldName }.joined() + ".")
         }
         let op = peek
         if op.kind == .symbol, let comparison = Comparison(rawValue: op.text) {
@@ -205,6 +216,10 @@ public struct RuleParser {
             guard token.kind == .string else { throw error("expected text in quotes after '\(after)'", at: token) }
             if field.name == "status", !["active", "leaver"].contains(token.text) {
                 throw AppError.invalid("rule", "line \(token.line), column \(token.column): status is \"active\" or \"leaver\".")
+            }
+            // A list attribute's value must be one of its options (as spelled there), or it could never match.
+            if let attribute = attributes.first(where: { $0.fieldName == field.name }), attribute.kind == .list, !attribute.options.contains(token.text) {
+                throw AppError.invalid("rule", "line \(token.line), column \(token.column): \(field.name) is one of \(attribute.options.map { "\"\($0)\"" }.joined(separator: ", ")).")
             }
             return .text(token.text)
         case .number:

@@ -5,7 +5,8 @@ import NIOCore
 public import TandemCore
 
 /// The directory as CSV, with the page's filters. Pay, HCE and benefits are columns only for HR;
-/// cells cannot run as spreadsheet formulas. Rows are streamed a thousand at a time, so a
+/// custom attributes follow as `attr.NAME` columns (HR-only ones for HR); cells cannot run as
+/// spreadsheet formulas. Rows are streamed a thousand at a time, so a
 /// million-person export does not sit in memory, and each export is audited.
 struct DirectoryExport {
     let employees: EmployeeStore
@@ -16,7 +17,7 @@ struct DirectoryExport {
     ]
     static let sensitiveHeader = ["pay_band", "annual_pay", "pay_currency", "hce", "benefits"]
 
-    static func row(_ e: Employee, today: String) -> [String] {
+    static func row(_ e: Employee, today: String, attributes: [AttributeDefinition]) -> [String] {
         var row = [
             e.employeeId, e.givenName, e.familyName, e.preferredName ?? "", e.workEmail ?? "", e.mobilePhone ?? "", e.language, e.timeZone, e.country,
             e.region ?? "", e.site ?? "", e.department ?? "", e.team ?? "", e.jobTitle ?? "", e.jobLevel ?? "", e.managerId ?? "",
@@ -26,6 +27,7 @@ struct DirectoryExport {
             let benefits = s.benefits.map { "\($0.plan):\($0.enrolled ? "enrolled" : "not enrolled")\($0.deferralPercent.map { ":\($0)%" } ?? "")" }
             row += [s.payBand ?? "", s.annualPay.map { String($0) } ?? "", s.payCurrency ?? "", s.hce ? "true" : "false", benefits.joined(separator: "; ")]
         }
+        row += attributes.map { e.attributes[$0.name] ?? "" }
         return row
     }
 
@@ -33,13 +35,14 @@ struct DirectoryExport {
         try await employees.recordExport(filter, includeSensitive: includeSensitive, by: actor)
         let today = EmployeeRules.today()
         let store = employees
+        let attributes = try await AttributeStore(database: employees.database).visible(includeSensitive: includeSensitive)
         let body = ResponseBody { writer in
-            try await writer.write(ByteBuffer(string: CSVWriter.line(Self.plainHeader + (includeSensitive ? Self.sensitiveHeader : []))))
+            try await writer.write(ByteBuffer(string: CSVWriter.line(Self.plainHeader + (includeSensitive ? Self.sensitiveHeader : []) + attributes.map(\.fieldName))))
             var cursor: Int64?
             repeat {
                 let page = try await store.list(filter, cursor: cursor, limit: 1_000, includeSensitive: includeSensitive, today: today)
                 var chunk = ""
-                for employee in page.items { chunk += CSVWriter.line(Self.row(employee, today: today)) }
+                for employee in page.items { chunk += CSVWriter.line(Self.row(employee, today: today, attributes: attributes)) }
                 try await writer.write(ByteBuffer(string: chunk))
                 cursor = page.nextCursor.flatMap { Int64($0) }
             } while cursor != nil

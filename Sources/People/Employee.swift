@@ -27,13 +27,16 @@ public struct Employee: Sendable, Codable, Equatable {
     public var terminationDate: String?
     /// HR-sensitive: only `hr` and `admin` see these (nil for everyone else).
     public var sensitive: SensitiveFields?
+    /// Custom attribute values by attribute name (stored form: see `AttributeDefinition`). Only
+    /// the attributes the reader may see are filled in.
+    public var attributes: [String: String]
 
     public init(
         id: ID = 0, employeeId: String, givenName: String, familyName: String, preferredName: String? = nil, workEmail: String? = nil,
         mobilePhone: String? = nil, language: String, timeZone: String, country: String, region: String? = nil, site: String? = nil,
         department: String? = nil, team: String? = nil, jobTitle: String? = nil, jobLevel: String? = nil, managerId: String? = nil,
         employmentType: EmploymentType, workerType: WorkerType, hireDate: String? = nil, terminationDate: String? = nil,
-        sensitive: SensitiveFields? = nil
+        sensitive: SensitiveFields? = nil, attributes: [String: String] = [:]
     ) {
         self.id = id
         self.employeeId = employeeId
@@ -57,6 +60,7 @@ public struct Employee: Sendable, Codable, Equatable {
         self.hireDate = hireDate
         self.terminationDate = terminationDate
         self.sensitive = sensitive
+        self.attributes = attributes
     }
 
     public var displayName: String { "\(preferredName ?? givenName) \(familyName)" }

@@ -27,11 +27,15 @@ public struct EmployeePersonalData: PersonalDataHolder {
 
     /// Keeps what aggregate history needs (country, region, site, department, worker and
     /// employment type, dates) and removes everything that names or reaches the person: names,
-    /// contact details, job title, team, pay, HCE, benefits and manager links either way.
+    /// contact details, job title, team, pay, HCE, benefits, custom attributes (whatever an
+    /// organisation keeps there may identify someone) and manager links either way.
     public func erase(employeeID: String, replacement: String, on db: any SQLDatabase) async throws -> Int {
         guard try await db.raw("SELECT id FROM employees WHERE employee_id = \(bind: employeeID)").first() != nil else { return 0 }
         try await db.raw("""
             DELETE FROM employee_benefits WHERE employee_id IN (SELECT id FROM employees WHERE employee_id = \(bind: employeeID))
+            """).run()
+        try await db.raw("""
+            DELETE FROM employee_attributes WHERE employee_id IN (SELECT id FROM employees WHERE employee_id = \(bind: employeeID))
             """).run()
         try await db.raw("UPDATE employees SET manager_id = NULL WHERE manager_id = \(bind: employeeID)").run()
         try await db.raw("""

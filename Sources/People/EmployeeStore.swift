@@ -58,20 +58,24 @@ public struct EmployeeStore: Sendable {
     /// stored pay and benefits alone instead of clearing them. `replacingBenefits: false` is for
     /// callers whose records carry the stored benefits unchanged (the import has no benefit
     /// columns), which saves deleting and re-inserting the same rows.
-    static func upsertBatch(_ batch: [Employee], replacingBenefits: Bool = true, on db: any SQLDatabase) async throws {
+    /// Returns the Tandem id of every written employee, by HRIS id.
+    @discardableResult
+    static func upsertBatch(_ batch: [Employee], replacingBenefits: Bool = true, on db: any SQLDatabase) async throws -> [String: Int64] {
         let full = batch.filter { $0.sensitive != nil }
         let plain = batch.filter { $0.sensitive == nil }
-        if !full.isEmpty { try await upsertBatch(full, withSensitive: true, replacingBenefits: replacingBenefits, on: db) }
-        if !plain.isEmpty { try await upsertBatch(plain, withSensitive: false, replacingBenefits: false, on: db) }
+        var ids: [String: Int64] = [:]
+        if !full.isEmpty { ids = try await upsertBatch(full, withSensitive: true, replacingBenefits: replacingBenefits, on: db) }
+        if !plain.isEmpty { ids.merge(try await upsertBatch(plain, withSensitive: false, replacingBenefits: false, on: db)) { a, _ in a } }
+        return ids
     }
 
-    static func upsertBatch(_ batch: [Employee], withSensitive: Bool, replacingBenefits: Bool, on db: any SQLDatabase) async throws {
+    static func upsertBatch(_ batch: [Employee], withSensitive: Bool, replacingBenefits: Bool, on db: any SQLDatabase) async throws -> [String: Int64] {
         let now = Millis.from(Date())
         let rows = batch.map { row(for: $0, withSensitive: withSensitive, now: now) }
         let ids = try await BulkWriter.write(withSensitive ? upsertWithSensitive : upsertWithoutSensitive, rows: rows, on: db)
 
         // Benefits are replaced as a whole for the employees whose sensitive data came with the batch.
-        guard withSensitive, replacingBenefits else { return }
+        guard withSensitive, replacingBenefits else { return ids }
         let internalIDs = batch.compactMap { ids[$0.employeeId] }
         for start in stride(from: 0, to: internalIDs.count, by: 1_000) {
             let chunk = internalIDs[start..<min(start + 1_000, internalIDs.count)]
@@ -85,6 +89,7 @@ public struct EmployeeStore: Sendable {
             }
         }
         try await BulkWriter.write(benefitInsert, rows: benefitRows, on: db)
+        return ids
     }
 
     /// One row in `columns` order (without the sensitive ones unless `withSensitive`).
@@ -132,6 +137,7 @@ public struct EmployeeStore: Sendable {
         let benefitRows = try await BulkReader.rows(
             "SELECT employee_id, plan, enrolled, deferral_percent FROM employee_benefits ORDER BY employee_id, plan",
             kinds: [.integer, .text, .boolean, .real], on: db)
+        let attributes = try await AttributeStore.allValues(on: db)
         var benefits: [Int64: [BenefitEnrollment]] = [:]
         for row in benefitRows {
             guard let id = row[0].int64, let plan = row[1].string else { continue }
@@ -147,7 +153,8 @@ public struct EmployeeStore: Sendable {
                 employmentType: EmploymentType(rawValue: v[17].string ?? "") ?? .fullTime, workerType: WorkerType(rawValue: v[18].string ?? "") ?? .desk,
                 hireDate: v[19].string, terminationDate: v[20].string,
                 sensitive: SensitiveFields(payBand: v[21].string, annualPay: v[22].double, payCurrency: v[23].string, hce: v[24].bool ?? false,
-                                           benefits: benefits[id] ?? []))
+                                           benefits: benefits[id] ?? []),
+                attributes: attributes[id] ?? [:])
         }
     }
 
@@ -214,7 +221,12 @@ public struct EmployeeStore: Sendable {
     func employees(_ query: SQLQueryString, includeSensitive: Bool) async throws -> [Employee] {
         let rows = try await database.reader.raw(query).all()
         var list = try rows.map { try Self.employee($0, includeSensitive: includeSensitive) }
-        guard includeSensitive, !list.isEmpty else { return list }
+        guard !list.isEmpty else { return list }
+        let attributes = try await AttributeStore.values(for: list.map(\.id), includeSensitive: includeSensitive, on: database.reader)
+        if !attributes.isEmpty {
+            for index in list.indices { list[index].attributes = attributes[list[index].id] ?? [:] }
+        }
+        guard includeSensitive else { return list }
         let benefits = try await database.reader.raw("SELECT * FROM employee_benefits WHERE employee_id IN (\(binds: list.map(\.id))) ORDER BY plan").all()
         var byEmployee: [Int64: [BenefitEnrollment]] = [:]
         for row in benefits {

@@ -25,6 +25,7 @@ enum PeopleAPI {
                 Schema.Property("deferral_percent", .nullable(.number), required: false),
             ]))),
         ])), required: false, description: "Pay and benefits; present only for hr and admin."),
+        Schema.Property("attributes", .map(.text), description: "Custom attribute values by attribute name; HR-only attributes only for hr and admin."),
     ])
     static let page = Schema.object([Schema.Property("data", .array(.ref("Employee"))), Schema.Property("next_cursor", .nullable(.text), required: false)])
     static let filters: [APIParameter] = [

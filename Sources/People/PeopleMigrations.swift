@@ -143,7 +143,37 @@ public enum PeopleMigrations {
                 ]
             }
         },
-        // 35–38 are left for custom attributes and more directory indexes.
+        Migration(35, "custom attributes: definitions and values") { d in
+            [
+                """
+                CREATE TABLE custom_attributes (
+                    id \(d.idColumn),
+                    name \(d.text) NOT NULL UNIQUE,
+                    label \(d.text) NOT NULL,
+                    kind \(d.text) NOT NULL,
+                    options \(d.text) NOT NULL,
+                    sensitive \(d.boolean) NOT NULL,
+                    description \(d.text) NOT NULL,
+                    updated_by \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL)
+                """,
+                // One row per employee and attribute that has a value (an empty cell deletes it).
+                // `value` is the canonical text; numbers also fill `number_value` so rules can
+                // compare them as numbers. Dates compare as ISO text, byte by byte.
+                """
+                CREATE TABLE employee_attributes (
+                    employee_id \(d.bigint) NOT NULL REFERENCES employees (id) ON DELETE CASCADE,
+                    attribute_id \(d.bigint) NOT NULL REFERENCES custom_attributes (id) ON DELETE CASCADE,
+                    value \(d.text)\(d.kind == .postgres ? #" COLLATE "C""# : "") NOT NULL,
+                    number_value \(d.double),
+                    PRIMARY KEY (employee_id, attribute_id))
+                """,
+                "CREATE INDEX employee_attributes_value ON employee_attributes (attribute_id, value, employee_id)",
+                "CREATE INDEX employee_attributes_number ON employee_attributes (attribute_id, number_value, employee_id)",
+            ]
+        },
+        // 36–38 are left for more directory indexes.
         Migration(39, "erased employees (hashed ids, so an HRIS file cannot bring them back)") { d in
             ["CREATE TABLE erased_employees (id_hash \(d.text) PRIMARY KEY, replacement \(d.text) NOT NULL, erased_at \(d.bigint) NOT NULL)"]
         },

@@ -11,6 +11,7 @@ enum PeoplePages {
         let kept = query.split(separator: "&").filter { !$0.hasPrefix("cursor=") }.joined(separator: "&")
         return [
             UI.heading("People", subtitle: "\(total) employee records from the HRIS."),
+            el("p", [], [link("Custom attributes", "/people/attributes")]),
             el("form", [("method", "get"), ("action", "/people"), ("class", "filters")], [
                 UI.field("Search", name: "q", type: "search", value: filter.text ?? ""),
                 UI.select("Country", name: "country", options: options(facets.countries), selected: filter.country ?? ""),
@@ -29,7 +30,7 @@ enum PeoplePages {
         ]
     }
 
-    static func detail(_ page: PageContext, employee e: Employee, manager: Employee?) -> [HTMLNode] {
+    static func detail(_ page: PageContext, employee e: Employee, manager: Employee?, attributes: [AttributeDefinition]) -> [HTMLNode] {
         func row(_ label: String, _ value: String?) -> (String, HTMLNode) { (label, text(value ?? "—")) }
         var rows: [(String, HTMLNode)] = [
             row("Employee id", e.employeeId), row("Job", [e.jobTitle, e.jobLevel].compactMap { $0 }.joined(separator: ", ")),
@@ -52,6 +53,9 @@ enum PeoplePages {
         return [
             UI.heading(e.displayName, subtitle: e.jobTitle),
             UI.details(caption: e.sensitive == nil ? "Profile" : "Profile, including pay and benefits (visible to HR only)", rows),
+            attributes.isEmpty ? text("") : UI.details(caption: "Custom attributes", attributes.map { a in
+                (a.label + (a.sensitive ? " (HR only)" : ""), text(e.attributes[a.name].map { a.kind == .boolean ? ($0 == "true" ? "yes" : "no") : $0 } ?? "—"))
+            }),
             e.sensitive == nil ? text("") : privacy(page, employee: e),
             el("p", [], [link("← Back to people", "/people")]),
         ]
@@ -66,7 +70,7 @@ enum PeoplePages {
             children.append(el("form", [("method", "post"), ("action", "/people/\(e.id)/erase"), ("data-confirm", "Erase this person's personal data? This cannot be undone.")], [
                 Layout.csrfField(page.csrfToken),
                 UI.field("Type the employee id \(e.employeeId) to erase their personal data", name: "confirm_employee_id", required: true,
-                         hint: "Names, contact details, job title, pay and benefits are removed everywhere in Tandem; country, department, site and dates stay for aggregate reports."),
+                         hint: "Names, contact details, job title, pay, benefits and custom attributes are removed everywhere in Tandem; country, department, site and dates stay for aggregate reports."),
                 el("button", [("type", "submit"), ("class", "danger")], text: "Erase personal data"),
             ]))
         } else {

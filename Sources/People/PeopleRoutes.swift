@@ -11,19 +11,27 @@ public struct PeopleFeature: Sendable {
     public let employees: EmployeeStore
     public let imports: ImportStore
     public let importer: EmployeeImporter
+    public let attributes: AttributeStore
     public static let migrations = PeopleMigrations.all
 
     /// `managedElsewhere` names employees another system provisions (SCIM), which full CSV
     /// imports do not deactivate.
-    public init(database: Database, managedElsewhere: @escaping @Sendable () async throws -> Set<String> = { [] }) {
+    /// Names of what uses a custom attribute (saved audiences), asked before it changes or goes.
+    let attributeUsers: @Sendable (String) async throws -> [String]
+
+    public init(database: Database, managedElsewhere: @escaping @Sendable () async throws -> Set<String> = { [] },
+                attributeUsers: @escaping @Sendable (String) async throws -> [String] = { _ in [] }) {
+        self.attributeUsers = attributeUsers
         employees = EmployeeStore(database: database)
         imports = ImportStore(database: database)
+        attributes = AttributeStore(database: database)
         importer = EmployeeImporter(store: imports, managedElsewhere: managedElsewhere)
     }
 
     public func register(in table: RouteTable) {
         Layout.register([NavItem("People", "/people", PeopleAccess.directory), NavItem("Import", "/people/import", ImportRoutes.access)])
         ImportRoutes(importer: importer, store: imports).register(in: table)
+        AttributeRoutes(store: attributes, users: attributeUsers).register(in: table)
         table.component("Employee", PeopleAPI.employee)
 
         table.page(.get, "/people", PeopleAccess.directory) { request, context in
@@ -47,7 +55,8 @@ public struct PeopleFeature: Sendable {
             let sensitive = PeopleAccess.canSeeSensitive(context.identity)
             guard let employee = try await employees.find(id: try context.pathID(what: "Employee"), includeSensitive: sensitive) else { throw AppError.notFound("Employee") }
             let manager = try await employee.managerId.asyncMap { try await employees.find(employeeID: $0, includeSensitive: false) } ?? nil
-            return Pages.render(request, context, title: employee.displayName) { PeoplePages.detail($0, employee: employee, manager: manager) }
+            let definitions = try await attributes.visible(includeSensitive: sensitive)
+            return Pages.render(request, context, title: employee.displayName) { PeoplePages.detail($0, employee: employee, manager: manager, attributes: definitions) }
         }
 
         table.api(.get, "/api/v1/employees", PeopleAccess.directory,

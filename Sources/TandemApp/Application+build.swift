@@ -31,12 +31,19 @@ public struct TandemServices: Sendable {
             database: database, bcryptCost: UInt8(configuration.bcryptCost), sessionLifetime: .seconds(configuration.sessionHours * 3600))
         self.audit = AuditFeature(store: AuditStore(database: database))
         let scimLinks = SCIMStore(database: database)
-        self.people = PeopleFeature(database: database, managedElsewhere: { try await scimLinks.linkedEmployeeIDs() })
+        self.people = PeopleFeature(
+            database: database, managedElsewhere: { try await scimLinks.linkedEmployeeIDs() },
+            attributeUsers: { name in try await Self.attributeUsers(name, database: database) })
         self.audiences = AudiencesFeature(database: database, privacyThreshold: configuration.privacyMinimumGroup)
         self.personalData = PersonalDataService(
             database: database, employees: people.employees,
             holders: [SCIMPersonalData(database: database), AudiencePersonalData(database: database), EmployeePersonalData(store: people.employees)])
         self.scim = SCIMFeature(database: database, baseURL: configuration.baseURL, cache: accounts.cache)
+    }
+
+    /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).
+    public static func attributeUsers(_ name: String, database: Database) async throws -> [String] {
+        try await AudienceStore(database: database).users(ofAttribute: name)
     }
 }
 

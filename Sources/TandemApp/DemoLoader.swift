@@ -45,6 +45,8 @@ public struct DemoLoader: Sendable {
         ("New hires in North America", "Onboarding for the US and Canada.", #"in audience "New hires" and in audience "North America""#),
         ("401(k) not enrolled, non-HCE (US)", "HR's 401(k) participation campaign: eligible people who have not enrolled.",
          #"country = "US" and not hce and not benefits.401k.enrolled"#),
+        ("Night shift frontline", "Frontline staff on nights (custom attribute shift): send at shift start, not at 9 am.",
+         #"worker_type = "frontline" and attr.shift = "night""#),
     ]
 
     static let demoPersonas: [(name: String, summary: String, needs: String, pains: String, channels: [String], languages: [String], interests: [String], audience: String)] = [
@@ -84,13 +86,31 @@ public struct DemoLoader: Sendable {
                 if written % 1_000 == 0 || written == workforce.count { progress("employees \(written)/\(workforce.count)") }
             }
         }
+        try await loadAttributes(actor: actor, progress: progress)
         try await loadAudiences(actor: actor, progress: progress)
         return created
     }
 
+    /// Defines the demo's custom attributes and fills them for the demo workforce, once.
+    func loadAttributes(actor: AuditActor, progress: @escaping @Sendable (String) -> Void) async throws {
+        let known = Set(try await people.attributes.all().map(\.name))
+        var added: [AttributeDefinition] = []
+        for draft in try DemoAttributes.definitions() where !known.contains(draft.name) {
+            added.append(try await people.attributes.create(draft, by: actor))
+            progress("attribute \(draft.name)")
+        }
+        guard !added.isEmpty else { return }
+        let demo = DemoPeople.generate(count: Self.employeeCount)
+        let existing = try await people.employees.existing(employeeIDs: demo.map(\.employeeId))
+        let values = DemoAttributes.values(for: demo.filter { existing.contains($0.employeeId) })
+        try await people.attributes.set(values, attributes: added, summary: "Filled demo custom attributes for \(values.count) employees", by: actor)
+        progress("attribute values for \(values.count) employees")
+    }
+
     func loadAudiences(actor: AuditActor, progress: @escaping @Sendable (String) -> Void) async throws {
         for demo in Self.demoAudiences where try await audiences.store.find(name: demo.name) == nil {
-            let draft = try AudienceDraft.make(name: demo.name, description: demo.description, rule: demo.rule, employeeIDs: nil)
+            let draft = try AudienceDraft.make(name: demo.name, description: demo.description, rule: demo.rule, employeeIDs: nil,
+                                               attributes: try await people.attributes.all())
             _ = try await audiences.store.create(draft, mayUseSensitive: true, by: actor)
             progress("audience \(demo.name)")
         }
@@ -100,7 +120,7 @@ public struct DemoLoader: Sendable {
             let known = try await people.employees.existing(employeeIDs: ids)
             if !known.isEmpty {
                 let draft = try AudienceDraft.make(name: listName, description: "Uploaded list: people who signed up to staff the benefits fair.",
-                                                   rule: nil, employeeIDs: ids.filter(known.contains))
+                                                   rule: nil, employeeIDs: ids.filter(known.contains), attributes: [])
                 _ = try await audiences.store.create(draft, mayUseSensitive: true, by: actor)
                 progress("audience \(listName)")
             }

@@ -7,6 +7,8 @@ public indirect enum Schema: Sendable {
     case boolean
     case array(Schema, maxItems: Int? = nil, minItems: Int? = nil)
     case object([Property], additionalProperties: Bool = false)
+    /// An object whose keys are free (names) and whose values all follow one schema.
+    case map(Schema)
     case nullable(Schema)
     case ref(String)
 
@@ -70,6 +72,8 @@ public indirect enum Schema: Sendable {
             if !required.isEmpty { pairs.append(("required", .array(required))) }
             pairs.append(("additionalProperties", .bool(additional)))
             return .object(pairs)
+        case .map(let values):
+            return .object([("type", "object"), ("additionalProperties", values.json)])
         case .nullable(let inner):
             return .object([("oneOf", .array([inner.json, .object([("type", "null")])]))])
         case .ref(let name):

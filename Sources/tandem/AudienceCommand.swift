@@ -2,6 +2,7 @@ import ArgumentParser
 import Audiences
 import Audit
 import Foundation
+import People
 import TandemApp
 import TandemCore
 
@@ -71,7 +72,8 @@ struct AudienceCommand: AsyncParsableCommand {
                         }
                         return try AudienceRules.employeeIDs(text)
                     }
-                    let draft = try AudienceDraft.make(name: name, description: description, rule: rule, employeeIDs: ids)
+                    let draft = try AudienceDraft.make(name: name, description: description, rule: rule, employeeIDs: ids,
+                                                       attributes: try await AttributeStore(database: database).all())
                     let store = AudienceStore(database: database)
                     let actor = AuditActor.cli("cli:" + NSUserName())
                     let saved = if let existing = try await store.find(name: draft.name) {

@@ -15,7 +15,7 @@ struct AudienceStoreTests {
     static let hr = AuditActor(userID: nil, label: "hr@example.com", channel: .api)
 
     static func rule(_ name: String, _ text: String) throws -> AudienceDraft {
-        try AudienceDraft.make(name: name, description: "", rule: text, employeeIDs: nil)
+        try AudienceDraft.make(name: name, description: "", rule: text, employeeIDs: nil, attributes: [])
     }
 
     static func seeded(_ database: Database) async throws -> [Employee] {

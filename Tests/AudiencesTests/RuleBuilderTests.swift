@@ -31,7 +31,7 @@ struct RuleBuilderTests {
         #expect(throws: AppError.self) { try RuleBuilder(match: .all, conditions: [Row(field: "salary", op: "=", value: "1")]).text() }
         #expect(throws: AppError.self) { try RuleBuilder(match: .all, conditions: [Row(field: "country", op: "~", value: "US")]).text() }
         #expect(throws: AppError.self) { try RuleBuilder(match: .all, conditions: []).text() }
-        #expect(RuleBuilder(match: .all, conditions: [Row(field: "country", op: "=", value: "US"), Row(field: "site", op: "=", value: "")]).partialText == #"country = "US""#)
+        #expect(RuleBuilder(match: .all, conditions: [Row(field: "country", op: "=", value: "US"), Row(field: "site", op: "=", value: "")]).partialText() == #"country = "US""#)
     }
 
     @Test("nested rules stay in the text box: the builder shows flat lists only")

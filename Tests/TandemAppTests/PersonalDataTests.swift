@@ -24,7 +24,7 @@ struct PersonalDataTests {
             let hr = try await services.token(for: try await services.user("hr@example.com", [.hr]))
             let comms = try await services.token(for: try await services.user("comms@example.com", [.comms]))
             _ = try await services.audiences.store.create(
-                try AudienceDraft.make(name: "Fair volunteers", description: "", rule: nil, employeeIDs: [leaver.employeeId, active.employeeId]),
+                try AudienceDraft.make(name: "Fair volunteers", description: "", rule: nil, employeeIDs: [leaver.employeeId, active.employeeId], attributes: []),
                 mayUseSensitive: true, by: .system)
             let leaverRow = try #require(try await services.people.employees.find(employeeID: leaver.employeeId, includeSensitive: false))
             let activeRow = try #require(try await services.people.employees.find(employeeID: active.employeeId, includeSensitive: false))

@@ -77,38 +77,59 @@ public enum EmployeeField: String, CaseIterable, Sendable, Codable {
 /// Which CSV column feeds which field. Columns not mapped are ignored (and reported).
 public struct ImportMapping: Sendable, Codable, Equatable {
     public var columns: [String: EmployeeField]
+    /// Columns that fill custom attributes: column → attribute name (`attr.NAME` in files and mappings).
+    public var attributes: [String: String]
 
-    public init(columns: [String: EmployeeField]) {
+    public init(columns: [String: EmployeeField], attributes: [String: String] = [:]) {
         self.columns = columns
+        self.attributes = attributes
     }
 
-    /// Columns named like the fields ("Employee ID", "employee_id", "employee-id") map themselves.
+    public var isEmpty: Bool { columns.isEmpty && attributes.isEmpty }
+
+    /// Columns named like the fields ("Employee ID", "employee_id", "employee-id") map themselves;
+    /// so do `attr.NAME` columns, to the custom attribute NAME.
     public static func automatic(header: [String]) -> ImportMapping {
-        var columns: [String: EmployeeField] = [:]
+        var mapping = ImportMapping(columns: [:])
         for column in header {
             let key = column.trimmed.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
-            if let field = EmployeeField(rawValue: key) { columns[column] = field }
+            if let field = EmployeeField(rawValue: key) {
+                mapping.columns[column] = field
+            } else if let name = attributeName(key) {
+                mapping.attributes[column] = name
+            }
         }
-        return ImportMapping(columns: columns)
+        return mapping
     }
 
-    /// A mapping file: a JSON object from CSV column name to field name.
+    /// `attr.shift` → `shift`.
+    static func attributeName(_ target: String) -> String? {
+        guard target.hasPrefix(AttributeDefinition.prefix) else { return nil }
+        let name = String(target.dropFirst(AttributeDefinition.prefix.count))
+        return name.isEmpty ? nil : name
+    }
+
+    /// A mapping file: a JSON object from CSV column name to field name (or `attr.NAME`).
     public static func parse(json data: Data) throws -> ImportMapping {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: String] else {
-            throw AppError.badRequest("The mapping must be a JSON object such as {\"Worker ID\": \"employee_id\", \"First Name\": \"given_name\"}.", code: "invalid_mapping")
+            throw AppError.badRequest("The mapping must be a JSON object such as {\"Worker ID\": \"employee_id\", \"First Name\": \"given_name\", \"Shift\": \"attr.shift\"}.", code: "invalid_mapping")
         }
-        var columns: [String: EmployeeField] = [:]
+        var mapping = ImportMapping(columns: [:])
         for (column, name) in object {
-            guard let field = EmployeeField(rawValue: name) else {
-                throw AppError(.unprocessableContent, code: "invalid_mapping", message: "The mapping sends '\(column)' to unknown field '\(name)'. Fields: \(EmployeeField.canonicalHeader).", field: column)
+            if let field = EmployeeField(rawValue: name) {
+                mapping.columns[column] = field
+            } else if let attribute = attributeName(name) {
+                mapping.attributes[column] = attribute
+            } else {
+                throw AppError(.unprocessableContent, code: "invalid_mapping", message: "The mapping sends '\(column)' to unknown field '\(name)'. Fields: \(EmployeeField.canonicalHeader), or attr.NAME for a custom attribute.", field: column)
             }
-            columns[column] = field
         }
-        return ImportMapping(columns: columns)
+        return mapping
     }
 
     public var json: String {
-        let object = columns.mapValues(\.rawValue)
+        var object = columns.mapValues(\.rawValue)
+        for (column, name) in attributes { object[column] = AttributeDefinition.prefix + name }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }

@@ -19,6 +19,7 @@ public struct EmployeeImporter: Sendable {
     public func plan(csv text: String, mapping: ImportMapping?, options: ImportOptions) async throws -> ImportPlan {
         var options = options
         if options.mode == .full { options.protected = try await managedElsewhere() }
+        options.attributes = try await AttributeStore(database: store.database).all()
         // Without a mapping, the one saved by the last import that had one is used.
         let savedMapping = mapping == nil ? try await store.savedMapping() : nil
         var plan = try ImportPlanner.plan(csv: text, mapping: mapping ?? savedMapping, existing: try await store.existing(), options: options)
@@ -71,7 +72,7 @@ public struct EmployeeImporter: Sendable {
         let record = try await store.apply(plan, fileName: request.fileName, today: request.options.today, by: actor) { done, total in
             if done == total || done % 10_000 < EmployeeStore.batchSize { progress("written \(done)/\(total)") }
         }
-        if let mapping = request.mapping, !mapping.columns.isEmpty { try await store.saveMapping(mapping) }
+        if let mapping = request.mapping, !mapping.isEmpty { try await store.saveMapping(mapping) }
         return .applied(plan, record)
     }
 

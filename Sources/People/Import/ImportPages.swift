@@ -23,6 +23,7 @@ enum ImportPages {
             UI.card("Columns", [
                 el("p", text: "Columns named like these fields map themselves (any subset, any order); other columns are listed as ignored:"),
                 el("p", [], [el("code", text: EmployeeField.canonicalHeader)]),
+                el("p", [], [text("Columns named "), el("code", text: "attr.NAME"), text(" fill "), link("custom attributes", "/people/attributes"), text(" (define the attribute first).")]),
                 el("p", [("class", "hint")], text: "Dates are YYYY-MM-DD, phones international (+44 …), countries ISO codes (US, DE), languages BCP 47 (en-GB), time zones IANA (Europe/Berlin). Employees are matched by employee_id; importing the same file twice changes nothing."),
                 saved.map { el("p", [("class", "hint")], text: "A saved column mapping from an earlier import is applied: \($0.json)") } ?? text(""),
             ]),

@@ -29,6 +29,8 @@ public struct ImportPlan: Sendable {
     public var ignoredColumns: [String] = []
     public var notes: [String] = []
     public var mapping: ImportMapping
+    /// The custom attributes the file fills (its `attr.NAME` columns); only these are written.
+    public var attributes: [AttributeDefinition] = []
 
     /// True when the import would deactivate more than `threshold` of the active employees.
     public func exceedsSafetyStop(threshold: Double) -> Bool {
@@ -57,6 +59,8 @@ public struct ImportOptions: Sendable {
     public var today = EmployeeRules.today()
     /// Active employees a full import must not deactivate for being absent (managed elsewhere).
     public var protected: Set<String> = []
+    /// The defined custom attributes, which `attr.NAME` columns must name.
+    public var attributes: [AttributeDefinition] = []
     public init() {}
 }
 
@@ -86,7 +90,16 @@ public enum ImportPlanner {
             throw AppError.badRequest("The file is empty. The first line must name the columns, e.g. \(EmployeeField.canonicalHeader).", code: "invalid_csv")
         }
         var mapping = ImportMapping.automatic(header: header)
-        if let given { for (column, field) in given.columns where header.contains(column) { mapping.columns[column] = field } }
+        if let given {
+            for (column, field) in given.columns where header.contains(column) {
+                mapping.columns[column] = field
+                mapping.attributes[column] = nil
+            }
+            for (column, name) in given.attributes where header.contains(column) {
+                mapping.attributes[column] = name
+                mapping.columns[column] = nil
+            }
+        }
         let fieldColumns = header.enumerated().compactMap { index, column in mapping.columns[column].map { (index, $0) } }
         guard let idColumn = fieldColumns.first(where: { $0.1 == .employeeId })?.0 else {
             throw AppError.badRequest("No column maps to employee_id. Name one column employee_id or map it (columns: \(header.joined(separator: ", "))).", code: "invalid_mapping")
@@ -98,9 +111,11 @@ public enum ImportPlanner {
         if !options.allowSensitive, let sensitive = fields.first(where: \.isSensitive) {
             throw AppError(.forbidden, code: "sensitive_fields", message: "Only HR may import \(sensitive.rawValue). Remove the pay columns or ask HR to run the import.")
         }
+        let attributeColumns = try attributeColumns(header: header, mapping: mapping, options: options)
 
         var plan = ImportPlan(mode: options.mode, mapping: mapping)
-        plan.ignoredColumns = header.filter { mapping.columns[$0] == nil }
+        plan.attributes = attributeColumns.map(\.1)
+        plan.ignoredColumns = header.filter { mapping.columns[$0] == nil && mapping.attributes[$0] == nil }
         plan.activeBefore = existing.values.filter { $0.status(on: options.today) == .active }.count
         var seen: [String: Int] = [:]
         var accepted: [(line: Int, employee: Employee, isNew: Bool)] = []
@@ -134,6 +149,7 @@ public enum ImportPlanner {
             if record.sensitive == nil { record.sensitive = SensitiveFields(payBand: nil, annualPay: nil, payCurrency: nil, hce: false, benefits: []) }
             do {
                 for (index, field) in fieldColumns where field != .employeeId { try field.apply(row[index], to: &record) }
+                for (index, attribute) in attributeColumns { record.attributes[attribute.name] = try attribute.canonical(row[index]) }
                 if before == nil, let missing = requiredForNew.first(where: { field in
                     switch field {
                     case .givenName: record.givenName.isEmpty
@@ -205,5 +221,29 @@ public enum ImportPlanner {
         }
         plan.rejected.sort { $0.line < $1.line }
         return plan
+    }
+
+    /// The `attr.NAME` columns with their definitions; a name that is not defined, or an HR-only
+    /// attribute imported by someone else, stops the import before any row is read.
+    static func attributeColumns(header: [String], mapping: ImportMapping, options: ImportOptions) throws -> [(Int, AttributeDefinition)] {
+        var result: [(Int, AttributeDefinition)] = []
+        var seen = Set<String>()
+        for (index, column) in header.enumerated() {
+            guard let name = mapping.attributes[column] else { continue }
+            guard let definition = options.attributes.first(where: { $0.name == name }) else {
+                let known = options.attributes.map(\.fieldName)
+                throw AppError(.unprocessableContent, code: "unknown_attribute",
+                               message: "Column '\(column.prefix(60))' names the custom attribute \(name.prefix(40)), which is not defined. Define it under People → Attributes (or `tandem attribute define`), or remove the column."
+                                   + (known.isEmpty ? "" : " Defined: \(known.joined(separator: ", "))."), field: column)
+            }
+            guard seen.insert(name).inserted else {
+                throw AppError.badRequest("Two columns fill attr.\(name). Each attribute may come from one column only.", code: "invalid_mapping")
+            }
+            if definition.sensitive && !options.allowSensitive {
+                throw AppError(.forbidden, code: "sensitive_fields", message: "Only HR may import attr.\(name), an HR-only attribute. Remove the column or ask HR to run the import.")
+            }
+            result.append((index, definition))
+        }
+        return result
     }
 }

@@ -48,7 +48,8 @@ public struct ImportStore: Sendable {
             var done = 0
             for start in stride(from: 0, to: writes.count, by: EmployeeStore.batchSize) {
                 let batch = Array(writes[start..<min(start + EmployeeStore.batchSize, writes.count)])
-                try await EmployeeStore.upsertBatch(batch, replacingBenefits: false, on: db)
+                let ids = try await EmployeeStore.upsertBatch(batch, replacingBenefits: false, on: db)
+                try await AttributeStore.replace(batch.compactMap { e in ids[e.employeeId].map { ($0, e.attributes) } }, attributes: plan.attributes, on: db)
                 done += batch.count
                 progress(done, total)
             }
