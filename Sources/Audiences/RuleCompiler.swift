@@ -101,11 +101,14 @@ public struct RuleCompiler {
     }
 
     /// A custom attribute's test: an employee without a value has no row, so (as in memory) every
-    /// comparison fails for them, and the EXISTS is never NULL.
+    /// comparison fails for them, and the IN is never NULL (ids are never NULL). An uncorrelated
+    /// IN, not a correlated EXISTS: both engines then read the matching values once, through the
+    /// (attribute, value) index, instead of probing per employee — SQLite chose that index for
+    /// each probe of a range test and took 25× the time of a hand-written join.
     func attributeExists(_ name: String, _ test: SQLQueryString) -> SQLQueryString {
         """
-        EXISTS (SELECT 1 FROM employee_attributes a WHERE a.employee_id = employees.id
-        AND a.attribute_id = (SELECT d.id FROM custom_attributes d WHERE d.name = \(bind: name)) AND
+        employees.id IN (SELECT a.employee_id FROM employee_attributes a
+        WHERE a.attribute_id = (SELECT d.id FROM custom_attributes d WHERE d.name = \(bind: name)) AND
         """ + " " + test + ")"
     }
 

@@ -170,7 +170,8 @@ public enum PeopleMigrations {
                     PRIMARY KEY (employee_id, attribute_id))
                 """,
                 "CREATE INDEX employee_attributes_value ON employee_attributes (attribute_id, value, employee_id)",
-                "CREATE INDEX employee_attributes_number ON employee_attributes (attribute_id, number_value, employee_id)",
+                // Partial: only number attributes have a number, so other values cost no second index entry.
+                "CREATE INDEX employee_attributes_number ON employee_attributes (attribute_id, number_value, employee_id) WHERE number_value IS NOT NULL",
             ]
         },
         // 36–38 are left for more directory indexes.

@@ -162,12 +162,14 @@ public struct AttributeStore: Sendable {
     static let valueInsert = BulkInsert(into: "employee_attributes", columns: ["employee_id", "attribute_id", "value", "number_value"])
 
     /// Replaces the values of `attributes` for these employees (Tandem id → their values):
-    /// attributes not in the list are left as they are.
-    static func replace(_ employees: [(Employee.ID, [String: String])], attributes: [AttributeDefinition], on db: any SQLDatabase) async throws {
+    /// attributes not in the list are left as they are. `new` are ids just created, which have
+    /// no values to delete.
+    static func replace(_ employees: [(Employee.ID, [String: String])], attributes: [AttributeDefinition], new: Set<Employee.ID> = [], on db: any SQLDatabase) async throws {
         guard !attributes.isEmpty, !employees.isEmpty else { return }
         let attributeIDs = attributes.map(\.id)
-        for start in stride(from: 0, to: employees.count, by: 1_000) {
-            let chunk = employees[start..<min(start + 1_000, employees.count)].map(\.0)
+        let existing = employees.map(\.0).filter { !new.contains($0) }
+        for start in stride(from: 0, to: existing.count, by: 1_000) {
+            let chunk = Array(existing[start..<min(start + 1_000, existing.count)])
             try await db.raw("DELETE FROM employee_attributes WHERE attribute_id IN (\(binds: attributeIDs)) AND employee_id IN (\(binds: chunk))").run()
         }
         var rows: [[SQLValue]] = []

@@ -42,6 +42,7 @@ public struct ImportStore: Sendable {
     @discardableResult
     public func apply(_ plan: ImportPlan, fileName: String, today: String, by actor: AuditActor, progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ImportRecord {
         let writes = plan.creates + plan.updates
+        let created = Set(plan.creates.map(\.employeeId))
         let total = writes.count + plan.deactivations.count
         let now = Date()
         return try await database.transaction { db in
@@ -49,7 +50,8 @@ public struct ImportStore: Sendable {
             for start in stride(from: 0, to: writes.count, by: EmployeeStore.batchSize) {
                 let batch = Array(writes[start..<min(start + EmployeeStore.batchSize, writes.count)])
                 let ids = try await EmployeeStore.upsertBatch(batch, replacingBenefits: false, on: db)
-                try await AttributeStore.replace(batch.compactMap { e in ids[e.employeeId].map { ($0, e.attributes) } }, attributes: plan.attributes, on: db)
+                try await AttributeStore.replace(batch.compactMap { e in ids[e.employeeId].map { ($0, e.attributes) } }, attributes: plan.attributes,
+                                                 new: Set(batch.filter { created.contains($0.employeeId) }.compactMap { ids[$0.employeeId] }), on: db)
                 done += batch.count
                 progress(done, total)
             }
