@@ -111,6 +111,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Content",
+            dependencies: ["TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Audiences"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TandemApp",
             dependencies: [
                 "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Audiences", "SCIM",
@@ -149,6 +154,11 @@ let package = Package(
         .testTarget(
             name: "SCIMTests",
             dependencies: ["SCIM", "People", "Audit", "TandemTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ContentTests",
+            dependencies: ["Content", "TandemCore", "TandemStore", "TandemTesting", "Audit", "Accounts"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
