@@ -118,6 +118,7 @@ let package = Package(
         .target(
             name: "TandemApp",
             dependencies: [
+                "Content",
                 "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Audiences", "SCIM",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,0 +1,142 @@
+import TandemStore
+
+/// Content takes migrations 60–69.
+public enum ContentMigrations {
+    public static let all: [Migration] = [
+        Migration(60, "topics and their approval boards") { d in
+            [
+                """
+                CREATE TABLE topics (
+                    id \(d.idColumn),
+                    name \(d.text) NOT NULL,
+                    name_key \(d.text) NOT NULL UNIQUE,
+                    description \(d.text) NOT NULL,
+                    owner_team_id \(d.bigint) REFERENCES teams (id),
+                    updated_by \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL)
+                """,
+                // One row per stage (0 = first); a topic has one or two.
+                """
+                CREATE TABLE topic_stages (
+                    topic_id \(d.bigint) NOT NULL REFERENCES topics (id) ON DELETE CASCADE,
+                    stage \(d.bigint) NOT NULL,
+                    rule \(d.text) NOT NULL,
+                    PRIMARY KEY (topic_id, stage))
+                """,
+                """
+                CREATE TABLE topic_approvers (
+                    topic_id \(d.bigint) NOT NULL,
+                    stage \(d.bigint) NOT NULL,
+                    user_id \(d.bigint) NOT NULL REFERENCES users (id),
+                    PRIMARY KEY (topic_id, stage, user_id),
+                    FOREIGN KEY (topic_id, stage) REFERENCES topic_stages (topic_id, stage) ON DELETE CASCADE)
+                """,
+                "CREATE INDEX topic_approvers_user ON topic_approvers (user_id)",
+            ]
+        },
+        // A post is its settings (this table) plus one variant per language, optional channel
+        // texts per variant, topics, tags and audiences. `version` counts saves: it is the
+        // optimistic lock and names the snapshot kept in post_versions.
+        Migration(61, "posts: variants, channel texts, topics, tags, audiences, versions, approvals, events") { d in
+            [
+                """
+                CREATE TABLE posts (
+                    id \(d.idColumn),
+                    state \(d.text) NOT NULL,
+                    author_id \(d.bigint) NOT NULL REFERENCES users (id),
+                    priority \(d.text) NOT NULL,
+                    mandatory \(d.boolean) NOT NULL,
+                    requires_ack \(d.boolean) NOT NULL,
+                    fallback_language \(d.text) NOT NULL,
+                    cta_label \(d.text),
+                    cta_url \(d.text),
+                    campaign_id \(d.bigint),
+                    publish_at \(d.bigint),
+                    schedule_zone \(d.text) NOT NULL,
+                    expires_at \(d.bigint),
+                    stage \(d.bigint) NOT NULL,
+                    version \(d.bigint) NOT NULL,
+                    updated_by_id \(d.bigint),
+                    updated_by \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL)
+                """,
+                "CREATE INDEX posts_state_publish ON posts (state, publish_at)",
+                "CREATE INDEX posts_publish_at ON posts (publish_at)",
+                """
+                CREATE TABLE post_variants (
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    language \(d.text) NOT NULL,
+                    title \(d.text) NOT NULL,
+                    summary \(d.text) NOT NULL,
+                    body \(d.text) NOT NULL,
+                    body_html \(d.text) NOT NULL,
+                    status \(d.text) NOT NULL,
+                    translator_id \(d.bigint) REFERENCES users (id),
+                    PRIMARY KEY (post_id, language))
+                """,
+                """
+                CREATE TABLE post_channel_texts (
+                    post_id \(d.bigint) NOT NULL,
+                    language \(d.text) NOT NULL,
+                    channel \(d.text) NOT NULL,
+                    text \(d.text) NOT NULL,
+                    PRIMARY KEY (post_id, language, channel),
+                    FOREIGN KEY (post_id, language) REFERENCES post_variants (post_id, language) ON DELETE CASCADE)
+                """,
+                """
+                CREATE TABLE post_topics (
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    topic_id \(d.bigint) NOT NULL REFERENCES topics (id),
+                    PRIMARY KEY (post_id, topic_id))
+                """,
+                "CREATE INDEX post_topics_topic ON post_topics (topic_id)",
+                """
+                CREATE TABLE post_tags (
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    tag \(d.text) NOT NULL,
+                    PRIMARY KEY (post_id, tag))
+                """,
+                """
+                CREATE TABLE post_audiences (
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    audience_id \(d.bigint) NOT NULL REFERENCES audiences (id),
+                    mode \(d.text) NOT NULL,
+                    PRIMARY KEY (post_id, audience_id))
+                """,
+                """
+                CREATE TABLE post_versions (
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    version \(d.bigint) NOT NULL,
+                    snapshot \(d.text) NOT NULL,
+                    saved_by \(d.text) NOT NULL,
+                    saved_at \(d.bigint) NOT NULL,
+                    PRIMARY KEY (post_id, version))
+                """,
+                """
+                CREATE TABLE post_approvals (
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    version \(d.bigint) NOT NULL,
+                    stage \(d.bigint) NOT NULL,
+                    user_id \(d.bigint) NOT NULL REFERENCES users (id),
+                    at \(d.bigint) NOT NULL,
+                    PRIMARY KEY (post_id, version, stage, user_id))
+                """,
+                """
+                CREATE TABLE post_events (
+                    id \(d.idColumn),
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    version \(d.bigint) NOT NULL,
+                    at \(d.bigint) NOT NULL,
+                    actor \(d.text) NOT NULL,
+                    action \(d.text) NOT NULL,
+                    from_state \(d.text) NOT NULL,
+                    to_state \(d.text) NOT NULL,
+                    note \(d.text) NOT NULL)
+                """,
+                "CREATE INDEX post_events_post ON post_events (post_id, id)",
+            ]
+        },
+    ]
+}

@@ -1,0 +1,152 @@
+public import Foundation
+public import TandemCore
+
+public enum PostPriority: String, Sendable, Codable, CaseIterable {
+    case normal, important, critical
+}
+
+/// Where a post can go. Delivery (the next feature) adds an adapter per channel.
+public enum Channel: String, Sendable, Codable, CaseIterable {
+    case feed, email, chat, sms, social
+
+    public var title: String {
+        switch self {
+        case .feed: "Feed"
+        case .email: "Email"
+        case .chat: "Chat"
+        case .sms: "SMS"
+        case .social: "External social"
+        }
+    }
+}
+
+public enum VariantStatus: String, Sendable, Codable, CaseIterable {
+    case needsTranslation = "needs_translation", translated, approved
+}
+
+/// One language of a post.
+public struct PostVariant: Sendable, Codable, Equatable {
+    public var language: String
+    public var title: String
+    public var summary: String
+    /// Markdown as written.
+    public var body: String
+    /// The body rendered and sanitised, stored so readers never render.
+    public var bodyHTML: String
+    public var status: VariantStatus
+    public var translatorID: Int64?
+    /// Per-channel text that replaces the default rendering (an SMS version, a social caption).
+    public var channelTexts: [Channel: String]
+
+    public init(language: String, title: String, summary: String, body: String, bodyHTML: String = "", status: VariantStatus = .translated,
+                translatorID: Int64? = nil, channelTexts: [Channel: String] = [:]) {
+        self.language = language
+        self.title = title
+        self.summary = summary
+        self.body = body
+        self.bodyHTML = bodyHTML
+        self.status = status
+        self.translatorID = translatorID
+        self.channelTexts = channelTexts
+    }
+}
+
+public enum AudienceMode: String, Sendable, Codable, CaseIterable { case include, exclude }
+
+public struct PostAudience: Sendable, Codable, Equatable {
+    public var audienceID: Int64
+    public var mode: AudienceMode
+    public var name: String
+
+    public init(audienceID: Int64, mode: AudienceMode, name: String = "") {
+        self.audienceID = audienceID
+        self.mode = mode
+        self.name = name
+    }
+}
+
+/// The content of a post: everything an author edits. Workflow fields live on `Post`.
+public struct PostContent: Sendable, Codable, Equatable {
+    public var priority: PostPriority
+    /// Mandatory posts (policy, safety) ignore opt-outs.
+    public var mandatory: Bool
+    public var requiresAcknowledgement: Bool
+    public var fallbackLanguage: String
+    public var callToAction: CallToAction?
+    public var campaignID: Int64?
+    public var expiresAt: Date?
+    public var topicIDs: [Int64]
+    public var tags: [String]
+    public var audiences: [PostAudience]
+    public var variants: [PostVariant]
+
+    public struct CallToAction: Sendable, Codable, Equatable {
+        public var label: String
+        public var url: String
+        public init(label: String, url: String) {
+            self.label = label
+            self.url = url
+        }
+    }
+
+    public init(priority: PostPriority = .normal, mandatory: Bool = false, requiresAcknowledgement: Bool = false, fallbackLanguage: String,
+                callToAction: CallToAction? = nil, campaignID: Int64? = nil, expiresAt: Date? = nil, topicIDs: [Int64] = [], tags: [String] = [],
+                audiences: [PostAudience] = [], variants: [PostVariant]) {
+        self.priority = priority
+        self.mandatory = mandatory
+        self.requiresAcknowledgement = requiresAcknowledgement
+        self.fallbackLanguage = fallbackLanguage
+        self.callToAction = callToAction
+        self.campaignID = campaignID
+        self.expiresAt = expiresAt
+        self.topicIDs = topicIDs
+        self.tags = tags
+        self.audiences = audiences
+        self.variants = variants
+    }
+
+    /// The variant in `language`, else the fallback.
+    public func variant(for language: String) -> PostVariant? {
+        variants.first { $0.language == language } ?? variants.first { $0.language == fallbackLanguage }
+    }
+}
+
+/// A post with its workflow state.
+public struct Post: Sendable, Codable, Equatable {
+    public typealias ID = Int64
+    public let id: ID
+    public var state: PostState
+    public let authorID: Int64
+    public var authorName: String
+    public var content: PostContent
+    public var topicNames: [String]
+    public var publishAt: Date?
+    /// An IANA zone the schedule was chosen in, or `recipient` (each employee's local time).
+    public var scheduleZone: String
+    public var stage: Int
+    public var version: Int
+    public var updatedBy: String
+    public var updatedAt: Date
+    public var createdAt: Date
+
+    public var title: String { content.variant(for: content.fallbackLanguage)?.title ?? "(untitled)" }
+}
+
+/// One saved version of a post's content, for history and restore.
+public struct PostVersion: Sendable, Codable, Equatable {
+    public let version: Int
+    public let content: PostContent
+    public let savedBy: String
+    public let savedAt: Date
+}
+
+/// One workflow step, for the post's history.
+public struct PostEvent: Sendable, Codable, Equatable {
+    public let version: Int
+    public let at: Date
+    public let actor: String
+    public let action: String
+    public let from: PostState
+    public let to: PostState
+    public let note: String
+}
