@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
     ],
     targets: [
         .executableTarget(
@@ -111,6 +112,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Content",
+            dependencies: [
+                "TandemCore",
+                .product(name: "Ink", package: "Ink"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TandemApp",
             dependencies: [
                 "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Audiences", "SCIM",
@@ -149,6 +159,11 @@ let package = Package(
         .testTarget(
             name: "SCIMTests",
             dependencies: ["SCIM", "People", "Audit", "TandemTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ContentTests",
+            dependencies: ["Content", "TandemCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
