@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
     ],
     targets: [
         .executableTarget(
@@ -112,7 +113,12 @@ let package = Package(
         ),
         .target(
             name: "Content",
-            dependencies: ["TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Audiences"],
+            dependencies: [
+                "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Audiences",
+                .product(name: "Ink", package: "Ink"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,5 +1,6 @@
 public import Accounts
 public import Audiences
+public import Content
 public import Audit
 public import Foundation
 public import Hummingbird
@@ -23,6 +24,7 @@ public struct TandemServices: Sendable {
     public let audiences: AudiencesFeature
     public let personalData: PersonalDataService
     public let scim: SCIMFeature
+    public let content: ContentFeature
 
     public init(configuration: TandemConfiguration, database: Database) {
         self.configuration = configuration
@@ -39,6 +41,7 @@ public struct TandemServices: Sendable {
             database: database, employees: people.employees,
             holders: [SCIMPersonalData(database: database), AudiencePersonalData(database: database), EmployeePersonalData(store: people.employees)])
         self.scim = SCIMFeature(database: database, baseURL: configuration.baseURL, cache: accounts.cache)
+        self.content = ContentFeature(database: database, render: { MarkdownRenderer.render($0).html })
     }
 
     /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).
@@ -66,6 +69,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     HomeRoutes().register(in: table)
     services.people.register(in: table)
     services.audiences.register(in: table)
+    services.content.register(in: table)
     PrivacyRoutes(service: services.personalData, employees: services.people.employees).register(in: table)
     services.accounts.register(in: table)
     services.audit.register(in: table)

@@ -25,3 +25,7 @@ public func link(_ label: String, _ href: String, _ attributes: [(String, String
 public func group(_ nodes: [HTMLNode]) -> HTMLNode { .group(nodes) }
 
 public func text(_ value: String) -> HTMLNode { .text(value) }
+
+/// HTML produced by the content sanitiser, and only that: inserted as it is. Anything else goes
+/// through `text` or `el`, which escape.
+public func sanitizedHTML(_ html: String) -> HTMLNode { .raw(html) }

@@ -89,6 +89,26 @@ public struct TopicStore: Sendable {
             """).all().map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "display_name", as: String.self), try $0.decode(column: "email", as: String.self)) }
     }
 
+    public func teams() async throws -> [(id: Int64, name: String)] {
+        try await database.reader.raw("SELECT id, name FROM teams ORDER BY name_key").all()
+            .map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self)) }
+    }
+
+    /// Saved audiences a post can target.
+    public func audienceNames() async throws -> [(id: Int64, name: String)] {
+        try await database.reader.raw("SELECT id, name FROM audiences ORDER BY name_key").all()
+            .map { (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self)) }
+    }
+
+    /// Display names of staff, for showing boards.
+    public func userNames() async throws -> [Int64: String] {
+        var names: [Int64: String] = [:]
+        for row in try await database.reader.raw("SELECT id, display_name FROM users").all() {
+            names[try row.decode(column: "id", as: Int64.self)] = try row.decode(column: "display_name", as: String.self)
+        }
+        return names
+    }
+
     static func check(_ draft: TopicDraft, except id: Topic.ID?, on db: any SQLDatabase) async throws {
         if let row = try await db.raw("SELECT id FROM topics WHERE name_key = \(bind: key(draft.name))").first(),
            try row.decode(column: "id", as: Int64.self) != id {

@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import TandemCore
+import TandemUI
+
+/// Posts as pages: list, editor, detail with workflow buttons, history, restore, review queue.
+struct PostPageRoutes {
+    let feature: ContentFeature
+    var posts: PostStore { feature.posts }
+
+    func register(in table: RouteTable) {
+        let readers = ContentFeature.readers, editors = ContentFeature.editors
+
+        table.page(.get, "/posts", readers) { request, context in
+            let filter = try PostAPIRoutes.filter(request, strict: false)
+            let page = try await posts.list(filter, cursor: try Cursor.decode(request.query("cursor")), limit: 50)
+            return Pages.render(request, context, title: "Posts") {
+                PostPages.list($0, posts: page, state: filter.state, canWrite: editors.allows(context.identity), query: request.uri.query ?? "")
+            }
+        }
+
+        table.page(.get, "/reviews", readers) { request, context in
+            let queue = try await posts.reviewQueue(for: try context.requireIdentity().userID)
+            return Pages.render(request, context, title: "Reviews") { PostPages.reviews($0, posts: queue) }
+        }
+
+        table.page(.get, "/posts/new", editors) { request, context in
+            try await editor(request, context, post: nil, content: nil, version: nil, error: nil)
+        }
+
+        table.page(.post, "/posts", editors) { request, context in
+            let form = try await request.form(context: context)
+            var content: PostContent?
+            do {
+                let (parsed, _) = try PostForm.content(form)
+                content = parsed
+                let post = try await posts.create(parsed, by: try ContentFeature.actor(context))
+                return Pages.redirect("/posts/\(post.id)", flash: Flash(.success, "Saved the draft."), context: context)
+            } catch let error as AppError where error.status != .unauthorized && error.status != .forbidden {
+                return try await editor(request, context, post: nil, content: content, version: nil, error: error)
+            }
+        }
+
+        table.page(.get, "/posts/{id}", readers) { request, context in
+            try await show(request, context, post: try await find(context))
+        }
+
+        table.page(.get, "/posts/{id}/edit", editors) { request, context in
+            let post = try await find(context)
+            return try await editor(request, context, post: post, content: nil, version: post.version, error: nil)
+        }
+
+        table.page(.post, "/posts/{id}", editors) { request, context in
+            let post = try await find(context)
+            let form = try await request.form(context: context)
+            var content: PostContent?
+            var version = post.version
+            do {
+                let (parsed, sent) = try PostForm.content(form)
+                content = parsed
+                version = sent ?? post.version
+                let saved = try await posts.update(post.id, parsed, expectedVersion: version, by: try ContentFeature.actor(context))
+                let note = saved.state != post.state ? " It went back to review: approved text changed." : ""
+                return Pages.redirect("/posts/\(saved.id)", flash: Flash(.success, "Saved version \(saved.version).\(note)"), context: context)
+            } catch let error as AppError where error.status != .unauthorized && error.status != .forbidden {
+                return try await editor(request, context, post: post, content: content, version: version, error: error)
+            }
+        }
+
+        table.page(.post, "/posts/{id}/transition", readers) { request, context in
+            let post = try await find(context)
+            let form = try await request.form(context: context)
+            do {
+                let (action, zone) = try PostAPIRoutes.action(form["action"] ?? "", publishAt: form["publish_at"], timeZone: form["time_zone"], note: form["note"])
+                let saved = try await posts.transition(post.id, action, expectedVersion: form.text("version").flatMap { Int($0) }, note: form["note"] ?? "",
+                                                       scheduleZone: zone, by: try ContentFeature.actor(context))
+                return Pages.redirect("/posts/\(saved.id)", flash: Flash(.success, "\(PostWorkflow.pastTense(action).capitalizedFirst): now \(saved.state.title.lowercased())."), context: context)
+            } catch let error as AppError where error.status != .unauthorized {
+                return Pages.redirect("/posts/\(post.id)", flash: Flash(.error, error.message), context: context)
+            }
+        }
+
+        table.page(.post, "/posts/{id}/restore", editors) { request, context in
+            let post = try await find(context)
+            let form = try await request.form(context: context)
+            guard let version = form.text("version").flatMap({ Int($0) }), let expected = form.text("expected_version").flatMap({ Int($0) }) else {
+                throw AppError.invalid("version", "Choose a version to restore.")
+            }
+            do {
+                let saved = try await posts.restore(post.id, version: version, expectedVersion: expected, by: try ContentFeature.actor(context))
+                return Pages.redirect("/posts/\(saved.id)", flash: Flash(.success, "Restored version \(version) as version \(saved.version)."), context: context)
+            } catch let error as AppError where error.status != .unauthorized {
+                return Pages.redirect("/posts/\(post.id)", flash: Flash(.error, error.message), context: context)
+            }
+        }
+    }
+
+    func find(_ context: TandemContext) async throws -> Post {
+        guard let post = try await posts.find(id: try context.pathID(what: "Post")) else { throw AppError.notFound("Post") }
+        return post
+    }
+
+    func show(_ request: Request, _ context: TandemContext, post: Post) async throws -> Response {
+        let actor = try ContentFeature.actor(context)
+        let facts = try await posts.facts(post)
+        let actions = PostWorkflow.available(to: actor.workflow, on: facts)
+        let names = try await feature.topics.userNames()
+        let events = try await posts.events(of: post.id)
+        let versions = try await posts.versions(of: post.id)
+        let canWrite = ContentFeature.editors.allows(context.identity)
+        var response = Pages.render(request, context, title: post.title) {
+            PostPages.detail($0, post: post, actions: actions, facts: facts, names: names, events: events, versions: versions, canWrite: canWrite)
+        }
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    func editor(_ request: Request, _ context: TandemContext, post: Post?, content: PostContent?, version: Int?, error: AppError?) async throws -> Response {
+        let topics = try await feature.topics.all()
+        let audiences = try await feature.topics.audienceNames()
+        return Pages.render(request, context, title: post.map { "Edit \($0.title)" } ?? "New post", status: error?.status ?? .ok) { page in
+            [UI.heading(post.map { "Edit: \($0.title)" } ?? "New post", subtitle: "Write it once per language; adjust the text per channel where it must be shorter.")]
+                + PostPages.editor(page, post: post, content: content, version: version, topics: topics, audiences: audiences, error: error)
+        }
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
