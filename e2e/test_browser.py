@@ -217,7 +217,7 @@ def test_sign_in_page_fits_a_phone(driver):
     shot(driver, "06-login-phone")
 
 
-@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new"])
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews"])
 def test_signed_in_pages_fit_a_phone(driver, path):
     sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
     open_page(driver, path)
@@ -338,3 +338,48 @@ def test_custom_attribute_defined_and_targeted(driver):
     nights = int(driver.find_element(By.CSS_SELECTOR, "[data-preview-count]").text.split()[0])
     assert nights > 5, nights
     shot(driver, "11-builder-custom-attribute")
+
+
+APPROVER_EMAIL = os.environ.get("TANDEM_E2E_APPROVER_EMAIL", "approver@demo.tandem.local")
+
+
+def test_post_drafted_in_two_languages_submitted_and_approved(driver):
+    """An author drafts a post in English and German and submits it; the approver approves it from the review queue."""
+    sign_in(driver, COMMS_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/posts/new")
+    stamp = f"{int(time.time() * 1000)}-{os.getpid()}"
+    title = f"E2E town hall {stamp}"
+    driver.find_element(By.ID, "f-v0_language").clear()
+    driver.find_element(By.ID, "f-v0_language").send_keys("en")
+    driver.find_element(By.ID, "f-v0_title").send_keys(title)
+    driver.find_element(By.ID, "f-v0_body").send_keys("Join the **town hall** on Friday. <script>alert(1)</script>")
+    driver.find_element(By.ID, "f-v0_sms").send_keys("Town hall Friday 10:00, canteen.")
+    driver.find_element(By.ID, "f-v1_language").send_keys("de")
+    driver.find_element(By.ID, "f-v1_title").send_keys(f"Betriebsversammlung {stamp}")
+    driver.find_element(By.ID, "f-v1_body").send_keys("Am Freitag in der Kantine.")
+    culture = [e for e in driver.find_elements(By.CSS_SELECTOR, "input[name=topic_ids]")
+               if e.find_element(By.XPATH, "following-sibling::label").text == "Culture"]
+    assert culture, "the Culture topic is offered"
+    culture[0].click()
+    click_and_wait_for_new_page(driver, submit_button(driver, "/posts", "Save draft"))
+    main = driver.find_element(By.TAG_NAME, "main")
+    assert "Saved the draft." in main.text, main.text[:1500]
+    html = main.get_attribute("innerHTML")
+    assert "<strong>town hall</strong>" in html and "<script" not in html.lower()
+    assert "32 / 160" in main.text, "the SMS length counter shows"
+    post_path = path_of(driver)
+    width, inner = no_horizontal_overflow(driver)
+    assert width <= inner, f"{post_path} scrolls sideways: {width} > {inner}"
+    shot(driver, "12-post-draft")
+    click_and_wait_for_new_page(driver, submit_button(driver, f"{post_path}/transition", "Submit for approval"))
+    assert "In review" in driver.find_element(By.TAG_NAME, "main").text
+
+    driver.delete_all_cookies()
+    sign_in(driver, APPROVER_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/reviews")
+    driver.find_element(By.LINK_TEXT, title).click()
+    wait(driver).until(lambda b: path_of(b) == post_path)
+    click_and_wait_for_new_page(driver, submit_button(driver, f"{post_path}/transition", "Approve version 1"))
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert "Approved: now approved." in main, main[:1500]
+    shot(driver, "13-post-approved")

@@ -1,3 +1,4 @@
+public import SQLKit
 public import Audit
 public import Foundation
 public import Hummingbird
@@ -18,9 +19,9 @@ public struct AudiencesFeature: Sendable {
     public let personas: PersonaStore
     public let attributes: AttributeStore
 
-    public init(database: Database, privacyThreshold: Int) {
+    public init(database: Database, privacyThreshold: Int, usedElsewhere: @escaping @Sendable (Audience.ID, any SQLDatabase) async throws -> [String] = { _, _ in [] }) {
         counter = AudienceCounter(database: database, threshold: privacyThreshold)
-        store = AudienceStore(database: database)
+        store = AudienceStore(database: database, usedElsewhere: usedElsewhere)
         personas = PersonaStore(database: database)
         attributes = AttributeStore(database: database)
     }

@@ -9,9 +9,13 @@ public import TandemStore
 /// between audiences (so one that others use cannot be renamed away or deleted).
 public struct AudienceStore: Sendable {
     let database: Database
+    /// What else targets an audience (posts, in the content feature), asked inside the delete's
+    /// transaction; Audiences cannot see those features, so the app wires this in.
+    let usedElsewhere: @Sendable (Audience.ID, any SQLDatabase) async throws -> [String]
 
-    public init(database: Database) {
+    public init(database: Database, usedElsewhere: @escaping @Sendable (Audience.ID, any SQLDatabase) async throws -> [String] = { _, _ in [] }) {
         self.database = database
+        self.usedElsewhere = usedElsewhere
     }
 
     // MARK: reading
@@ -185,6 +189,10 @@ public struct AudienceStore: Sendable {
                 .map { try $0.decode(column: "name", as: String.self) }
             if !personas.isEmpty {
                 throw AppError.conflict("\"\(audience.name)\" is linked to these personas: \(personas.joined(separator: ", ")). Unlink them first.")
+            }
+            let elsewhere = try await usedElsewhere(id, db)
+            if !elsewhere.isEmpty {
+                throw AppError.conflict("\"\(audience.name)\" is the audience of \(elsewhere.count) post(s), e.g. \(elsewhere.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")). Change their audiences first.")
             }
             try await db.raw("DELETE FROM audience_members WHERE audience_id = \(bind: id)").run()
             try await db.raw("DELETE FROM audience_versions WHERE audience_id = \(bind: id)").run()

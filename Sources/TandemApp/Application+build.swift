@@ -36,7 +36,8 @@ public struct TandemServices: Sendable {
         self.people = PeopleFeature(
             database: database, managedElsewhere: { try await scimLinks.linkedEmployeeIDs() },
             attributeUsers: { name in try await Self.attributeUsers(name, database: database) })
-        self.audiences = AudiencesFeature(database: database, privacyThreshold: configuration.privacyMinimumGroup)
+        self.audiences = AudiencesFeature(database: database, privacyThreshold: configuration.privacyMinimumGroup,
+                                          usedElsewhere: { id, db in try await PostStore.titles(targeting: id, on: db) })
         self.personalData = PersonalDataService(
             database: database, employees: people.employees,
             holders: [SCIMPersonalData(database: database), AudiencePersonalData(database: database), EmployeePersonalData(store: people.employees)])

@@ -1,6 +1,7 @@
 public import Accounts
 public import Audiences
 public import Audit
+import Content
 import Foundation
 public import People
 import TandemCore
@@ -30,11 +31,13 @@ public struct DemoLoader: Sendable {
     let accounts: AccountsFeature
     let people: PeopleFeature
     let audiences: AudiencesFeature
+    let content: ContentFeature
 
-    public init(accounts: AccountsFeature, people: PeopleFeature, audiences: AudiencesFeature) {
-        self.accounts = accounts
-        self.people = people
-        self.audiences = audiences
+    public init(_ services: TandemServices) {
+        self.accounts = services.accounts
+        self.people = services.people
+        self.audiences = services.audiences
+        self.content = services.content
     }
 
     /// Saved audiences shared by the three teams; the 401(k) one is HR's (it reads benefits and HCE).
@@ -88,6 +91,9 @@ public struct DemoLoader: Sendable {
         }
         try await loadAttributes(actor: actor, progress: progress)
         try await loadAudiences(actor: actor, progress: progress)
+        var audienceIDs: [String: Int64] = [:]
+        for audience in try await audiences.store.all() { audienceIDs[audience.name] = audience.id }
+        try await DemoContent(accounts: accounts, content: content, audiences: audienceIDs).load(teams: teamIDs, progress: progress)
         return created
     }
 

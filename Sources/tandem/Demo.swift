@@ -11,7 +11,7 @@ struct Demo: AsyncParsableCommand {
         try await withDatabase(configuration) { database in
             let services = TandemServices(configuration: configuration, database: database)
             Swift.print("Loading the demo organisation…")
-            let credentials = try await DemoLoader(accounts: services.accounts, people: services.people, audiences: services.audiences).load(
+            let credentials = try await DemoLoader(services).load(
                 password: ProcessInfo.processInfo.environment["TANDEM_DEMO_PASSWORD"]) { Swift.print("  added \($0)") }
             Self.printCredentials(credentials, baseURL: configuration.baseURL)
         }

@@ -30,7 +30,7 @@ struct Serve: AsyncParsableCommand {
         }
         let services = TandemServices(configuration: configuration, database: database)
         if demo {
-            let credentials = try await DemoLoader(accounts: services.accounts, people: services.people, audiences: services.audiences).load(
+            let credentials = try await DemoLoader(services).load(
                 password: ProcessInfo.processInfo.environment["TANDEM_DEMO_PASSWORD"]) { logger.info("demo: added \($0)") }
             Demo.printCredentials(credentials, baseURL: configuration.baseURL)
         }

@@ -78,6 +78,14 @@ struct ContentHTTPTests {
             let versions = try json(try await send(.get, "/api/v1/posts/\(id)/versions", commsToken))
             #expect((versions["data"] as? [[String: Any]])?.map { $0["version"] as? Int } == [2, 1])
             #expect(try await send(.delete, "/api/v1/topics/\(topicID)", commsToken).status == .conflict)
+
+            // An audience a post targets cannot be deleted from under it.
+            let audience = try json(try await send(.post, "/api/v1/audiences", commsToken, #"{"name":"Everyone in Brazil","rule":"country = \"BR\""}"#))
+            let audienceID = try #require(audience["id"] as? Int)
+            let targeted = post.replacingOccurrences(of: #""tags":["Benefits"],"#, with: #""tags":["Benefits"],"audiences":[{"audience_id":\#(audienceID),"mode":"include"}],"#)
+            #expect(try await send(.post, "/api/v1/posts", commsToken, targeted).status == .created)
+            let refused = try await send(.delete, "/api/v1/audiences/\(audienceID)", commsToken)
+            #expect(refused.status == .conflict && String(buffer: refused.body).contains("Enrol by Friday"))
             #expect(try await send(.get, "/api/v1/posts?state=scheduled", approverToken).status == .ok)
             #expect(try await send(.get, "/api/v1/posts?state=flying", approverToken).status == .badRequest)
         }

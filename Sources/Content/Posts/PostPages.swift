@@ -145,7 +145,9 @@ enum PostPages {
         let c = content ?? post?.content
         func problem(_ field: String) -> HTMLNode { error?.field == field ? el("p", [("class", "field-error")], text: error!.message) : text("") }
         var variants = c?.variants ?? []
-        variants.append(PostVariant(language: variants.isEmpty ? "en" : "", title: "", summary: "", body: ""))
+        // Always one empty block for another language; a new post starts with two.
+        if variants.isEmpty { variants.append(PostVariant(language: "en", title: "", summary: "", body: "")) }
+        variants.append(PostVariant(language: "", title: "", summary: "", body: ""))
         var nodes: [HTMLNode] = []
         if let error { nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message)) }
         var fields: [HTMLNode] = [Layout.csrfField(page.csrfToken)]

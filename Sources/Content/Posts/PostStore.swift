@@ -225,6 +225,15 @@ public struct PostStore: Sendable {
         return queue
     }
 
+    /// Titles of posts that target an audience (for refusing its deletion).
+    public static func titles(targeting audienceID: Int64, on db: any SQLDatabase) async throws -> [String] {
+        try await db.raw("""
+            SELECT v.title FROM post_audiences pa JOIN posts p ON p.id = pa.post_id
+            JOIN post_variants v ON v.post_id = p.id AND v.language = p.fallback_language
+            WHERE pa.audience_id = \(bind: audienceID) ORDER BY p.id
+            """).all().map { try $0.decode(column: "title", as: String.self) }
+    }
+
     // MARK: helpers
 
     static func checkVersion(_ current: Post, expected: Int) throws {
