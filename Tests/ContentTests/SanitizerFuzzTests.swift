@@ -3,7 +3,8 @@ import Testing
 @testable import Content
 
 /// Random soups of HTML fragments: whatever the mix, the output must pass the strict check
-/// and sanitising it again must change nothing.
+/// and sanitising it again must change nothing. To hunt a hang, run the test binary under
+/// `timeout` with FUZZ_TRACE=1 (prints each soup first) and FUZZ_SEED=<n> for other soups.
 @Suite struct SanitizerFuzzTests {
     static let fragments = [
         "<", ">", "</", "/>", "\"", "'", "=", " ", "\n", "\t", "\0", "&", "&#", "&#x", ";", "&lt;", "&amp;", "&colon;", "&Tab;",
