@@ -59,6 +59,27 @@ import Testing
         #expect(rendered.wordCount == 10)
     }
 
+    @Test("Text with `<p` no longer hangs Ink 0.6.0, and reads as written", arguments: [
+        ("a <p", "<p>a &lt;p</p>"),
+        ("\\<p>x", "<p>&lt;p&gt;x</p>"),
+        ("# Use <pre> for code", "<h1>Use &lt;pre&gt; for code</h1>"),
+        ("**bold <Pizza**", "<p><strong>bold &lt;Pizza</strong></p>"),
+        ("| a <p |", "<table><tbody><tr><td>a &lt;p</td></tr></tbody></table>"),
+        ("`<p>` in code", "<p><code>&lt;p&gt;</code> in code</p>"),
+        ("```\n<p>x</p>\n```", "<pre><code>&lt;p&gt;x&lt;/p&gt;\n</code></pre>"),
+        ("[a](https://x.example/<p>)", "<p><a href=\"https://x.example/&lt;p&gt;\" rel=\"noopener noreferrer nofollow\">a</a></p>"),
+        ("private \u{E000}p use", "<p>private \u{FFFD}p use</p>"),
+    ])
+    func inkParagraphHang(_ markdown: String, _ html: String) {
+        #expect(MarkdownRenderer.render(markdown).html == html)
+    }
+
+    @Test("A code-block language cannot inject attributes")
+    func codeLanguageInjection() {
+        let rendered = MarkdownRenderer.render("```js\" onclick=\"alert(1)\nx\n```")
+        #expect(rendered.html == "<pre><code class=\"language-js\">x\n</code></pre>")
+    }
+
     @Test("Empty Markdown renders to nothing")
     func empty() {
         #expect(MarkdownRenderer.render("  \n") == RenderedContent(html: "", plainText: "", wordCount: 0))

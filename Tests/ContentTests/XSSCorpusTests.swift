@@ -93,6 +93,10 @@ let xssCorpus: [String] = [
     "**<img src=x onerror=alert(1)>**",
     "> <script>alert(1)</script>",
     "- <a href=\"javascript:alert(1)\">x</a>",
+    "```js\" onclick=\"alert(1)\nx\n```",
+    "[x](https://ok.example\" onclick=\"alert(1)\" x=\")",
+    "\\<script>alert(1)\\</script>",
+    "| <img src=x onerror=alert(1)> |\n|---|\n| x |",
 ]
 
 @Suite struct XSSCorpusTests {
