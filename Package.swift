@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "TandemBench",
             dependencies: [
-                "TandemApp", "People", "Audiences", "Audit", "TandemStore",
+                "TandemApp", "People", "Audiences", "Audit", "TandemStore", "Content", "Accounts", "TandemCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],
