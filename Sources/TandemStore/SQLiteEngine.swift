@@ -26,8 +26,10 @@ final class SQLiteEngine: Sendable {
         do {
             let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             // WAL lets readers proceed during writes; NORMAL sync is crash-safe in WAL mode
-            // (a killed process loses nothing committed; see sqlite.org/wal.html).
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=ON"] {
+            // (a killed process loses nothing committed; see sqlite.org/wal.html). Statement
+            // journals of multi-row inserts stay in memory instead of a temporary file (they are
+            // thrown away at the end of each statement; the WAL keeps crash safety).
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=10000", "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY"] {
                 try await writer.sql().execute(sql: SQLRaw(pragma)) { _ in }
             }
             var readers: [SQLiteConnection] = []
