@@ -33,6 +33,11 @@ struct Serve: AsyncParsableCommand {
             let credentials = try await DemoLoader(services).load(
                 password: ProcessInfo.processInfo.environment["TANDEM_DEMO_PASSWORD"]) { logger.info("demo: added \($0)") }
             Demo.printCredentials(credentials, baseURL: configuration.baseURL)
+            // Loading the demo builds thousands of records at once; hand the freed heap back to
+            // the system instead of carrying the high-water mark while serving.
+            #if os(Linux)
+            _ = glibcMallocTrim(0)
+            #endif
         }
         if let token = try await services.accounts.setup.prepare() {
             logger.notice("No users yet. Open this one-time link to create the first admin: \(configuration.baseURL)/setup?token=\(token)")
@@ -44,3 +49,9 @@ struct Serve: AsyncParsableCommand {
         logger.info("Tandem stopped")
     }
 }
+
+#if os(Linux)
+/// glibc's `malloc_trim` (declared in malloc.h, which Swift's Glibc module does not include).
+@_silgen_name("malloc_trim")
+func glibcMallocTrim(_ pad: Int) -> Int32
+#endif
