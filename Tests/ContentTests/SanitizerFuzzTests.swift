@@ -31,14 +31,14 @@ import Testing
         }
     }
 
-    @Test("A long post is sanitised in linear time")
+    /// Speed is measured by `tandem-bench post-save` (render and sanitise are part of a save), not here.
+    @Test("A long post is sanitised whole")
     func largeInput() {
         let paragraph = "<p>Some <strong>bold</strong> text with a <a href=\"https://x.example/?a=1&amp;b=2\">link</a> &amp; an entity.</p>\n"
         let html = String(repeating: paragraph, count: 5_000)  // about 500 KB
-        let start = ContinuousClock.now
         let output = HTMLSanitizer().sanitize(html)
-        #expect(ContinuousClock.now - start < .seconds(5))
-        #expect(output.count > html.count)  // rel added to each link
+        #expect(output.components(separatedBy: "rel=\"noopener noreferrer nofollow\"").count == 5_001, "every link kept, with rel")
+        #expect(output.components(separatedBy: "<strong>bold</strong>").count == 5_001)
         let unclosed = String(repeating: "<b><!--", count: 20_000)
         #expect(HTMLSanitizer().sanitize(unclosed) == "<b></b>")  // the first comment runs to the end
     }

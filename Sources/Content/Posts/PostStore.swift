@@ -69,6 +69,7 @@ public struct PostStore: Sendable {
             guard let current = try await Self.load(id, on: db) else { throw AppError.notFound("Post") }
             try Self.checkVersion(current, expected: expectedVersion)
             let facts = try await Self.facts(current, on: db)
+            // An edit never schedules; editing a scheduled post takes it off the schedule (back to review).
             let next = try PostWorkflow.apply(.edit, by: actor.workflow, to: facts)
             try await Self.checkReferences(content, on: db)
             let version = current.version + 1
@@ -78,7 +79,7 @@ public struct PostStore: Sendable {
                     requires_ack = \(bind: content.requiresAcknowledgement), fallback_language = \(bind: content.fallbackLanguage),
                     cta_label = \(bind: content.callToAction?.label), cta_url = \(bind: content.callToAction?.url), campaign_id = \(bind: content.campaignID),
                     expires_at = \(bind: content.expiresAt.map(Millis.from)), state = \(bind: next.state.rawValue), stage = \(bind: Int64(next.stage)),
-                    publish_at = \(bind: next.state == .scheduled ? current.publishAt.map(Millis.from) : (current.state == .scheduled ? nil : current.publishAt.map(Millis.from))),
+                    publish_at = \(bind: current.state == .scheduled ? nil : current.publishAt.map(Millis.from)),
                     version = \(bind: Int64(version)), updated_by_id = \(bind: actor.userID), updated_by = \(bind: actor.name), updated_at = \(bind: now)
                 WHERE id = \(bind: id) AND version = \(bind: Int64(current.version))
                 """).run()
