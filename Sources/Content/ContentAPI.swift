@@ -77,6 +77,7 @@ enum ContentAPI {
         Schema.Property("fallback_language", .string(minLength: 2, maxLength: 35)),
         Schema.Property("call_to_action", .nullable(.object([Schema.Property("label", .line(1...40)), Schema.Property("url", .string(minLength: 1, maxLength: 2_000))])), required: false),
         Schema.Property("expires_at", .nullable(.dateTime), required: false),
+        Schema.Property("campaign_id", .nullable(.id), required: false),
         Schema.Property("topic_ids", .array(.id, maxItems: 5), required: false), Schema.Property("tags", .array(.line(1...40), maxItems: 20), required: false),
         Schema.Property("audiences", .array(.object([Schema.Property("audience_id", .id), Schema.Property("mode", .enumeration(AudienceMode.allCases.map(\.rawValue)))]), maxItems: 20), required: false),
         Schema.Property("variants", .array(variantInput, maxItems: PostRules.maximumVariants, minItems: 1)),
@@ -96,6 +97,7 @@ enum ContentAPI {
         Schema.Property("requires_acknowledgement", .boolean), Schema.Property("fallback_language", .text),
         Schema.Property("call_to_action", .nullable(.object([Schema.Property("label", .text), Schema.Property("url", .text)])), required: false),
         Schema.Property("expires_at", .nullable(.dateTime), required: false),
+        Schema.Property("campaign_id", .nullable(.id), required: false),
         Schema.Property("topics", .array(.object([Schema.Property("id", .id), Schema.Property("name", .text)]))),
         Schema.Property("tags", .array(.text)),
         Schema.Property("audiences", .array(.object([Schema.Property("audience_id", .id), Schema.Property("mode", .text), Schema.Property("name", .text)]))),
@@ -147,6 +149,7 @@ enum ContentAPI {
         let fallbackLanguage: String
         let callToAction: CTA?
         let expiresAt: Date?
+        let campaignId: Int64?
         let topicIds: [Int64]?
         let tags: [String]?
         let audiences: [AudienceRef]?
@@ -182,7 +185,7 @@ enum ContentAPI {
         }
         return PostContent(priority: priority, mandatory: input.mandatory ?? false, requiresAcknowledgement: input.requiresAcknowledgement ?? false,
                            fallbackLanguage: input.fallbackLanguage, callToAction: input.callToAction.map { .init(label: $0.label, url: $0.url) },
-                           expiresAt: input.expiresAt, topicIDs: input.topicIds ?? [], tags: input.tags ?? [], audiences: audiences, variants: variants)
+                           campaignID: input.campaignId, expiresAt: input.expiresAt, topicIDs: input.topicIds ?? [], tags: input.tags ?? [], audiences: audiences, variants: variants)
     }
 
     struct TransitionInput: Decodable {
@@ -219,6 +222,7 @@ enum ContentAPI {
         let fallbackLanguage: String
         let callToAction: CTA?
         let expiresAt: Date?
+        let campaignId: Int64?
         let topics: [TopicRef]
         let tags: [String]
         let audiences: [AudienceJSON]
@@ -244,6 +248,7 @@ enum ContentAPI {
             fallbackLanguage = p.content.fallbackLanguage
             callToAction = p.content.callToAction.map { CTA(label: $0.label, url: $0.url) }
             expiresAt = p.content.expiresAt
+            campaignId = p.content.campaignID
             topics = zip(p.content.topicIDs, p.topicNames).map { TopicRef(id: $0, name: $1) }
             tags = p.content.tags
             audiences = p.content.audiences.map { AudienceJSON(audienceId: $0.audienceID, mode: $0.mode, name: $0.name) }

@@ -17,18 +17,21 @@ public struct ContentFeature: Sendable {
 
     public let topics: TopicStore
     public let posts: PostStore
+    public let campaigns: CampaignStore
 
     /// `render` turns Markdown into sanitised HTML.
     public init(database: Database, render: @escaping @Sendable (String) -> String) {
         topics = TopicStore(database: database)
         posts = PostStore(database: database, render: render)
+        campaigns = CampaignStore(database: database)
     }
 
     public func register(in table: RouteTable) {
-        Layout.register([NavItem("Posts", "/posts", Self.readers), NavItem("Reviews", "/reviews", Self.readers), NavItem("Topics", "/topics", Self.readers)])
+        Layout.register([NavItem("Posts", "/posts", Self.readers), NavItem("Reviews", "/reviews", Self.readers), NavItem("Campaigns", "/campaigns", Self.readers), NavItem("Topics", "/topics", Self.readers)])
         table.component("Topic", ContentAPI.topic)
         table.component("Post", ContentAPI.post)
         TopicRoutes(store: topics).register(in: table)
+        CampaignRoutes(store: campaigns, posts: posts).register(in: table)
         PostAPIRoutes(feature: self).register(in: table)
         PostPageRoutes(feature: self).register(in: table)
     }

@@ -138,5 +138,27 @@ public enum ContentMigrations {
                 "CREATE INDEX post_events_post ON post_events (post_id, id)",
             ]
         },
+        // Posts already carry `campaign_id` (migration 61); the store checks it names a campaign.
+        Migration(62, "campaigns") { d in
+            [
+                """
+                CREATE TABLE campaigns (
+                    id \(d.idColumn),
+                    name \(d.text) NOT NULL,
+                    name_key \(d.text) NOT NULL UNIQUE,
+                    goal \(d.text) NOT NULL,
+                    owner_teams \(d.text) NOT NULL,
+                    starts_on \(d.text) NOT NULL,
+                    ends_on \(d.text) NOT NULL,
+                    external_name \(d.text),
+                    external_url \(d.text),
+                    outcome_metric \(d.text) NOT NULL,
+                    updated_by \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL)
+                """,
+                "CREATE INDEX posts_campaign ON posts (campaign_id)",
+            ]
+        },
     ]
 }

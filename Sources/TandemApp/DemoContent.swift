@@ -37,12 +37,22 @@ struct DemoContent {
         let hrActor = poster(hr, [.hr]), commsActor = poster(comms, [.comms]), marketingActor = poster(marketing, [.marketing])
         let approverActor = poster(approver, [.approver, .hr])
         let posts = content.posts
+        let today = EmployeeRulesDay.today
+        let enrolment = try await content.campaigns.create(try CampaignDraft(
+            name: "Open enrolment 2027", goal: "Every eligible employee chooses their benefits; more non-HCE employees join the 401(k).",
+            ownerTeams: [.hr, .ic], startsOn: EmployeeRulesDay.offset(today, -20), endsOn: EmployeeRulesDay.offset(today, 25),
+            externalName: nil, externalURL: nil, outcomeMetric: "401(k) participation, non-HCE"), by: actor)
+        let show = try await content.campaigns.create(try CampaignDraft(
+            name: "We are the show", goal: "Employees see themselves in the new brand before customers do.",
+            ownerTeams: [.ic, .marketing], startsOn: EmployeeRulesDay.offset(today, -5), endsOn: EmployeeRulesDay.offset(today, 60),
+            externalName: "Welcome to the show", externalURL: "https://brand.example.com/welcome-to-the-show", outcomeMetric: "Employee advocacy shares"), by: actor)
+        progress("campaigns 2")
         func audience(_ name: String) -> [PostAudience] { audiences[name].map { [PostAudience(audienceID: $0, mode: .include)] } ?? [] }
 
         // Published: the 401(k) campaign, in English and Spanish.
         var enrol = try await posts.create(PostContent(
             priority: .important, requiresAcknowledgement: false, fallbackLanguage: "en",
-            callToAction: .init(label: "Enrol now", url: "https://benefits.example.com/401k"), topicIDs: [topicIDs["Benefits"]!], tags: ["401k", "open enrolment"],
+            callToAction: .init(label: "Enrol now", url: "https://benefits.example.com/401k"), campaignID: enrolment.id, topicIDs: [topicIDs["Benefits"]!], tags: ["401k", "open enrolment"],
             audiences: audience("401(k) not enrolled, non-HCE (US)"),
             variants: [
                 PostVariant(language: "en", title: "Your 401(k) match is free money", summary: "We match 100% of the first 4% you save. Enrol by December 15.",
@@ -77,7 +87,7 @@ struct DemoContent {
 
         // In review: Culture, waiting for the approver.
         let culture = try await posts.create(PostContent(
-            fallbackLanguage: "en", topicIDs: [topicIDs["Culture"]!], tags: ["recognition"],
+            fallbackLanguage: "en", campaignID: show.id, topicIDs: [topicIDs["Culture"]!], tags: ["recognition"],
             variants: [PostVariant(language: "en", title: "Nominate a colleague for the Tandem awards", summary: "Nominations close on the 30th.",
                                    body: "Who made your year better? Tell us in **two sentences**.", channelTexts: [.social: "Who made your year? Nominate them for the #TandemAwards. #WeAreTheShow"])]),
             by: commsActor)
@@ -85,7 +95,7 @@ struct DemoContent {
 
         // Changes requested: Careers.
         var careers = try await posts.create(PostContent(
-            fallbackLanguage: "en", topicIDs: [topicIDs["Careers"]!], tags: ["employer brand"],
+            fallbackLanguage: "en", campaignID: show.id, topicIDs: [topicIDs["Careers"]!], tags: ["employer brand"],
             variants: [PostVariant(language: "en", title: "Welcome to the show: our new careers site", summary: "Share it with friends who should work here.",
                                    body: "Our new careers site is live. *Share it* — referrals are the best hires.")]),
             by: marketingActor)
@@ -98,5 +108,14 @@ struct DemoContent {
             variants: [PostVariant(language: "en", title: "Wellbeing days in 2027", summary: "Two extra days off, your choice when.", body: "Draft — dates to confirm with Payroll.")]),
             by: hrActor)
         progress("posts 5 (published, scheduled, in review, changes requested, draft)")
+    }
+}
+
+/// Calendar days for the demo's campaign dates.
+enum EmployeeRulesDay {
+    static var today: Date { Date() }
+
+    static func offset(_ date: Date, _ days: Int) -> String {
+        String(date.addingTimeInterval(Double(days) * 86_400).ISO8601Format().prefix(10))
     }
 }

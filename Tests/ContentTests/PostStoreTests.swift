@@ -158,3 +158,41 @@ extension Date {
     /// Whole milliseconds, as stored.
     var rounded: Date { Date(timeIntervalSince1970: (timeIntervalSince1970 * 1_000).rounded(.down) / 1_000) }
 }
+
+@Suite("Campaigns")
+struct CampaignStoreTests {
+    @Test("campaigns group posts; bad dates, teams and links are refused; a campaign with posts cannot be deleted", arguments: TestDatabase.kinds)
+    func campaigns(kind: DatabaseKind) async throws {
+        try await TestDatabase.with(kind, migrator: contentMigrator) { (database: Database) async throws in
+            let room = try await Newsroom.make(database)
+            let store = CampaignStore(database: database)
+            let campaign = try await store.create(try CampaignDraft(
+                name: "We are the show", goal: "Pride in the new brand, inside first.", ownerTeams: [.marketing, .ic], startsOn: "2026-12-01", endsOn: "2027-01-31",
+                externalName: "Welcome to the show", externalURL: "https://brand.example.com/show", outcomeMetric: "Employee advocacy shares"), by: .system)
+            #expect(campaign.ownerTeams == [.ic, .marketing] && campaign.postCount == 0)
+            await #expect(throws: AppError.self) {
+                try await store.create(try CampaignDraft(name: "WE ARE THE SHOW", goal: "", ownerTeams: [.hr], startsOn: "2026-12-01", endsOn: "2026-12-02",
+                                                         externalName: nil, externalURL: nil, outcomeMetric: ""), by: .system)
+            }
+            for (starts, ends, teams, url, field) in [("2026-12-05", "2026-12-01", [CampaignTeam.hr], "", "ends_on"), ("2026-02-30", "2026-03-01", [.hr], "", "starts_on"),
+                                                     ("2026-12-01", "2026-12-02", [], "", "owner_teams"), ("2026-12-01", "2026-12-02", [.hr], "javascript:alert(1)", "external_url")] {
+                let error = #expect(throws: AppError.self) {
+                    try CampaignDraft(name: "X", goal: "", ownerTeams: teams, startsOn: starts, endsOn: ends, externalName: nil, externalURL: url, outcomeMetric: "")
+                }
+                #expect(error?.field == field)
+            }
+            var content = room.content()
+            content.campaignID = campaign.id
+            let post = try await room.posts.create(content, by: room.author)
+            #expect(post.content.campaignID == campaign.id)
+            #expect(try await room.posts.list(.init(campaignID: campaign.id), cursor: nil, limit: 10).items.map(\.id) == [post.id])
+            #expect(try await store.find(id: campaign.id)?.postCount == 1)
+            let inUse = await #expect(throws: AppError.self) { try await store.delete(campaign.id, by: .system) }
+            #expect(inUse?.status == .conflict)
+            content.campaignID = 9_999
+            let unknown = await #expect(throws: AppError.self) { try await room.posts.create(content, by: room.author) }
+            #expect(unknown?.field == "campaign_id")
+        }
+    }
+}
+

@@ -88,6 +88,19 @@ struct ContentHTTPTests {
             #expect(refused.status == .conflict && String(buffer: refused.body).contains("Enrol by Friday"))
             #expect(try await send(.get, "/api/v1/posts?state=scheduled", approverToken).status == .ok)
             #expect(try await send(.get, "/api/v1/posts?state=flying", approverToken).status == .badRequest)
+
+            // Campaigns: editors create them; posts join them; approvers read them.
+            let campaignBody = #"{"name":"Open enrolment 2027","owner_teams":["hr","ic"],"starts_on":"2026-11-01","ends_on":"2026-12-15","outcome_metric":"401(k) participation"}"#
+            #expect(try await send(.post, "/api/v1/campaigns", approverToken, campaignBody).status == .forbidden)
+            let campaign = try await send(.post, "/api/v1/campaigns", commsToken, campaignBody)
+            #expect(campaign.status == .created)
+            let campaignID = try #require(try json(campaign)["id"] as? Int)
+            #expect(try await send(.post, "/api/v1/campaigns", commsToken, campaignBody.replacingOccurrences(of: "2026-12-15", with: "2026-10-01")).status == .unprocessableContent)
+            #expect(try await send(.post, "/api/v1/campaigns", commsToken, campaignBody.replacingOccurrences(of: #"["hr","ic"]"#, with: #"["finance"]"#)).status == .unprocessableContent)
+            let joined = try await send(.post, "/api/v1/posts", commsToken, post.replacingOccurrences(of: #""tags":["Benefits"],"#, with: #""tags":["Benefits"],"campaign_id":\#(campaignID),"#))
+            #expect(try json(joined)["campaign_id"] as? Int == campaignID)
+            #expect(try json(try await send(.get, "/api/v1/campaigns/\(campaignID)", approverToken))["post_count"] as? Int == 1)
+            #expect(try await send(.delete, "/api/v1/campaigns/\(campaignID)", commsToken).status == .conflict)
         }
     }
 

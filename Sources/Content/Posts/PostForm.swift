@@ -40,10 +40,15 @@ struct PostForm {
             let day = try PostForm.day(raw, field: "expires_on")
             expires = day
         }
+        var campaign: Int64?
+        if let raw = form.text("campaign_id") {
+            guard let id = Int64(raw), id > 0 else { throw AppError.invalid("campaign_id", "Pick a campaign from the list.") }
+            campaign = id
+        }
         let content = PostContent(
             priority: PostPriority(rawValue: form["priority"] ?? "") ?? .normal, mandatory: form["mandatory"] == "on",
             requiresAcknowledgement: form["requires_ack"] == "on", fallbackLanguage: form["fallback_language"] ?? variants.first?.language ?? "en",
-            callToAction: cta, expiresAt: expires, topicIDs: try ids("topic_ids"),
+            callToAction: cta, campaignID: campaign, expiresAt: expires, topicIDs: try ids("topic_ids"),
             tags: (form["tags"] ?? "").split(separator: ",").map(String.init), audiences: audiences, variants: variants)
         return (content, form.text("version").flatMap { Int($0) })
     }

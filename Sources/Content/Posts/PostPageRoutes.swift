@@ -118,9 +118,10 @@ struct PostPageRoutes {
     func editor(_ request: Request, _ context: TandemContext, post: Post?, content: PostContent?, version: Int?, error: AppError?) async throws -> Response {
         let topics = try await feature.topics.all()
         let audiences = try await feature.topics.audienceNames()
+        let campaigns = try await feature.campaigns.all()
         return Pages.render(request, context, title: post.map { "Edit \($0.title)" } ?? "New post", status: error?.status ?? .ok) { page in
             [UI.heading(post.map { "Edit: \($0.title)" } ?? "New post", subtitle: "Write it once per language; adjust the text per channel where it must be shorter.")]
-                + PostPages.editor(page, post: post, content: content, version: version, topics: topics, audiences: audiences, error: error)
+                + PostPages.editor(page, post: post, content: content, version: version, topics: topics, audiences: audiences, campaigns: campaigns, error: error)
         }
     }
 }

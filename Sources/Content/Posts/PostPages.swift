@@ -141,7 +141,7 @@ enum PostPages {
     }
 
     static func editor(_ page: PageContext, post: Post?, content: PostContent?, version: Int?, topics: [Topic], audiences: [(id: Int64, name: String)],
-                       error: AppError?) -> [HTMLNode] {
+                       campaigns: [Campaign], error: AppError?) -> [HTMLNode] {
         let c = content ?? post?.content
         func problem(_ field: String) -> HTMLNode { error?.field == field ? el("p", [("class", "field-error")], text: error!.message) : text("") }
         var variants = c?.variants ?? []
@@ -179,6 +179,9 @@ enum PostPages {
             UI.field("Fallback language", name: "fallback_language", value: c?.fallbackLanguage ?? "en", hint: "Employees whose language has no variant get this one."),
             problem("fallback_language"),
             UI.checkboxes("Topics", name: "topic_ids", options: topics.map { (String($0.id), $0.name) }, checked: Set((c?.topicIDs ?? []).map(String.init))),
+            UI.select("Campaign", name: "campaign_id", options: [(value: "", title: "None")] + campaigns.map { (String($0.id), $0.name) },
+                      selected: c?.campaignID.map(String.init) ?? ""),
+            problem("campaign_id"),
             UI.field("Tags", name: "tags", value: (c?.tags ?? []).joined(separator: ", "), hint: "Comma-separated."),
             UI.checkboxes("Send to (audiences)", name: "include", options: audiences.map { (String($0.id), $0.name) },
                           checked: Set((c?.audiences ?? []).filter { $0.mode == .include }.map { String($0.audienceID) })),

@@ -188,10 +188,12 @@ public struct PostStore: Sendable {
         public var state: PostState?
         public var topicID: Int64?
         public var authorID: Int64?
-        public init(state: PostState? = nil, topicID: Int64? = nil, authorID: Int64? = nil) {
+        public var campaignID: Int64?
+        public init(state: PostState? = nil, topicID: Int64? = nil, authorID: Int64? = nil, campaignID: Int64? = nil) {
             self.state = state
             self.topicID = topicID
             self.authorID = authorID
+            self.campaignID = campaignID
         }
     }
 
@@ -201,6 +203,7 @@ public struct PostStore: Sendable {
         if let cursor { conditions.append("p.id < \(bind: cursor)") }
         if let state = filter.state { conditions.append("p.state = \(bind: state.rawValue)") }
         if let author = filter.authorID { conditions.append("p.author_id = \(bind: author)") }
+        if let campaign = filter.campaignID { conditions.append("p.campaign_id = \(bind: campaign)") }
         if let topic = filter.topicID { conditions.append("p.id IN (SELECT post_id FROM post_topics WHERE topic_id = \(bind: topic))") }
         let whereClause: SQLQueryString = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let ids = try await database.reader.raw("SELECT p.id FROM posts p" + whereClause + " ORDER BY p.id DESC LIMIT \(bind: limit + 1)").all()
@@ -254,7 +257,9 @@ public struct PostStore: Sendable {
             let known = Set(try await db.raw("SELECT id FROM audiences WHERE id IN (\(binds: audienceIDs))").all().map { try $0.decode(column: "id", as: Int64.self) })
             if let missing = audienceIDs.first(where: { !known.contains($0) }) { throw AppError.invalid("audiences", "Audience \(missing) does not exist.") }
         }
-        if content.campaignID != nil { throw AppError.invalid("campaign_id", "Campaigns are not available yet; leave campaign_id out.") }
+        if let campaign = content.campaignID, try await db.raw("SELECT id FROM campaigns WHERE id = \(bind: campaign)").first() == nil {
+            throw AppError.invalid("campaign_id", "Campaign \(campaign) does not exist.")
+        }
         for variant in content.variants {
             if let translator = variant.translatorID,
                try await db.raw("SELECT id FROM users WHERE id = \(bind: translator) AND is_active = \(bind: true)").first() == nil {
