@@ -80,6 +80,8 @@ enum ContentAPI {
         Schema.Property("campaign_id", .nullable(.id), required: false),
         Schema.Property("topic_ids", .array(.id, maxItems: 5), required: false), Schema.Property("tags", .array(.line(1...40), maxItems: 20), required: false),
         Schema.Property("audiences", .array(.object([Schema.Property("audience_id", .id), Schema.Property("mode", .enumeration(AudienceMode.allCases.map(\.rawValue)))]), maxItems: 20), required: false),
+        Schema.Property("channels", .array(.enumeration(Channel.allCases.map(\.rawValue)), maxItems: Channel.allCases.count, minItems: 1), required: false,
+                        description: "Channels the post goes out on; default feed and email."),
         Schema.Property("variants", .array(variantInput, maxItems: PostRules.maximumVariants, minItems: 1)),
     ])
     static let variant = Schema.object([
@@ -101,6 +103,7 @@ enum ContentAPI {
         Schema.Property("topics", .array(.object([Schema.Property("id", .id), Schema.Property("name", .text)]))),
         Schema.Property("tags", .array(.text)),
         Schema.Property("audiences", .array(.object([Schema.Property("audience_id", .id), Schema.Property("mode", .text), Schema.Property("name", .text)]))),
+        Schema.Property("channels", .array(.enumeration(Channel.allCases.map(\.rawValue)))),
         Schema.Property("variants", .array(variant)),
         Schema.Property("available_actions", .array(.text), description: "Workflow actions the caller may take now."),
         Schema.Property("updated_by", .text), Schema.Property("updated_at", .dateTime), Schema.Property("created_at", .dateTime),
@@ -153,6 +156,7 @@ enum ContentAPI {
         let topicIds: [Int64]?
         let tags: [String]?
         let audiences: [AudienceRef]?
+        let channels: [String]?
         let variants: [VariantInput]
     }
 
@@ -183,9 +187,18 @@ enum ContentAPI {
             guard let mode = AudienceMode(rawValue: ref.mode) else { throw AppError.invalid("audiences", "mode is include or exclude.") }
             return PostAudience(audienceID: ref.audienceId, mode: mode)
         }
+        let channels = try input.channels.map { names in
+            try names.map { name in
+                guard let channel = Channel(rawValue: name) else {
+                    throw AppError.invalid("channels", "Unknown channel '\(name.prefix(20))'; channels are \(Channel.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                return channel
+            }
+        } ?? PostContent.defaultChannels
         return PostContent(priority: priority, mandatory: input.mandatory ?? false, requiresAcknowledgement: input.requiresAcknowledgement ?? false,
                            fallbackLanguage: input.fallbackLanguage, callToAction: input.callToAction.map { .init(label: $0.label, url: $0.url) },
-                           campaignID: input.campaignId, expiresAt: input.expiresAt, topicIDs: input.topicIds ?? [], tags: input.tags ?? [], audiences: audiences, variants: variants)
+                           campaignID: input.campaignId, expiresAt: input.expiresAt, topicIDs: input.topicIds ?? [], tags: input.tags ?? [], audiences: audiences,
+                           channels: channels, variants: variants)
     }
 
     struct TransitionInput: Decodable {
@@ -226,6 +239,7 @@ enum ContentAPI {
         let topics: [TopicRef]
         let tags: [String]
         let audiences: [AudienceJSON]
+        let channels: [Channel]
         let variants: [VariantJSON]
         let availableActions: [String]
         let updatedBy: String
@@ -252,6 +266,7 @@ enum ContentAPI {
             topics = zip(p.content.topicIDs, p.topicNames).map { TopicRef(id: $0, name: $1) }
             tags = p.content.tags
             audiences = p.content.audiences.map { AudienceJSON(audienceId: $0.audienceID, mode: $0.mode, name: $0.name) }
+            channels = p.content.channels
             variants = p.content.variants.map { v in
                 VariantJSON(language: v.language, title: v.title, summary: v.summary, body: v.body, bodyHtml: v.bodyHTML, status: v.status,
                             translatorId: v.translatorID, channelTexts: Dictionary(uniqueKeysWithValues: v.channelTexts.map { ($0.key.rawValue, $0.value) }))

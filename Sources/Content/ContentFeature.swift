@@ -18,22 +18,30 @@ public struct ContentFeature: Sendable {
     public let topics: TopicStore
     public let posts: PostStore
     public let campaigns: CampaignStore
+    public let calendar: CalendarStore
+    public let calendarFeeds: CalendarFeedStore
+    /// Where users reach Tandem, for addresses handed to other programs (calendar feeds).
+    public let baseURL: String
 
     /// `render` turns Markdown into sanitised HTML.
-    public init(database: Database, render: @escaping @Sendable (String) -> String) {
+    public init(database: Database, baseURL: String = "http://127.0.0.1:8080", render: @escaping @Sendable (String) -> String) {
         topics = TopicStore(database: database)
         posts = PostStore(database: database, render: render)
         campaigns = CampaignStore(database: database)
+        calendar = CalendarStore(database: database)
+        calendarFeeds = CalendarFeedStore(database: database)
+        self.baseURL = baseURL
     }
 
     public func register(in table: RouteTable) {
-        Layout.register([NavItem("Posts", "/posts", Self.readers), NavItem("Reviews", "/reviews", Self.readers), NavItem("Campaigns", "/campaigns", Self.readers), NavItem("Topics", "/topics", Self.readers)])
+        Layout.register([NavItem("Posts", "/posts", Self.readers), NavItem("Reviews", "/reviews", Self.readers), NavItem("Calendar", "/calendar", Self.readers), NavItem("Campaigns", "/campaigns", Self.readers), NavItem("Topics", "/topics", Self.readers)])
         table.component("Topic", ContentAPI.topic)
         table.component("Post", ContentAPI.post)
         TopicRoutes(store: topics).register(in: table)
         CampaignRoutes(store: campaigns, posts: posts).register(in: table)
         PostAPIRoutes(feature: self).register(in: table)
         PostPageRoutes(feature: self).register(in: table)
+        CalendarRoutes(feature: self).register(in: table)
     }
 
     static func actor(_ context: TandemContext) throws -> PostActor {

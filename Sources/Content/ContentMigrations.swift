@@ -160,5 +160,38 @@ public enum ContentMigrations {
                 "CREATE INDEX posts_campaign ON posts (campaign_id)",
             ]
         },
+        // The channels a post goes out on. Posts drafted before this read as feed and email.
+        Migration(63, "post channels") { d in
+            [
+                """
+                CREATE TABLE post_channels (
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    channel \(d.text) NOT NULL,
+                    PRIMARY KEY (post_id, channel))
+                """,
+                "INSERT INTO post_channels (post_id, channel) SELECT id, 'feed' FROM posts",
+                "INSERT INTO post_channels (post_id, channel) SELECT id, 'email' FROM posts",
+            ]
+        },
+        // Secret iCalendar addresses; only the token's SHA-256 is kept.
+        Migration(64, "calendar feeds") { d in
+            [
+                """
+                CREATE TABLE calendar_feeds (
+                    id \(d.idColumn),
+                    user_id \(d.bigint) NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    name \(d.text) NOT NULL,
+                    token_hash \(d.text) NOT NULL UNIQUE,
+                    prefix \(d.text) NOT NULL,
+                    team_id \(d.bigint) REFERENCES teams (id) ON DELETE CASCADE,
+                    topic_id \(d.bigint) REFERENCES topics (id) ON DELETE CASCADE,
+                    campaign_id \(d.bigint) REFERENCES campaigns (id) ON DELETE CASCADE,
+                    channel \(d.text),
+                    created_at \(d.bigint) NOT NULL,
+                    last_used_at \(d.bigint))
+                """,
+                "CREATE INDEX calendar_feeds_user ON calendar_feeds (user_id)",
+            ]
+        },
     ]
 }

@@ -34,6 +34,15 @@ public enum Assets {
         fieldset.builder{border:1px solid var(--line);border-radius:6px;max-width:48rem}ol.conditions{padding-left:1.25rem}
         li.condition{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.4rem 0}li.condition select,li.condition input{width:auto;max-width:100%;min-width:0;flex:1 1 8rem;padding:.4rem;border:1px solid var(--line);border-radius:6px;font:inherit}
         button.secondary{background:#eef1f7;color:var(--ink);border:1px solid var(--line)}.actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0}.stat{font-size:2rem;font-weight:700}
+        .calendar-nav{margin:.5rem 0}table.calendar.month{table-layout:fixed;min-width:48rem}table.calendar td.day{height:7rem;padding:.3rem}
+        table.calendar .other-month{background:#fafbfd;color:var(--muted)}table.calendar .today .num{background:var(--brand);color:#fff;border-radius:99px;padding:0 .4rem}
+        .day-head{display:flex;justify-content:space-between;gap:.25rem;font-size:.85rem}.calendar ul{list-style:none;margin:.2rem 0;padding:0}
+        .calendar li.entry{font-size:.82rem;margin:.15rem 0;padding:.1rem .3rem;border-left:3px solid var(--info);background:#f2f5fb;border-radius:3px;overflow-wrap:anywhere}
+        .entry.state-published,.entry.state-archived{border-left-color:var(--ok)}.entry.priority-critical{border-left-color:var(--err)}.entry[draggable=true]{cursor:grab}
+        .entry-meta{color:var(--muted);font-size:.75rem}.load{font-size:.75rem;color:var(--muted)}.load-busy .load{color:#7a4f00;font-weight:600}.load-heavy .load{color:var(--err);font-weight:700}
+        td.load-heavy{background:#fdf0ef}td.load-busy{background:#fff8e6}.drop-target{outline:3px dashed var(--brand)}a.more{font-size:.8rem}
+        .calendar.week section.day{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.5rem 1rem;margin:.75rem 0}.calendar.week h3{margin:.2rem 0;font-size:1rem}
+        form.reschedule{display:inline-flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin-left:.5rem}form.reschedule input{padding:.2rem;border:1px solid var(--line);border-radius:4px;font:inherit}
         @media (max-width:40rem){.who{margin-left:0;width:100%}main{padding:.75rem}dl.details{grid-template-columns:1fr}dl.details dd{margin-bottom:.4rem}}
         """
 
@@ -43,7 +52,46 @@ public enum Assets {
           var message = event.target.getAttribute('data-confirm');
           if (message && !window.confirm(message)) { event.preventDefault(); }
         });
-        """ + ruleBuilder
+        """ + ruleBuilder + calendarDrag
+
+    /// Drag a scheduled post to another day: fills the hidden move form with the new date at
+    /// the same time of day and submits it. Without it, the week view's forms do the same.
+    static let calendarDrag = #"""
+        (function () {
+          var form = document.getElementById('calendar-move');
+          if (!form) { return; }
+          var dragged = null;
+          function day(event) { return event.target && event.target.closest ? event.target.closest('[data-date]') : null; }
+          document.addEventListener('dragstart', function (event) {
+            var item = event.target && event.target.closest ? event.target.closest('li.entry[draggable=true]') : null;
+            if (!item) { return; }
+            dragged = item;
+            event.dataTransfer.effectAllowed = 'move';
+            event.dataTransfer.setData('text/plain', item.getAttribute('data-post'));
+          });
+          document.addEventListener('dragover', function (event) { if (dragged && day(event)) { event.preventDefault(); } });
+          document.addEventListener('dragenter', function (event) { var d = day(event); if (dragged && d) { d.classList.add('drop-target'); } });
+          document.addEventListener('dragleave', function (event) {
+            var d = day(event);
+            if (d && !d.contains(event.relatedTarget)) { d.classList.remove('drop-target'); }
+          });
+          document.addEventListener('dragend', function () { dragged = null; });
+          document.addEventListener('drop', function (event) {
+            var d = day(event);
+            if (!dragged || !d) { return; }
+            event.preventDefault();
+            d.classList.remove('drop-target');
+            var from = dragged.closest('[data-date]');
+            if (from === d) { dragged = null; return; }
+            form.elements['post_id'].value = dragged.getAttribute('data-post');
+            form.elements['version'].value = dragged.getAttribute('data-version');
+            form.elements['publish_at'].value = d.getAttribute('data-date') + 'T' + dragged.getAttribute('data-time');
+            form.elements['time_zone'].value = dragged.getAttribute('data-zone');
+            dragged = null;
+            form.submit();
+          });
+        })();
+        """#
 
     /// The audience rule builder: keeps the rows and the rule text in sync and refreshes the
     /// live count from /api/v1/audiences/preview as either changes. Without it the form still

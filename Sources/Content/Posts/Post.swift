@@ -78,7 +78,12 @@ public struct PostContent: Sendable, Codable, Equatable {
     public var topicIDs: [Int64]
     public var tags: [String]
     public var audiences: [PostAudience]
+    /// The channels the post goes out on (delivery narrows them by each employee's reach and
+    /// preferences; critical posts use every channel an employee has).
+    public var channels: [Channel]
     public var variants: [PostVariant]
+
+    public static let defaultChannels: [Channel] = [.feed, .email]
 
     public struct CallToAction: Sendable, Codable, Equatable {
         public var label: String
@@ -91,7 +96,7 @@ public struct PostContent: Sendable, Codable, Equatable {
 
     public init(priority: PostPriority = .normal, mandatory: Bool = false, requiresAcknowledgement: Bool = false, fallbackLanguage: String,
                 callToAction: CallToAction? = nil, campaignID: Int64? = nil, expiresAt: Date? = nil, topicIDs: [Int64] = [], tags: [String] = [],
-                audiences: [PostAudience] = [], variants: [PostVariant]) {
+                audiences: [PostAudience] = [], channels: [Channel] = PostContent.defaultChannels, variants: [PostVariant]) {
         self.priority = priority
         self.mandatory = mandatory
         self.requiresAcknowledgement = requiresAcknowledgement
@@ -102,7 +107,29 @@ public struct PostContent: Sendable, Codable, Equatable {
         self.topicIDs = topicIDs
         self.tags = tags
         self.audiences = audiences
+        self.channels = channels
         self.variants = variants
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case priority, mandatory, requiresAcknowledgement, fallbackLanguage, callToAction, campaignID, expiresAt, topicIDs, tags, audiences, channels, variants
+    }
+
+    /// Snapshots saved before posts had channels read as the default channels.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        priority = try c.decode(PostPriority.self, forKey: .priority)
+        mandatory = try c.decode(Bool.self, forKey: .mandatory)
+        requiresAcknowledgement = try c.decode(Bool.self, forKey: .requiresAcknowledgement)
+        fallbackLanguage = try c.decode(String.self, forKey: .fallbackLanguage)
+        callToAction = try c.decodeIfPresent(CallToAction.self, forKey: .callToAction)
+        campaignID = try c.decodeIfPresent(Int64.self, forKey: .campaignID)
+        expiresAt = try c.decodeIfPresent(Date.self, forKey: .expiresAt)
+        topicIDs = try c.decode([Int64].self, forKey: .topicIDs)
+        tags = try c.decode([String].self, forKey: .tags)
+        audiences = try c.decode([PostAudience].self, forKey: .audiences)
+        channels = try c.decodeIfPresent([Channel].self, forKey: .channels) ?? Self.defaultChannels
+        variants = try c.decode([PostVariant].self, forKey: .variants)
     }
 
     /// The variant in `language`, else the fallback.

@@ -45,11 +45,19 @@ struct PostForm {
             guard let id = Int64(raw), id > 0 else { throw AppError.invalid("campaign_id", "Pick a campaign from the list.") }
             campaign = id
         }
+        // The editor always sends `channels_shown`; a form without it (older clients) keeps the default.
+        var channels = PostContent.defaultChannels
+        if form.has("channels_shown") {
+            channels = try form.all("channels").map { raw in
+                guard let channel = Channel(rawValue: raw) else { throw AppError.invalid("channels", "Pick channels from the list.") }
+                return channel
+            }
+        }
         let content = PostContent(
             priority: PostPriority(rawValue: form["priority"] ?? "") ?? .normal, mandatory: form["mandatory"] == "on",
             requiresAcknowledgement: form["requires_ack"] == "on", fallbackLanguage: form["fallback_language"] ?? variants.first?.language ?? "en",
             callToAction: cta, campaignID: campaign, expiresAt: expires, topicIDs: try ids("topic_ids"),
-            tags: (form["tags"] ?? "").split(separator: ",").map(String.init), audiences: audiences, variants: variants)
+            tags: (form["tags"] ?? "").split(separator: ",").map(String.init), audiences: audiences, channels: channels, variants: variants)
         return (content, form.text("version").flatMap { Int($0) })
     }
 

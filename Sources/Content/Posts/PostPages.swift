@@ -43,15 +43,10 @@ enum PostPages {
 
     /// What each channel would carry by default, and its limit if it has one.
     static func preview(_ variant: PostVariant, channel: Channel) -> (text: String, limit: Int?) {
-        let override = variant.channelTexts[channel]
+        let text = PostRules.channelText(variant, channel: channel)
         switch channel {
-        case .sms:
-            let text = override ?? ([variant.title, variant.summary].filter { !$0.isEmpty }.joined(separator: ": "))
-            return (text, PostRules.smsLimit(text))
-        case .social: return (override ?? (variant.summary.isEmpty ? variant.title : variant.summary), 280)
-        case .chat: return (override ?? "*\(variant.title)*\n\(variant.summary)", 4_000)
-        case .email: return (override ?? variant.summary, nil)
-        case .feed: return (override ?? variant.summary, nil)
+        case .sms, .social, .chat: return (text, PostRules.limit(channel, text: text))
+        case .email, .feed: return (text, nil)
         }
     }
 
@@ -66,6 +61,7 @@ enum PostPages {
                 ("Priority", text(post.content.priority.rawValue + (post.content.mandatory ? ", mandatory" : "") + (post.content.requiresAcknowledgement ? ", needs acknowledgement" : ""))),
                 ("Audiences", text(post.content.audiences.isEmpty ? "—" : post.content.audiences.map { "\($0.mode == .include ? "+" : "−") \($0.name)" }.joined(separator: ", "))),
                 ("Publish", text(post.publishAt.map { when($0, zone: post.scheduleZone) } ?? "not scheduled")),
+                ("Channels", text(post.content.channels.map(\.title).joined(separator: ", "))),
                 ("Fallback language", text(post.content.fallbackLanguage)),
             ]),
         ]
@@ -86,7 +82,8 @@ enum PostPages {
                 let (value, limit) = preview(variant, channel: channel)
                 let length = value.count
                 let state = limit.map { length > $0 ? "over" : Double(length) > Double($0) * PostRules.warnAt ? "near" : "ok" } ?? "ok"
-                return [text(channel.title + (variant.channelTexts[channel] != nil ? " (own text)" : "")), el("span", [("class", "channel-text")], text: value),
+                let note = (variant.channelTexts[channel] != nil ? " (own text)" : "") + (post.content.channels.contains(channel) ? "" : " — not sent")
+                return [text(channel.title + note), el("span", [("class", "channel-text")], text: value),
                         el("span", [("class", "length \(state)")], text: limit.map { "\(length) / \($0)" + (state == "over" ? " — too long" : state == "near" ? " — near the limit" : "") } ?? "\(length)")]
             }, empty: ""))
             nodes.append(UI.card("Language: \(variant.language)", body))
@@ -188,6 +185,10 @@ enum PostPages {
             UI.checkboxes("Leave out (audiences)", name: "exclude", options: audiences.map { (String($0.id), $0.name) },
                           checked: Set((c?.audiences ?? []).filter { $0.mode == .exclude }.map { String($0.audienceID) })),
             problem("audiences"),
+            void("input", [("type", "hidden"), ("name", "channels_shown"), ("value", "1")]),
+            UI.checkboxes("Channels", name: "channels", options: Channel.allCases.map { ($0.rawValue, $0.title) },
+                          checked: Set((c?.channels ?? PostContent.defaultChannels).map(\.rawValue))),
+            problem("channels"), problem("channel_sms"), problem("channel_social"),
             UI.select("Priority", name: "priority", options: PostPriority.allCases.map { ($0.rawValue, $0.rawValue) }, selected: c?.priority.rawValue ?? "normal"),
             UI.checkboxes("Delivery", name: "mandatory", options: [("on", "Mandatory (policy, safety): ignores opt-outs")], checked: c?.mandatory == true ? ["on"] : []),
             UI.checkboxes("Acknowledgement", name: "requires_ack", options: [("on", "Employees must confirm they have read and understood it")], checked: c?.requiresAcknowledgement == true ? ["on"] : []),

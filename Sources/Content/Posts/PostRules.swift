@@ -23,6 +23,18 @@ public enum PostRules {
         }
     }
 
+    /// What a channel carries for a variant: the author's own text, else one made from the
+    /// title and summary.
+    public static func channelText(_ variant: PostVariant, channel: Channel) -> String {
+        if let own = variant.channelTexts[channel] { return own }
+        switch channel {
+        case .sms: return [variant.title, variant.summary].filter { !$0.isEmpty }.joined(separator: ": ")
+        case .social: return variant.summary.isEmpty ? variant.title : variant.summary
+        case .chat: return "*\(variant.title)*\n\(variant.summary)"
+        case .email, .feed: return variant.summary
+        }
+    }
+
     /// Past this share of the limit the preview warns.
     public static let warnAt = 0.9
 
@@ -34,6 +46,10 @@ public enum PostRules {
     /// The content, trimmed and checked.
     public static func validate(_ content: PostContent, render: (String) -> String) throws -> PostContent {
         var content = content
+        var channels: [Channel] = []
+        for channel in Channel.allCases where content.channels.contains(channel) { channels.append(channel) }
+        guard !channels.isEmpty else { throw AppError.invalid("channels", "Choose at least one channel the post goes out on.") }
+        content.channels = channels
         guard !content.variants.isEmpty else { throw AppError.invalid("variants", "Write the post in at least one language.") }
         guard content.variants.count <= maximumVariants else { throw AppError.invalid("variants", "A post has at most \(maximumVariants) languages.") }
         content.fallbackLanguage = try EmployeeRules.language(content.fallbackLanguage)
@@ -67,6 +83,15 @@ public enum PostRules {
                 texts[channel] = text
             }
             variant.channelTexts = texts
+            // A chosen channel with a hard limit must fit, own text or not.
+            for channel in content.channels where channel == .sms || channel == .social {
+                guard variant.channelTexts[channel] == nil else { continue }
+                let text = channelText(variant, channel: channel), limit = limit(channel, text: text)
+                guard text.count <= limit else {
+                    throw AppError.invalid("channel_\(channel.rawValue)",
+                                           "\(prefix)The post goes out by \(channel.title), but its title and summary make \(text.count) characters there (the limit is \(limit)). Write a \(channel.title) text of at most \(limit) characters, or take \(channel.title) off the post's channels.")
+                }
+            }
             content.variants[index] = variant
         }
         guard seen.contains(content.fallbackLanguage.lowercased()) else {

@@ -84,7 +84,7 @@ public struct PostStore: Sendable {
                 WHERE id = \(bind: id) AND version = \(bind: Int64(current.version))
                 """).run()
             try await db.raw("DELETE FROM post_channel_texts WHERE post_id = \(bind: id)").run()
-            for table in ["post_variants", "post_topics", "post_tags", "post_audiences"] {
+            for table in ["post_variants", "post_topics", "post_tags", "post_audiences", "post_channels"] {
                 try await db.raw("DELETE FROM \(ident: table) WHERE post_id = \(bind: id)").run()
             }
             try await Self.writeContent(content, post: id, on: db)
@@ -283,6 +283,7 @@ public struct PostStore: Sendable {
         }
         for topic in content.topicIDs { try await db.raw("INSERT INTO post_topics (post_id, topic_id) VALUES (\(bind: id), \(bind: topic))").run() }
         for tag in content.tags { try await db.raw("INSERT INTO post_tags (post_id, tag) VALUES (\(bind: id), \(bind: tag))").run() }
+        for channel in content.channels { try await db.raw("INSERT INTO post_channels (post_id, channel) VALUES (\(bind: id), \(bind: channel.rawValue))").run() }
         for audience in content.audiences {
             try await db.raw("INSERT INTO post_audiences (post_id, audience_id, mode) VALUES (\(bind: id), \(bind: audience.audienceID), \(bind: audience.mode.rawValue))").run()
         }
@@ -337,6 +338,7 @@ public struct PostStore: Sendable {
             PostAudience(audienceID: try a.decode(column: "audience_id", as: Int64.self),
                          mode: AudienceMode(rawValue: try a.decode(column: "mode", as: String.self)) ?? .include, name: try a.decode(column: "name", as: String.self))
         }
+        let channelNames = Set(try await db.raw("SELECT channel FROM post_channels WHERE post_id = \(bind: id)").all().map { try $0.decode(column: "channel", as: String.self) })
         let ctaLabel = try row.decode(column: "cta_label", as: String?.self), ctaURL = try row.decode(column: "cta_url", as: String?.self)
         let content = PostContent(
             priority: PostPriority(rawValue: try row.decode(column: "priority", as: String.self)) ?? .normal,
@@ -344,7 +346,8 @@ public struct PostStore: Sendable {
             fallbackLanguage: try row.decode(column: "fallback_language", as: String.self),
             callToAction: ctaLabel.flatMap { label in ctaURL.map { PostContent.CallToAction(label: label, url: $0) } },
             campaignID: try row.decode(column: "campaign_id", as: Int64?.self), expiresAt: try row.decode(column: "expires_at", as: Int64?.self).map(Millis.date),
-            topicIDs: try topics.map { try $0.decode(column: "id", as: Int64.self) }, tags: tags, audiences: audiences, variants: variants)
+            topicIDs: try topics.map { try $0.decode(column: "id", as: Int64.self) }, tags: tags, audiences: audiences,
+            channels: Channel.allCases.filter { channelNames.contains($0.rawValue) }, variants: variants)
         return Post(
             id: id, state: PostState(rawValue: try row.decode(column: "state", as: String.self)) ?? .draft,
             authorID: try row.decode(column: "author_id", as: Int64.self), authorName: try row.decode(column: "author_name", as: String?.self) ?? "",
