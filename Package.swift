@@ -47,6 +47,7 @@ let package = Package(
                 "TandemApp", "People", "Audiences", "Audit", "TandemStore", "Content", "Accounts", "TandemCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

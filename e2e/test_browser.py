@@ -8,11 +8,16 @@ Needs Debian's `chromium` and `chromium-driver` packages (no browser download) a
 selenium 4 (e2e/requirements.txt). Screenshots go to e2e/artifacts/ (gitignored).
 """
 
+import datetime
 import os
 import re
 import shutil
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+
+import icalendar
 
 import pytest
 from selenium import webdriver
@@ -217,7 +222,7 @@ def test_sign_in_page_fits_a_phone(driver):
     shot(driver, "06-login-phone")
 
 
-@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns"])
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds"])
 def test_signed_in_pages_fit_a_phone(driver, path):
     sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
     open_page(driver, path)
@@ -383,3 +388,88 @@ def test_post_drafted_in_two_languages_submitted_and_approved(driver):
     main = driver.find_element(By.TAG_NAME, "main").text
     assert "Approved: now approved." in main, main[:1500]
     shot(driver, "13-post-approved")
+
+    # The author schedules it for a day in Berlin; it appears on that day of the calendar.
+    driver.delete_all_cookies()
+    sign_in(driver, COMMS_EMAIL, DEMO_PASSWORD)
+    open_page(driver, post_path)
+    day = datetime.date.today() + datetime.timedelta(days=20)
+    form = f"form[action='{post_path}/transition']"
+    when = driver.find_element(By.CSS_SELECTOR, f"{form} input[name=publish_at]")
+    driver.execute_script("arguments[0].value = arguments[1]", when, f"{day.isoformat()}T09:30")
+    zone = driver.find_element(By.CSS_SELECTOR, f"{form} input[name=time_zone]")
+    zone.clear()
+    zone.send_keys("Europe/Berlin")
+    click_and_wait_for_new_page(driver, submit_button(driver, f"{post_path}/transition", "Schedule"))
+    assert "now scheduled" in driver.find_element(By.TAG_NAME, "main").text
+    calendar_path = f"/calendar?date={day.isoformat()}&time_zone=Europe/Berlin"
+    open_page(driver, calendar_path)
+    cell = driver.find_element(By.CSS_SELECTOR, f"td[data-date='{day.isoformat()}']")
+    assert title in cell.text, cell.text
+    assert "09:30" in cell.text
+    shot(driver, "14-calendar-month")
+
+    # Drag it to a neighbouring day. WebDriver cannot drive native HTML5 drag and drop, so the
+    # page's own handlers get the same DragEvents a browser would send.
+    post_id = post_path.rsplit("/", 1)[1]
+    target_day = day + datetime.timedelta(days=1)
+    if not driver.find_elements(By.CSS_SELECTOR, f"td[data-date='{target_day.isoformat()}']"):
+        target_day = day - datetime.timedelta(days=1)
+    entry = driver.find_element(By.CSS_SELECTOR, f"td[data-date='{day.isoformat()}'] li.entry[data-post='{post_id}']")
+    target = driver.find_element(By.CSS_SELECTOR, f"td[data-date='{target_day.isoformat()}']")
+    driver.execute_script("window.__tandemE2EOldPage = true")
+    driver.execute_script(
+        """
+        var item = arguments[0], target = arguments[1], data = new DataTransfer();
+        function fire(node, type) { node.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: data})); }
+        fire(item, 'dragstart'); fire(target, 'dragenter'); fire(target, 'dragover'); fire(target, 'drop');
+        """,
+        entry, target,
+    )
+    WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=(WebDriverException,)).until(
+        lambda b: b.execute_script("return window.__tandemE2EOldPage === undefined && document.readyState === 'complete'")
+    )
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert f"Moved \"{title}\"" in main, main[:1500]
+    moved = driver.find_element(By.CSS_SELECTOR, f"td[data-date='{target_day.isoformat()}']")
+    assert title in moved.text and "09:30" in moved.text, moved.text
+    assert title not in driver.find_element(By.CSS_SELECTOR, f"td[data-date='{day.isoformat()}']").text
+    shot(driver, "15-calendar-moved")
+
+
+def test_calendar_feed_reads_in_a_calendar_client(driver):
+    """A feed made on the page is read by a real iCalendar parser (the `icalendar` package), without signing in."""
+    sign_in(driver, COMMS_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/calendar/feeds")
+    driver.find_element(By.ID, "f-name").send_keys("E2E plan")
+    click_and_wait_for_new_page(driver, submit_button(driver, "/calendar/feeds", "Create feed"))
+    url = driver.find_element(By.ID, "feed-url").text
+    assert url.startswith(BASE_URL + "/calendar/feed/tcal_") and url.endswith(".ics"), url
+    shot(driver, "16-calendar-feed")
+
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+        body = response.read()
+    assert b"\r\n" in body and all(len(line) <= 75 for line in body.split(b"\r\n")), "folded at 75 octets with CRLF"
+    calendar = icalendar.Calendar.from_ical(body)
+    assert str(calendar["VERSION"]) == "2.0" and calendar.get("PRODID")
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) >= 20, f"the demo plans four weeks of posts; got {len(events)} events"
+    uids = [str(e["UID"]) for e in events]
+    assert len(uids) == len(set(uids)), "one event per post"
+    summaries = {str(e["SUMMARY"]) for e in events}
+    assert "Open enrolment: one week left" in summaries, sorted(summaries)[:10]
+    for event in events:
+        start = event.decoded("DTSTART")
+        assert isinstance(start, datetime.datetime)
+        assert event.get("DTSTAMP") and event.get("URL", "").startswith(BASE_URL + "/posts/")
+    floating = [e for e in events if e.decoded("DTSTART").tzinfo is None]
+    zoned = [e for e in events if e.decoded("DTSTART").tzinfo is not None]
+    assert floating, "the demo's safety notice goes out at each employee's local time: a floating event"
+    assert zoned and all(e.decoded("DTSTART").utcoffset() == datetime.timedelta(0) for e in zoned)
+    assert any("\n" in str(e["DESCRIPTION"]) and "Channels:" in str(e["DESCRIPTION"]) for e in events), "escaped newlines decode"
+
+    bad = url.replace("/tcal_", "/tcal_x")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(bad, timeout=30)
+    assert refused.value.code == 404

@@ -69,7 +69,7 @@ struct DemoContent {
         // Scheduled: a safety notice for Brazilian frontline staff, at shift start in their local time.
         var safety = try await posts.create(PostContent(
             priority: .critical, mandatory: true, requiresAcknowledgement: true, fallbackLanguage: "pt-BR", topicIDs: [topicIDs["Safety"]!], tags: ["sites"],
-            audiences: audience("Frontline Brazil"),
+            audiences: audience("Frontline Brazil"), channels: [.feed, .email, .sms],
             variants: [
                 PostVariant(language: "pt-BR", title: "Capacete obrigatório a partir de segunda", summary: "Novas regras de segurança nos centros de distribuição.",
                             body: "A partir de segunda-feira, o **capacete é obrigatório** em todas as áreas de carga.",
@@ -108,6 +108,61 @@ struct DemoContent {
             variants: [PostVariant(language: "en", title: "Wellbeing days in 2027", summary: "Two extra days off, your choice when.", body: "Draft — dates to confirm with Payroll.")]),
             by: hrActor)
         progress("posts 5 (published, scheduled, in review, changes requested, draft)")
+        let planned = try await plan(topics: topicIDs, campaigns: [enrolment.id, show.id], hr: hrActor, comms: commsActor, marketing: marketingActor, approver: approverActor)
+        progress("calendar: \(planned) posts scheduled over the next four weeks")
+    }
+
+    /// Four weeks of scheduled posts from all three teams, so the calendar shows a real plan,
+    /// with a heavy day in the benefits fair week.
+    func plan(topics: [String: Int64], campaigns: [Int64], hr: PostActor, comms: PostActor, marketing: PostActor, approver: PostActor) async throws -> Int {
+        let items: [(day: Int, hour: Int, zone: String, topic: String, title: String, summary: String, channels: [Channel])] = [
+            (1, 9, "America/Chicago", "Benefits", "Open enrolment: one week left", "Choose your 2027 plans by the 15th.", [.feed, .email]),
+            (2, 8, "Europe/London", "Culture", "Meet the Manchester DC night shift", "A night with the team that keeps our shelves full.", [.feed, .chat]),
+            (3, 10, "America/Sao_Paulo", "Safety", "Forklift refresher training dates", "Book your slot before the end of the month.", [.feed, .sms]),
+            (4, 12, "America/Chicago", "Careers", "Internal jobs this week", "Twelve roles open across operations and IT.", [.feed, .email]),
+            (6, 9, "Europe/London", "Culture", "Quarterly town hall: questions open", "Send questions for the leadership team.", [.feed, .email, .chat]),
+            (7, 14, "America/Chicago", "Benefits", "Wellbeing webinar: sleep and shift work", "Thirty minutes, with a sleep scientist.", [.feed, .email]),
+            (8, 9, "America/Chicago", "Benefits", "Benefits fair: Chicago HQ today", "Talk to our providers in the atrium, 10:00–15:00.", [.feed, .email]),
+            (8, 10, "America/Chicago", "Benefits", "Benefits fair: Dallas DC today", "Providers on site at the canteen from 11:00.", [.feed, .sms]),
+            (8, 11, "Europe/London", "Careers", "Graduate programme: refer a friend", "Referral bonus for every graduate hire.", [.feed, .social]),
+            (8, 13, "America/Sao_Paulo", "Safety", "Heat: drink water every hour", "High temperatures expected at all sites in Brazil.", [.feed, .sms]),
+            (8, 15, "Europe/London", "Culture", "Tandem awards: shortlist announced", "Thirty colleagues made the list.", [.feed, .email, .social]),
+            (9, 9, "America/Chicago", "Benefits", "Dependent verification reminder", "Upload documents for new dependents by Friday.", [.email]),
+            (11, 8, "Europe/London", "Safety", "Winter driving: check your tyres", "Company car drivers: a quick checklist.", [.feed, .email]),
+            (13, 9, "America/Chicago", "Careers", "Welcome to the show: share the film", "Our new brand film is out. Share it.", [.feed, .social]),
+            (14, 16, "America/Chicago", "Culture", "Holiday party: register by Friday", "Chicago, Dallas and Columbus, with family.", [.feed, .email]),
+            (15, 9, "America/Chicago", "Benefits", "Open enrolment closes today", "Last day to choose your 2027 benefits.", [.feed, .email, .sms]),
+            (16, 9, "Europe/London", "Culture", "Volunteering days: the 2027 calendar", "Pick a charity day with your team.", [.feed, .email]),
+            (18, 10, "America/Sao_Paulo", "Safety", "New first-aid kits at every site", "Where to find them, and what is inside.", [.feed, .chat]),
+            (20, 12, "America/Chicago", "Careers", "Learning week: courses open", "Forty free courses, in work time.", [.feed, .email]),
+            (22, 9, "Europe/London", "Culture", "Year in pictures", "Your photos from 2026, chosen by you.", [.feed, .social]),
+            (24, 9, "America/Chicago", "Benefits", "Your 2027 benefits statement", "What you chose, and what it is worth.", [.email]),
+            (27, 8, "America/Sao_Paulo", "Safety", "Safety results 2026", "Lost-time incidents down 18%.", [.feed, .email]),
+        ]
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        var count = 0
+        for (index, item) in items.enumerated() {
+            let author = item.topic == "Benefits" || item.topic == "Safety" ? hr : item.topic == "Careers" ? marketing : comms
+            var post = try await content.posts.create(PostContent(
+                priority: item.topic == "Safety" && item.channels.contains(.sms) ? .important : .normal, fallbackLanguage: "en",
+                campaignID: item.topic == "Benefits" ? campaigns[0] : item.topic == "Careers" ? campaigns[1] : nil,
+                topicIDs: topics[item.topic].map { [$0] } ?? [], channels: item.channels,
+                variants: [PostVariant(language: "en", title: item.title, summary: item.summary, body: item.summary,
+                                       channelTexts: item.channels.contains(.social) ? [.social: item.summary + " #WeAreTheShow"] : [:])]), by: author)
+            post = try await content.posts.transition(post.id, .submit, expectedVersion: post.version, by: author)
+            post = try await content.posts.transition(post.id, .approve, expectedVersion: post.version, by: approver)
+            if post.state == .inReview { post = try await content.posts.transition(post.id, .approve, expectedVersion: post.version, by: comms) }
+            guard post.state == .approved else { continue }
+            let day = utc.startOfDay(for: Date().addingTimeInterval(Double(item.day) * 86_400))
+            var zoned = Calendar(identifier: .gregorian)
+            zoned.timeZone = TimeZone(identifier: item.zone)!
+            let parts = utc.dateComponents([.year, .month, .day], from: day)
+            let at = zoned.date(from: DateComponents(year: parts.year, month: parts.month, day: parts.day, hour: item.hour, minute: index % 2 == 0 ? 0 : 30))!
+            _ = try await content.posts.transition(post.id, .schedule(at: at), expectedVersion: post.version, scheduleZone: item.zone, by: author)
+            count += 1
+        }
+        return count
     }
 }
 

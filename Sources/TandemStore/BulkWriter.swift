@@ -194,6 +194,9 @@ public enum BulkReader {
     /// `query` must select exactly `kinds.count` columns, in that order.
     public static func rows(_ query: SQLQueryString, kinds: [SQLValueKind], on db: any SQLDatabase) async throws -> [[SQLValue]] {
         if let sqlite = db as? SQLiteConnectionDatabase { return try await sqlite.rows(query, kinds: kinds) }
+        // PostgreSQL outside a transaction: PostgresNIO's binary decoders by position (SQLKit's
+        // by-name decode builds a column index and runs a Decoder for every value).
+        if let postgres = db as? PostgresPoolDatabase, let rows = try await postgres.rows(query, kinds: kinds) { return rows }
         let rows = try await db.raw(query).all()
         return try rows.map { row in
             let names = row.allColumns

@@ -18,6 +18,8 @@ public struct Dialect: Sendable {
     public var ilike: String { kind == .sqlite ? "LIKE" : "ILIKE" }
 
     /// Position of a substring (1-based, 0 when absent): case-sensitive on both engines.
+    /// Aggregate joining text values with a separator: `\(d.stringAgg)(name, ',')`.
+    public var stringAgg: String { kind == .sqlite ? "group_concat" : "string_agg" }
     public var position: String { kind == .sqlite ? "instr" : "strpos" }
 
     /// Makes text comparisons byte order on PostgreSQL, as SQLite's default BINARY collation is,

@@ -115,4 +115,41 @@ struct PostgresPoolDatabase: SQLDatabase {
             try await closure(connection.sql(queryLogLevel: nil))
         }
     }
+
+    /// Runs a read straight on PostgresNIO and converts each row by position (see `BulkReader`).
+    /// Nil when a bind has a type this path does not carry; the caller then uses SQLKit.
+    func rows(_ query: SQLQueryString, kinds: [SQLValueKind]) async throws -> [[SQLValue]]? {
+        var serializer = SQLSerializer(database: self)
+        query.serialize(to: &serializer)
+        var bindings = PostgresBindings(capacity: serializer.binds.count)
+        for bind in serializer.binds {
+            switch bind {
+            case let value as Int64: bindings.append(value)
+            case let value as Int: bindings.append(Int64(value))
+            case let value as String: bindings.append(value)
+            case let value as Bool: bindings.append(value)
+            case let value as Double: bindings.append(value)
+            default: return nil
+            }
+        }
+        let statement = PostgresQuery(unsafeSQL: serializer.sql, binds: bindings)
+        return try await client.withConnection { connection in
+            var result: [[SQLValue]] = []
+            for try await row in try await connection.query(statement, logger: logger) {
+                guard row.count == kinds.count else { throw StoreError.bulkStatement("selected \(row.count) columns, expected \(kinds.count)") }
+                var values: [SQLValue] = []
+                values.reserveCapacity(kinds.count)
+                for (cell, kind) in zip(row, kinds) {
+                    switch kind {
+                    case .text: values.append(.text(try cell.decode(String?.self)))
+                    case .integer: values.append(.integer(try cell.decode(Int64?.self)))
+                    case .real: values.append(.real(try cell.decode(Double?.self)))
+                    case .boolean: values.append(.boolean(try cell.decode(Bool?.self)))
+                    }
+                }
+                result.append(values)
+            }
+            return result
+        }
+    }
 }

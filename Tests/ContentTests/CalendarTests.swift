@@ -48,6 +48,38 @@ struct CalendarTests {
         #expect(window.from < october.start && window.to > october.end)
     }
 
+    @Test("finding a post's day by binary search agrees with the calendar, in every zone and across DST", arguments: ["Europe/Berlin", "America/Sao_Paulo", "Pacific/Kiritimati", "America/St_Johns", "UTC"])
+    func dayIndex(zoneName: String) {
+        let zone = TimeZone(identifier: zoneName)!
+        var generator = SystemRandomNumberGenerator()
+        for (view, day) in [(CalendarRange.View.month, CalendarDay(year: 2026, month: 10, day: 1)), (.month, CalendarDay(year: 2027, month: 3, day: 1)), (.week, CalendarDay(year: 2026, month: 10, day: 25))] {
+            let range = CalendarRange(view: view, containing: day, zone: zone)
+            let window = range.queryWindow
+            var checked = 0
+            for _ in 0..<2_000 {
+                let instant = Date(timeIntervalSince1970: Double.random(in: window.from.timeIntervalSince1970..<window.to.timeIntervalSince1970, using: &generator).rounded())
+                for scheduleZone in ["Europe/Berlin", PostSchedule.recipientZone] {
+                    let expected = range.days.firstIndex(of: range.day(of: instant, scheduleZone: scheduleZone))
+                    #expect(range.dayIndex(of: instant, scheduleZone: scheduleZone) == expected, "\(instant) \(scheduleZone) in \(zoneName)")
+                    if expected != nil { checked += 1 }
+                }
+            }
+            #expect(checked > 2_000, "most instants land on a shown day")
+            // The first and last instants of the range.
+            #expect(range.dayIndex(of: range.start, scheduleZone: "UTC") == 0)
+            #expect(range.dayIndex(of: range.end.addingTimeInterval(-0.001), scheduleZone: "UTC") == range.days.count - 1)
+            #expect(range.dayIndex(of: range.end, scheduleZone: "UTC") == nil)
+        }
+    }
+
+    @Test("times of day come from the zone's offset at that instant")
+    func clock() {
+        let summer = instant("2026-07-01T07:05:00Z"), winter = instant("2026-12-01T07:05:00Z")
+        #expect(CalendarEntry.clock(summer, in: berlin) == "09:05" && CalendarEntry.clock(winter, in: berlin) == "08:05")
+        #expect(CalendarEntry.clock(winter, in: TimeZone(identifier: "America/St_Johns")!) == "03:35")
+        #expect(CalendarEntry.clock(instant("1969-12-31T23:59:00Z"), in: utc) == "23:59")
+    }
+
     @Test("dates are parsed strictly", arguments: ["2026-02-30", "2026-13", "abc", "2026-1-1-1", "", "0999-01-01", "2026-11-25T10:00"])
     func badDates(raw: String) {
         #expect(throws: AppError.self) { try CalendarDay(parsing: raw, field: "date") }

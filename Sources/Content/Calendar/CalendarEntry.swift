@@ -1,4 +1,5 @@
 public import Foundation
+import TandemStore
 
 /// One post on the calendar: enough to draw it, filter it and reschedule it.
 public struct CalendarEntry: Sendable, Equatable {
@@ -16,6 +17,34 @@ public struct CalendarEntry: Sendable, Equatable {
     public var topicNames: [String]
     public var channels: [Channel]
     public let updatedAt: Date
+
+    /// The zone the post was scheduled in (UTC for wall-clock posts, which store local time as UTC).
+    var ownZone: TimeZone {
+        scheduleZone == PostSchedule.recipientZone ? TimeZone(identifier: "UTC")! : (TimeZone(identifier: scheduleZone) ?? TimeZone(identifier: "UTC")!)
+    }
+
+    /// HH:MM in the zone the post was scheduled in (moving it by a day keeps this).
+    public var localTime: String { Self.clock(publishAt, in: ownZone) }
+
+    /// HH:MM from the zone's offset at that instant (cheaper than a `Calendar` per post).
+    static func clock(_ instant: Date, in zone: TimeZone) -> String {
+        let seconds = Millis.from(instant) / 1_000 + Int64(zone.secondsFromGMT(for: instant))
+        let ofDay = ((seconds % 86_400) + 86_400) % 86_400
+        return String(ofDay / 3_600).leftPadded(2) + ":" + String(ofDay % 3_600 / 60).leftPadded(2)
+    }
+
+    /// HH:MM as the calendar shows it in `zone`; wall-clock posts show their own time, marked `*`.
+    public func shownTime(in zone: TimeZone) -> String {
+        if scheduleZone == PostSchedule.recipientZone { return localTime + "*" }
+        return Self.clock(publishAt, in: zone)
+    }
+
+    /// YYYY-MM-DDTHH:MM in the post's own zone, for a datetime-local field.
+    public var localDateTime: String {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = ownZone
+        return CalendarDay(publishAt, calendar).iso + "T" + localTime
+    }
 }
 
 /// The filters the calendar and its feeds share. Team: posts by the team's members or on a
@@ -74,12 +103,15 @@ public struct CalendarPlan: Sendable {
     /// True when the range held more posts than one view reads.
     public let truncated: Bool
 
+    /// Entries on days the range does not show are left out.
     public init(range: CalendarRange, filter: CalendarFilter, entries: [CalendarEntry], truncated: Bool) {
-        var byDay: [CalendarDay: [CalendarEntry]] = [:]
-        for entry in entries { byDay[range.day(of: entry.publishAt, scheduleZone: entry.scheduleZone), default: []].append(entry) }
+        var byDay = [[CalendarEntry]](repeating: [], count: range.days.count)
+        for entry in entries {
+            if let index = range.dayIndex(of: entry.publishAt, scheduleZone: entry.scheduleZone) { byDay[index].append(entry) }
+        }
         self.range = range
         self.filter = filter
-        days = range.days.map { ($0, byDay[$0] ?? []) }
+        days = zip(range.days, byDay).map { ($0, $1) }
         self.truncated = truncated
     }
 

@@ -71,30 +71,13 @@ enum CalendarPages {
         return nodes
     }
 
-    /// Hours and minutes of the post's time in the zone it was scheduled in (for moving it by a day).
-    static func localTime(_ entry: CalendarEntry) -> String {
-        var calendar = Calendar(identifier: .iso8601)
-        calendar.timeZone = entry.scheduleZone == PostSchedule.recipientZone ? TimeZone(identifier: "UTC")! : (TimeZone(identifier: entry.scheduleZone) ?? TimeZone(identifier: "UTC")!)
-        let parts = calendar.dateComponents([.hour, .minute], from: entry.publishAt)
-        return String(parts.hour!).leftPadded(2) + ":" + String(parts.minute!).leftPadded(2)
-    }
-
-    /// The time shown on the calendar, in the calendar's zone (wall-clock posts: their own time).
-    static func shownTime(_ entry: CalendarEntry, zone: TimeZone) -> String {
-        if entry.scheduleZone == PostSchedule.recipientZone { return localTime(entry) + "*" }
-        var calendar = Calendar(identifier: .iso8601)
-        calendar.timeZone = zone
-        let parts = calendar.dateComponents([.hour, .minute], from: entry.publishAt)
-        return String(parts.hour!).leftPadded(2) + ":" + String(parts.minute!).leftPadded(2)
-    }
-
     static func entryHTML(_ entry: CalendarEntry, zone: TimeZone, draggable: Bool, into html: inout String) {
         html += "<li class=\"entry state-" + entry.state.rawValue + (entry.priority == .normal ? "" : " priority-" + entry.priority.rawValue) + "\""
         if draggable {
             html += " draggable=\"true\" data-post=\"" + String(entry.postID) + "\" data-version=\"" + String(entry.version)
-            html += "\" data-time=\"" + localTime(entry) + "\" data-zone=\"" + Escape.html(entry.scheduleZone) + "\""
+            html += "\" data-time=\"" + entry.localTime + "\" data-zone=\"" + Escape.html(entry.scheduleZone) + "\""
         }
-        html += "><time>" + shownTime(entry, zone: zone) + "</time> <a href=\"/posts/" + String(entry.postID) + "\">" + Escape.html(entry.title) + "</a>"
+        html += "><time>" + entry.shownTime(in: zone) + "</time> <a href=\"/posts/" + String(entry.postID) + "\">" + Escape.html(entry.title) + "</a>"
         html += " <span class=\"entry-meta\">" + Escape.html(entry.state.title.lowercased())
         if !entry.channels.isEmpty { html += " · " + Escape.html(entry.channels.map(\.rawValue).joined(separator: ", ")) }
         html += "</span></li>"
@@ -160,7 +143,7 @@ enum CalendarPages {
                         html += "<input type=\"hidden\" name=\"return\" value=\"" + Escape.html(back) + "\"/>"
                         let label = "New time for " + entry.title
                         html += "<label class=\"visually-hidden\" for=\"move-" + String(entry.postID) + "\">" + Escape.html(label) + "</label>"
-                        html += "<input type=\"datetime-local\" id=\"move-" + String(entry.postID) + "\" name=\"publish_at\" value=\"" + localDateTime(entry) + "\" required=\"required\"/>"
+                        html += "<input type=\"datetime-local\" id=\"move-" + String(entry.postID) + "\" name=\"publish_at\" value=\"" + entry.localDateTime + "\" required=\"required\"/>"
                         html += " <span class=\"hint\">" + Escape.html(entry.scheduleZone == PostSchedule.recipientZone ? "each employee's local time" : entry.scheduleZone) + "</span>"
                         html += " <button type=\"submit\" class=\"secondary\">Move</button></form></li>"
                     }
@@ -171,12 +154,6 @@ enum CalendarPages {
         }
         html += "</div>"
         return html
-    }
-
-    static func localDateTime(_ entry: CalendarEntry) -> String {
-        var calendar = Calendar(identifier: .iso8601)
-        calendar.timeZone = entry.scheduleZone == PostSchedule.recipientZone ? TimeZone(identifier: "UTC")! : (TimeZone(identifier: entry.scheduleZone) ?? TimeZone(identifier: "UTC")!)
-        return CalendarDay(entry.publishAt, calendar).iso + "T" + localTime(entry)
     }
 
     // MARK: feeds

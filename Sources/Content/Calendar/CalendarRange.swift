@@ -1,9 +1,10 @@
 public import Foundation
 public import TandemCore
+import TandemStore
 
 /// A stretch of days shown by the calendar: a month (whole weeks, Monday first) or one week,
 /// in the viewer's time zone.
-public struct CalendarRange: Sendable, Equatable {
+public struct CalendarRange: Sendable {
     public enum View: String, Sendable, CaseIterable { case month, week }
 
     public let view: View
@@ -15,6 +16,11 @@ public struct CalendarRange: Sendable, Equatable {
     /// The first instant of the first day and the first instant after the last day.
     public let start: Date
     public let end: Date
+    /// Milliseconds at which each shown day starts, then the end: days found by binary search,
+    /// without a `Calendar` per post.
+    let boundaries: [Int64]
+    /// Days since 1970-01-01 (UTC) of each shown day, for wall-clock posts.
+    let epochDays: [Int64: Int]
 
     var calendar: Calendar {
         var calendar = Calendar(identifier: .iso8601)
@@ -53,6 +59,36 @@ public struct CalendarRange: Sendable, Equatable {
         self.days = days
         start = calendar.startOfDay(for: firstShown)
         end = calendar.date(byAdding: .day, value: 1, to: calendar.startOfDay(for: lastShown))!
+        var utc = Calendar(identifier: .iso8601)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        var boundaries: [Int64] = []
+        var epochDays: [Int64: Int] = [:]
+        for (index, shown) in days.enumerated() {
+            let noon = calendar.date(from: DateComponents(year: shown.year, month: shown.month, day: shown.day, hour: 12))!
+            boundaries.append(Millis.from(calendar.startOfDay(for: noon)))
+            let utcMidnight = utc.date(from: DateComponents(year: shown.year, month: shown.month, day: shown.day))!
+            epochDays[Millis.from(utcMidnight) / 86_400_000] = index
+        }
+        boundaries.append(Millis.from(end))
+        self.boundaries = boundaries
+        self.epochDays = epochDays
+    }
+
+    /// The position in `days` of the day an instant falls on (see `day(of:scheduleZone:)`), or
+    /// nil when that day is not shown.
+    public func dayIndex(of instant: Date, scheduleZone: String) -> Int? {
+        let ms = Millis.from(instant)
+        if scheduleZone == PostSchedule.recipientZone {
+            let day = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+            return epochDays[day]
+        }
+        guard ms >= boundaries[0], ms < boundaries[boundaries.count - 1] else { return nil }
+        var low = 0, high = boundaries.count - 1 // boundaries[low] <= ms < boundaries[high]
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if boundaries[middle] <= ms { low = middle } else { high = middle }
+        }
+        return low
     }
 
     static func monday(onOrBefore date: Date, _ calendar: Calendar) -> Date {

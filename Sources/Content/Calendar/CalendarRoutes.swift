@@ -276,7 +276,7 @@ struct CalendarRoutes {
                                                              channels: Dictionary(uniqueKeysWithValues: load.perChannel.map { ($0.key.rawValue, $0.value) })),
                                posts: entries.map { e in
                                    EntryJSON(id: e.postID, title: e.title, state: e.state, publishAt: e.publishAt, scheduleZone: e.scheduleZone,
-                                             localTime: CalendarPages.localTime(e), priority: e.priority, version: e.version, channels: e.channels,
+                                             localTime: e.localTime, priority: e.priority, version: e.version, channels: e.channels,
                                              topics: e.topicNames, campaignId: e.campaignID, campaignName: e.campaignName)
                                })
             }
