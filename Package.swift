@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "TandemAppTests",
             dependencies: [
-                "TandemApp", "TandemTesting", "SCIM",
+                "TandemApp", "TandemTesting", "SCIM", "Content",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

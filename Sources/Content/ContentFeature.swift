@@ -20,16 +20,18 @@ public struct ContentFeature: Sendable {
     public let campaigns: CampaignStore
     public let calendar: CalendarStore
     public let calendarFeeds: CalendarFeedStore
+    public let attachments: PostAttachmentStore
     /// Where users reach Tandem, for addresses handed to other programs (calendar feeds).
     public let baseURL: String
 
     /// `render` turns Markdown into sanitised HTML.
-    public init(database: Database, baseURL: String = "http://127.0.0.1:8080", render: @escaping @Sendable (String) -> String) {
+    public init(database: Database, blobs: any BlobStore, baseURL: String = "http://127.0.0.1:8080", render: @escaping @Sendable (String) -> String) {
         topics = TopicStore(database: database)
         posts = PostStore(database: database, render: render)
         campaigns = CampaignStore(database: database)
         calendar = CalendarStore(database: database)
         calendarFeeds = CalendarFeedStore(database: database)
+        attachments = PostAttachmentStore(database: database, blobs: blobs)
         self.baseURL = baseURL
     }
 
@@ -41,6 +43,7 @@ public struct ContentFeature: Sendable {
         CampaignRoutes(store: campaigns, posts: posts).register(in: table)
         PostAPIRoutes(feature: self).register(in: table)
         PostPageRoutes(feature: self).register(in: table)
+        PostAttachmentRoutes(feature: self).register(in: table)
         CalendarRoutes(feature: self).register(in: table)
     }
 

@@ -193,5 +193,26 @@ public enum ContentMigrations {
                 "CREATE INDEX calendar_feeds_user ON calendar_feeds (user_id)",
             ]
         },
+        // Files of a post: bytes in the blob store (by SHA-256), facts here. One cover per post.
+        Migration(65, "post attachments") { d in
+            [
+                """
+                CREATE TABLE post_attachments (
+                    id \(d.idColumn),
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    role \(d.text) NOT NULL,
+                    blob \(d.text) NOT NULL,
+                    kind \(d.text) NOT NULL,
+                    file_name \(d.text) NOT NULL,
+                    byte_count \(d.bigint) NOT NULL,
+                    alt_text \(d.text) NOT NULL,
+                    uploaded_by \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL)
+                """,
+                "CREATE INDEX post_attachments_post ON post_attachments (post_id, id)",
+                "CREATE INDEX post_attachments_blob ON post_attachments (blob)",
+                "CREATE UNIQUE INDEX post_attachments_cover ON post_attachments (post_id) WHERE role = 'cover'",
+            ]
+        },
     ]
 }

@@ -42,7 +42,9 @@ public struct TandemServices: Sendable {
             database: database, employees: people.employees,
             holders: [SCIMPersonalData(database: database), AudiencePersonalData(database: database), EmployeePersonalData(store: people.employees)])
         self.scim = SCIMFeature(database: database, baseURL: configuration.baseURL, cache: accounts.cache)
-        self.content = ContentFeature(database: database, baseURL: configuration.baseURL, render: { MarkdownRenderer.render($0).html })
+        self.content = ContentFeature(
+            database: database, blobs: DiskBlobStore(root: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("blobs", isDirectory: true)),
+            baseURL: configuration.baseURL, render: { MarkdownRenderer.render($0).html })
     }
 
     /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).

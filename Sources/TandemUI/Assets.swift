@@ -34,7 +34,7 @@ public enum Assets {
         fieldset.builder{border:1px solid var(--line);border-radius:6px;max-width:48rem}ol.conditions{padding-left:1.25rem}
         li.condition{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.4rem 0}li.condition select,li.condition input{width:auto;max-width:100%;min-width:0;flex:1 1 8rem;padding:.4rem;border:1px solid var(--line);border-radius:6px;font:inherit}
         button.secondary{background:#eef1f7;color:var(--ink);border:1px solid var(--line)}.actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0}.stat{font-size:2rem;font-weight:700}
-        .calendar-nav{margin:.5rem 0}table.calendar.month{table-layout:fixed;min-width:48rem}table.calendar td.day{height:7rem;padding:.3rem}
+        img.cover{display:block;max-width:100%;max-height:22rem;object-fit:cover;border-radius:8px;margin:.5rem 0}.calendar-nav{margin:.5rem 0}table.calendar.month{table-layout:fixed;min-width:48rem}table.calendar td.day{height:7rem;padding:.3rem}
         table.calendar .other-month{background:#fafbfd;color:var(--muted)}table.calendar .today .num{background:var(--brand);color:#fff;border-radius:99px;padding:0 .4rem}
         .day-head{display:flex;justify-content:space-between;gap:.25rem;font-size:.85rem}.calendar ul{list-style:none;margin:.2rem 0;padding:0}
         .calendar li.entry{font-size:.82rem;margin:.15rem 0;padding:.1rem .3rem;border-left:3px solid var(--info);background:#f2f5fb;border-radius:3px;overflow-wrap:anywhere}

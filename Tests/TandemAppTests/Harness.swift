@@ -18,6 +18,10 @@ func withApp(
 ) async throws {
     var configuration = TandemConfiguration()
     configuration.bcryptCost = 4
+    // Files (attachment blobs) go to a folder of this test's own.
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-app-test-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    configuration.dataDirectory = folder.path
     configure(&configuration)
     let settings = configuration
     try await TestDatabase.with(kind, migrator: Migrations.all) { (database: Database) async throws in

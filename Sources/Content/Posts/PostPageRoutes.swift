@@ -107,9 +107,10 @@ struct PostPageRoutes {
         let names = try await feature.topics.userNames()
         let events = try await posts.events(of: post.id)
         let versions = try await posts.versions(of: post.id)
+        let files = try await feature.attachments.list(post.id)
         let canWrite = ContentFeature.editors.allows(context.identity)
         var response = Pages.render(request, context, title: post.title) {
-            PostPages.detail($0, post: post, actions: actions, facts: facts, names: names, events: events, versions: versions, canWrite: canWrite)
+            PostPages.detail($0, post: post, actions: actions, facts: facts, names: names, events: events, versions: versions, files: files, canWrite: canWrite)
         }
         response.headers[.cacheControl] = "no-store"
         return response

@@ -51,9 +51,14 @@ enum PostPages {
     }
 
     static func detail(_ page: PageContext, post: Post, actions: [PostAction], facts: WorkflowFacts, names: [Int64: String],
-                       events: [PostEvent], versions: [PostVersion], canWrite: Bool) -> [HTMLNode] {
+                       events: [PostEvent], versions: [PostVersion], files: [PostAttachment], canWrite: Bool) -> [HTMLNode] {
         var nodes: [HTMLNode] = [
             UI.heading(post.title, subtitle: "\(post.state.title) · version \(post.version) · by \(post.authorName)"),
+        ]
+        if let cover = files.first(where: { $0.role == .cover }) {
+            nodes.append(void("img", [("src", cover.path), ("alt", cover.altText), ("class", "cover")]))
+        }
+        nodes += [
             UI.details(caption: "Post", [
                 ("State", badge(post.state)),
                 ("Approval", text(facts.stages.isEmpty ? "No board: give it a topic" : TopicPagesBoard.describe(facts, names: names))),
@@ -88,6 +93,7 @@ enum PostPages {
             }, empty: ""))
             nodes.append(UI.card("Language: \(variant.language)", body))
         }
+        nodes.append(filesCard(page, post: post, files: files, canWrite: canWrite))
         nodes.append(UI.table(caption: "History", headers: ["When", "Who", "What", "State", "Note"], rows: events.map { e in
             [text(e.at.formatted(date: .abbreviated, time: .shortened)), text(e.actor), text("\(e.action) (v\(e.version))"),
              text(e.from == e.to ? e.to.title : "\(e.from.title) → \(e.to.title)"), text(e.note)]
@@ -104,6 +110,31 @@ enum PostPages {
         }
         nodes.append(el("p", [], [link("← All posts", "/posts")]))
         return nodes
+    }
+
+    static func filesCard(_ page: PageContext, post: Post, files: [PostAttachment], canWrite: Bool) -> HTMLNode {
+        let editable = canWrite && [.draft, .changesRequested, .inReview, .approved, .scheduled].contains(post.state)
+        var children: [HTMLNode] = [
+            UI.table(caption: "Cover and files", headers: ["File", "Type", "Size", "Uploaded", ""], rows: files.map { file in
+                [link(file.fileName, file.path), text(file.role == .cover ? "Cover (\(file.kind.label))" : file.kind.label),
+                 text(AttachmentPolicy.size(file.byteCount)), text("\(file.uploadedBy), \(file.createdAt.formatted(date: .abbreviated, time: .shortened))"),
+                 editable ? el("form", [("method", "post"), ("action", file.path + "/delete"), ("data-confirm", "Remove \(file.fileName)?")], [
+                    Layout.csrfField(page.csrfToken), el("button", [("type", "submit"), ("class", "secondary")], text: "Remove"),
+                 ]) : text("")]
+            }, empty: "No cover or files."),
+        ]
+        if editable {
+            children.append(el("form", [("method", "post"), ("action", "/posts/\(post.id)/attachments"), ("enctype", "multipart/form-data"), ("class", "upload")], [
+                Layout.csrfField(page.csrfToken),
+                el("div", [("class", "field")], [el("label", [("for", "f-file")], text: "File"), void("input", [("type", "file"), ("id", "f-file"), ("name", "file"), ("required", "required")]),
+                                                 el("p", [("class", "hint")], text: "\(AttachmentPolicy.acceptedList); images up to \(AttachmentPolicy.size(AttachmentPolicy.defaultLimits[.png] ?? 0)).")]),
+                UI.select("Use", name: "role", options: [("file", "Attachment to download"), ("cover", "Cover image (shown above the post)")], selected: "file"),
+                UI.field("Image description", name: "alt_text", hint: "For a cover: what it shows, read out by screen readers.", attributes: [("maxlength", "300")]),
+                el("button", [("type", "submit")], text: "Upload"),
+                post.state == .approved || post.state == .scheduled ? el("p", [("class", "hint")], text: "Changing the files of an approved post sends it back to review.") : text(""),
+            ]))
+        }
+        return UI.card("Files", children)
     }
 
     static func actionForms(_ page: PageContext, post: Post, actions: [PostAction]) -> HTMLNode {
