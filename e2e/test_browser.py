@@ -112,7 +112,7 @@ def open_page(browser, path):
 def path_of(browser):
     url = browser.current_url
     assert url.startswith(BASE_URL), f"left the app: {url}"
-    return url[len(BASE_URL):].split("?")[0] or "/"
+    return url[len(BASE_URL):].split("#")[0].split("?")[0] or "/"
 
 
 def submit_button(browser, form_action, label):
@@ -222,7 +222,7 @@ def test_sign_in_page_fits_a_phone(driver):
     shot(driver, "06-login-phone")
 
 
-@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds"])
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations"])
 def test_signed_in_pages_fit_a_phone(driver, path):
     sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
     open_page(driver, path)
@@ -473,3 +473,78 @@ def test_calendar_feed_reads_in_a_calendar_client(driver):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(bad, timeout=30)
     assert refused.value.code == 404
+
+
+def test_review_comments_mentions_and_changes_since_last_look(driver):
+    """The approver comments with an @mention; the author finds it under Reviews, replies and edits;
+    the approver then sees exactly what changed since the version they read."""
+    sign_in(driver, COMMS_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/posts/new")
+    stamp = f"{int(time.time() * 1000)}-{os.getpid()}"
+    title = f"E2E canteen menu {stamp}"
+    driver.find_element(By.ID, "f-v0_title").send_keys(title)
+    driver.find_element(By.ID, "f-v0_body").send_keys("New menu from Monday.")
+    # Reach per channel refreshes as audiences are ticked.
+    before = driver.find_element(By.CSS_SELECTOR, "#post-reach [data-reach-summary]").text
+    assert before.startswith("Audience: "), before
+    brazil = [e for e in driver.find_elements(By.CSS_SELECTOR, "input[name=include]")
+              if e.find_element(By.XPATH, "following-sibling::label").text == "Frontline Brazil"]
+    assert brazil, "the demo audience is offered"
+    brazil[0].click()
+    wait(driver).until(lambda b: b.find_element(By.CSS_SELECTOR, "#post-reach [data-reach-summary]").text != before)
+    brazil[0].click()
+    wait(driver).until(lambda b: b.find_element(By.CSS_SELECTOR, "#post-reach [data-reach-summary]").text == before)
+    culture = [e for e in driver.find_elements(By.CSS_SELECTOR, "input[name=topic_ids]")
+               if e.find_element(By.XPATH, "following-sibling::label").text == "Culture"]
+    culture[0].click()
+    click_and_wait_for_new_page(driver, submit_button(driver, "/posts", "Save draft"))
+    post_path = path_of(driver)
+    click_and_wait_for_new_page(driver, submit_button(driver, f"{post_path}/transition", "Submit for approval"))
+
+    driver.delete_all_cookies()
+    sign_in(driver, APPROVER_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/reviews")
+    row = driver.find_element(By.XPATH, f"//tr[td/a[normalize-space()='{title}']]")
+    assert "new to you" in row.text, row.text
+    row.find_element(By.LINK_TEXT, title).click()
+    wait(driver).until(lambda b: path_of(b) == post_path)
+    driver.find_element(By.ID, "f-comment-new").send_keys("@comms which days is the **vegan** option on? <img src=x onerror=alert(1)>")
+    click_and_wait_for_new_page(driver, submit_button(driver, f"{post_path}/comments", "Add comment"))
+    comments = driver.find_element(By.ID, "comments")
+    assert "Comment added." in driver.find_element(By.TAG_NAME, "main").text
+    assert "Mentions: Cory Mensah" in comments.text, comments.text
+    assert "<strong>vegan</strong>" in comments.get_attribute("innerHTML")
+    assert "onerror" not in comments.get_attribute("innerHTML")
+    shot(driver, "16-post-comment")
+
+    driver.delete_all_cookies()
+    sign_in(driver, COMMS_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/reviews")
+    mention = driver.find_element(By.XPATH, f"//table[caption[normalize-space()='Mentions of you']]//a[normalize-space()='{title}']")
+    mention.click()
+    wait(driver).until(lambda b: path_of(b) == post_path)
+    thread = driver.find_element(By.CSS_SELECTOR, "article.thread")
+    thread.find_element(By.TAG_NAME, "summary").click()
+    thread.find_element(By.CSS_SELECTOR, "textarea[name=body]").send_keys("Tuesdays and Thursdays; added to the post.")
+    click_and_wait_for_new_page(driver, thread.find_element(By.XPATH, ".//button[normalize-space()='Reply']"))
+    assert "Tuesdays and Thursdays" in driver.find_element(By.CSS_SELECTOR, "article.thread .reply").text
+    open_page(driver, f"{post_path}/edit")
+    body = driver.find_element(By.ID, "f-v0_body")
+    body.send_keys("\nVegan option on Tuesdays and Thursdays.")
+    click_and_wait_for_new_page(driver, submit_button(driver, post_path, "Save version 2"))
+    assert "Saved version 2." in driver.find_element(By.TAG_NAME, "main").text
+
+    driver.delete_all_cookies()
+    sign_in(driver, APPROVER_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/reviews")
+    row = driver.find_element(By.XPATH, f"//tr[td/a[normalize-space()='{title}']]")
+    assert "changed since v1" in row.text, row.text
+    row.find_element(By.LINK_TEXT, "changed since v1").click()
+    wait(driver).until(lambda b: path_of(b) == post_path)
+    changes = driver.find_element(By.ID, "changes")
+    assert "Changes since you last looked (v1 → v2)" in changes.text, changes.text
+    added = [e.text for e in changes.find_elements(By.TAG_NAME, "ins")]
+    assert any("Vegan option on Tuesdays and Thursdays." in text for text in added), added
+    shot(driver, "17-post-changes-since")
+    width, inner = no_horizontal_overflow(driver)
+    assert width <= inner, f"{post_path} scrolls sideways: {width} > {inner}"

@@ -214,5 +214,50 @@ public enum ContentMigrations {
                 "CREATE UNIQUE INDEX post_attachments_cover ON post_attachments (post_id) WHERE role = 'cover'",
             ]
         },
+        // Comments on drafts, threaded one level (a reply names its thread's first comment), and
+        // the people each comment mentions, with when they read it (their inbox).
+        Migration(66, "post comments and mentions") { d in
+            [
+                """
+                CREATE TABLE post_comments (
+                    id \(d.idColumn),
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    thread_id \(d.bigint) REFERENCES post_comments (id) ON DELETE CASCADE,
+                    author_id \(d.bigint) NOT NULL REFERENCES users (id),
+                    author_name \(d.text) NOT NULL,
+                    post_version \(d.bigint) NOT NULL,
+                    body \(d.text) NOT NULL,
+                    body_html \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    deleted_at \(d.bigint),
+                    resolved_at \(d.bigint),
+                    resolved_by \(d.text))
+                """,
+                "CREATE INDEX post_comments_post ON post_comments (post_id, id)",
+                """
+                CREATE TABLE post_mentions (
+                    comment_id \(d.bigint) NOT NULL REFERENCES post_comments (id) ON DELETE CASCADE,
+                    user_id \(d.bigint) NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    created_at \(d.bigint) NOT NULL,
+                    read_at \(d.bigint),
+                    PRIMARY KEY (comment_id, user_id))
+                """,
+                "CREATE INDEX post_mentions_user ON post_mentions (user_id, read_at)",
+            ]
+        },
+        // The last version of each post each person opened, so reviewers see what changed since.
+        Migration(67, "post views") { d in
+            [
+                """
+                CREATE TABLE post_views (
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    user_id \(d.bigint) NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    version \(d.bigint) NOT NULL,
+                    seen_at \(d.bigint) NOT NULL,
+                    PRIMARY KEY (post_id, user_id))
+                """,
+            ]
+        },
     ]
 }

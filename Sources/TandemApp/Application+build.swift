@@ -44,7 +44,9 @@ public struct TandemServices: Sendable {
         self.scim = SCIMFeature(database: database, baseURL: configuration.baseURL, cache: accounts.cache)
         self.content = ContentFeature(
             database: database, blobs: DiskBlobStore(root: URL(fileURLWithPath: configuration.dataDirectory).appendingPathComponent("blobs", isDirectory: true)),
-            baseURL: configuration.baseURL, render: { MarkdownRenderer.render($0).html })
+            baseURL: configuration.baseURL, privacyThreshold: configuration.privacyMinimumGroup,
+            translator: configuration.translateURL.map { LibreTranslateProvider(url: $0, apiKey: configuration.translateKey) },
+            render: { MarkdownRenderer.render($0).html })
     }
 
     /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).

@@ -16,6 +16,9 @@ public struct TandemConfiguration: Sendable, Equatable {
     public var trustProxy = false
     public var benchRoutes = false
     public var privacyMinimumGroup = 5
+    /// A LibreTranslate server for machine-translated drafts; nil: translations are done by people.
+    public var translateURL: String?
+    public var translateKey: String?
 
     public init() {}
 
@@ -38,6 +41,8 @@ public struct TandemConfiguration: Sendable, Equatable {
         Setting(key: "TANDEM_LOG_LEVEL", flag: "--log-level", summary: "trace, debug, info, notice, warning, error (default info)."),
         Setting(key: "TANDEM_TRUST_PROXY", flag: nil, summary: "true to take the client address from X-Forwarded-For (behind a proxy you run)."),
         Setting(key: "TANDEM_PRIVACY_MIN_GROUP", flag: nil, summary: "Smallest group shown to non-HR roles; smaller counts show as 'fewer than N' (default 5, never below 3)."),
+        Setting(key: "TANDEM_TRANSLATE_URL", flag: nil, summary: "A LibreTranslate server (http(s)://host:port) to draft translations; unset: people translate."),
+        Setting(key: "TANDEM_TRANSLATE_KEY", flag: nil, summary: "API key for TANDEM_TRANSLATE_URL, if it needs one."),
         Setting(key: "TANDEM_BENCH_ROUTES", flag: nil, summary: "true to serve GET /_hello, the baseline route of bench/http.sh."),
     ]
 
@@ -104,6 +109,13 @@ public struct TandemConfiguration: Sendable, Equatable {
         if let value = try boolean("TANDEM_TRUST_PROXY") { configuration.trustProxy = value }
         if let value = try boolean("TANDEM_BENCH_ROUTES") { configuration.benchRoutes = value }
         if let value = try integer("TANDEM_PRIVACY_MIN_GROUP", 3...1000) { configuration.privacyMinimumGroup = value }
+        if let url = values["TANDEM_TRANSLATE_URL"], !url.isEmpty {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                throw ConfigurationError("TANDEM_TRANSLATE_URL must be a full http:// or https:// URL of a LibreTranslate server (got '\(url)').")
+            }
+            configuration.translateURL = url
+        }
+        if let key = values["TANDEM_TRANSLATE_KEY"], !key.isEmpty { configuration.translateKey = key }
         return configuration
     }
 

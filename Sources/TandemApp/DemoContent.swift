@@ -91,7 +91,17 @@ struct DemoContent {
             variants: [PostVariant(language: "en", title: "Nominate a colleague for the Tandem awards", summary: "Nominations close on the 30th.",
                                    body: "Who made your year better? Tell us in **two sentences**.", channelTexts: [.social: "Who made your year? Nominate them for the #TandemAwards. #WeAreTheShow"])]),
             by: commsActor)
-        _ = try await posts.transition(culture.id, .submit, expectedVersion: culture.version, by: commsActor)
+        let submitted = try await posts.transition(culture.id, .submit, expectedVersion: culture.version, by: commsActor)
+        // The approver read version 1; Comms then tightened the text, so Reviews shows what changed since.
+        try await content.views.markSeen(post: culture.id, userID: approver.id, version: submitted.version)
+        var tightened = submitted.content
+        tightened.variants[0].summary = "Nominations close on the 30th; winners join the brand launch."
+        tightened.variants[0].body += "\n\nWinners are named at the *We are the show* launch."
+        _ = try await posts.update(culture.id, tightened, expectedVersion: submitted.version, by: commsActor)
+        let question = try await content.comments.add(
+            post: culture.id, body: "@approver can this go out before the launch event? The nominations need two weeks.", replyTo: nil, by: commsActor)
+        _ = try await content.comments.add(post: culture.id, body: "Yes, if it is scheduled by Friday. @marketing please check the social caption.",
+                                           replyTo: question.id, by: approverActor)
 
         // Changes requested: Careers.
         var careers = try await posts.create(PostContent(
@@ -101,6 +111,14 @@ struct DemoContent {
             by: marketingActor)
         careers = try await posts.transition(careers.id, .submit, expectedVersion: careers.version, by: marketingActor)
         _ = try await posts.transition(careers.id, .requestChanges, expectedVersion: careers.version, note: "Add the referral bonus amount and the link.", by: approverActor)
+        _ = try await content.comments.add(post: careers.id, body: "The bonus is $2,000 after 90 days. @hr can you confirm it applies to frontline roles too?",
+                                           replyTo: nil, by: marketingActor)
+        // Marketing asks for a Brazilian Portuguese version, assigned to Jordan (HR and IC).
+        if let jordan = try await user("hr-comms@demo.tandem.local") {
+            let asked = try await content.posts.find(id: careers.id)
+            _ = try await content.translations.request(post: careers.id, language: "pt-BR", translatorID: jordan.id, machine: false,
+                                                       expectedVersion: asked?.version ?? careers.version, by: marketingActor)
+        }
 
         // A draft.
         _ = try await posts.create(PostContent(

@@ -42,6 +42,11 @@ public enum Assets {
         .entry-meta{color:var(--muted);font-size:.75rem}.load{font-size:.75rem;color:var(--muted)}.load-busy .load{color:#7a4f00;font-weight:600}.load-heavy .load{color:var(--err);font-weight:700}
         td.load-heavy{background:#fdf0ef}td.load-busy{background:#fff8e6}.drop-target{outline:3px dashed var(--brand)}a.more{font-size:.8rem}
         .calendar.week section.day{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.5rem 1rem;margin:.75rem 0}.calendar.week h3{margin:.2rem 0;font-size:1rem}
+        article.thread{border-left:3px solid var(--info);padding:.3rem .8rem;margin:.8rem 0}article.thread.resolved{border-left-color:var(--line);opacity:.8}
+        .reply{margin-left:1.5rem;border-left:2px solid var(--line);padding-left:.7rem}.comment-meta{color:var(--muted);font-size:.85rem;margin:.2rem 0}.comment-body p{margin:.3rem 0}
+        .diff ins{background:#e3f7e8;text-decoration:none;border-bottom:2px solid var(--ok)}.diff del{background:#fde8e6;text-decoration:line-through}
+        pre.diff-lines{white-space:pre-wrap;overflow-wrap:anywhere;background:#fafbfd;border:1px solid var(--line);border-radius:6px;padding:.5rem}pre.diff-lines ins,pre.diff-lines del{display:block}
+        .diff-field h3{font-size:.95rem;margin:.8rem 0 .2rem}span.unread{font-weight:600}
         form.reschedule{display:inline-flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin-left:.5rem}form.reschedule input{padding:.2rem;border:1px solid var(--line);border-radius:4px;font:inherit}
         @media (max-width:40rem){.who{margin-left:0;width:100%}main{padding:.75rem}dl.details{grid-template-columns:1fr}dl.details dd{margin-bottom:.4rem}}
         """
@@ -52,7 +57,66 @@ public enum Assets {
           var message = event.target.getAttribute('data-confirm');
           if (message && !window.confirm(message)) { event.preventDefault(); }
         });
-        """ + ruleBuilder + calendarDrag
+        """ + ruleBuilder + calendarDrag + postReach
+
+    /// The post editor's reach card: refreshed from /api/v1/reach when audiences or channels change.
+    static let postReach = #"""
+        (function () {
+          var form = document.querySelector('form.post-editor');
+          var region = document.getElementById('post-reach');
+          if (!form || !region) { return; }
+          var timer = null, sequence = 0;
+          function checked(name) {
+            return Array.prototype.map.call(form.querySelectorAll('input[name=' + name + ']:checked'), function (box) { return box.value; });
+          }
+          function cell(tag, value) { var node = document.createElement(tag); node.textContent = value; return node; }
+          var titles = { feed: 'Feed', email: 'Email', chat: 'Chat', sms: 'SMS', social: 'External social' };
+          function show(data, error) {
+            var nodes = [cell('h2', 'Reach')];
+            if (error) {
+              var p = cell('p', error); p.className = 'field-error'; nodes.push(p);
+            } else {
+              var summary = cell('p', 'Audience: ' + data.total.display + '. Reached by the chosen channels: ' + data.reachable.display + '; not reached: ' + data.unreachable.display + '.');
+              summary.setAttribute('data-reach-summary', ''); nodes.push(summary);
+              var wrap = document.createElement('div'); wrap.className = 'table-wrap';
+              var t = document.createElement('table'); t.appendChild(cell('caption', 'Reach per channel'));
+              var head = document.createElement('tr'); ['Channel', 'Sent on it', 'Reaches', 'Who'].forEach(function (h) { head.appendChild(cell('th', h)); });
+              t.appendChild(head);
+              data.channels.forEach(function (line) {
+                var tr = document.createElement('tr');
+                [titles[line.channel] || line.channel, line.selected ? 'yes' : 'no', line.display, line.note].forEach(function (v) { tr.appendChild(cell('td', v)); });
+                t.appendChild(tr);
+              });
+              wrap.appendChild(t); nodes.push(wrap);
+              if (data.suppressed) { var s = cell('p', 'Counts for groups this small are hidden; HR sees them.'); s.className = 'hint'; nodes.push(s); }
+            }
+            region.replaceChildren.apply(region, nodes);
+          }
+          function refresh() {
+            clearTimeout(timer);
+            timer = setTimeout(function () {
+              var mine = ++sequence, query = [];
+              var include = checked('include'), exclude = checked('exclude'), channels = checked('channels');
+              if (include.length) { query.push('include=' + include.join(',')); }
+              if (exclude.length) { query.push('exclude=' + exclude.join(',')); }
+              if (!channels.length) { show(null, 'Choose at least one channel.'); return; }
+              query.push('channels=' + channels.join(','));
+              fetch('/api/v1/reach?' + query.join('&'), { headers: { Accept: 'application/json' } })
+                .then(function (response) { return response.json().then(function (body) { return [response.ok, body]; }); })
+                .then(function (result) {
+                  if (mine !== sequence) { return; }
+                  if (!result[0]) { show(null, (result[1].error && result[1].error.message) || 'Reach could not be counted.'); return; }
+                  show(result[1]);
+                })
+                .catch(function () { if (mine === sequence) { show(null, 'Reach could not be counted: the server did not answer.'); } });
+            }, 250);
+          }
+          form.addEventListener('change', function (event) {
+            var name = event.target.getAttribute('name');
+            if (name === 'include' || name === 'exclude' || name === 'channels') { refresh(); }
+          });
+        })();
+        """#
 
     /// Drag a scheduled post to another day: fills the hidden move form with the new date at
     /// the same time of day and submits it. Without it, the week view's forms do the same.

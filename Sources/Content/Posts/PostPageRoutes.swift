@@ -20,8 +20,11 @@ struct PostPageRoutes {
         }
 
         table.page(.get, "/reviews", readers) { request, context in
-            let queue = try await posts.reviewQueue(for: try context.requireIdentity().userID)
-            return Pages.render(request, context, title: "Reviews") { PostPages.reviews($0, posts: queue) }
+            let userID = try context.requireIdentity().userID
+            let queue = try await posts.reviewQueue(for: userID)
+            let seen = try await feature.views.lastSeen(posts: queue.map(\.id), userID: userID)
+            let mentions = try await feature.comments.mentions(for: userID, unreadOnly: false, limit: 30)
+            return Pages.render(request, context, title: "Reviews") { PostPages.reviews($0, posts: queue, seen: seen) + [CommentPages.mentions(mentions)] }
         }
 
         table.page(.get, "/posts/new", editors) { request, context in
@@ -108,10 +111,31 @@ struct PostPageRoutes {
         let events = try await posts.events(of: post.id)
         let versions = try await posts.versions(of: post.id)
         let files = try await feature.attachments.list(post.id)
+        let threads = try await feature.comments.threads(of: post.id)
         let canWrite = ContentFeature.editors.allows(context.identity)
-        var response = Pages.render(request, context, title: post.title) {
-            PostPages.detail($0, post: post, actions: actions, facts: facts, names: names, events: events, versions: versions, files: files, canWrite: canWrite)
+        // Reviewers see what changed since the version they last opened; `compare` picks another.
+        let lastSeen = try await feature.views.lastSeen(post: post.id, userID: actor.userID)
+        var diff: PostDiff?
+        if let raw = request.query("compare"), !raw.isEmpty {
+            guard let from = Int(raw), from >= 1, from < post.version else {
+                throw AppError(.badRequest, code: "invalid_parameter", message: "'compare' is an earlier version, 1 to \(max(1, post.version - 1)).", field: "compare")
+            }
+            diff = try await feature.diff(post: post, from: from, to: post.version)
+        } else if let lastSeen, lastSeen < post.version {
+            diff = try await feature.diff(post: post, from: lastSeen, to: post.version)
         }
+        let reach = try await feature.reach(post.content.audiences, channels: post.content.channels, seesAll: ReachRoutes.seesAll(context))
+        let translators = canWrite ? try await feature.translations.translators() : []
+        let changes = diff.map { DiffPages.card($0, post: post, lastSeen: lastSeen, versions: versions.map(\.version), events: events) }
+        var response = Pages.render(request, context, title: post.title) {
+            PostPages.detail($0, post: post, actions: actions, facts: facts, names: names, events: events, versions: versions, files: files, canWrite: canWrite,
+                             changes: changes, reach: ReachPages.card(reach, live: false),
+                             translate: canWrite && PostCommentStore.openStates.contains(post.state)
+                                ? TranslationPages.form($0, post: post, translators: translators, provider: feature.translations.provider?.name) : nil,
+                             comments: CommentPages.threads($0, post: post, threads: threads, userID: actor.userID, isAdmin: actor.roles.contains(.admin)))
+        }
+        try await feature.views.markSeen(post: post.id, userID: actor.userID, version: post.version)
+        try await feature.comments.markRead(post: post.id, userID: actor.userID)
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -120,9 +144,15 @@ struct PostPageRoutes {
         let topics = try await feature.topics.all()
         let audiences = try await feature.topics.audienceNames()
         let campaigns = try await feature.campaigns.all()
+        let translators = try await feature.translations.translators()
+        let shown = content ?? post?.content
+        // Audiences named in a refused form may not exist: then the reach waits for a valid choice.
+        let reach = try? await feature.reach(shown?.audiences ?? [], channels: shown?.channels ?? PostContent.defaultChannels, seesAll: ReachRoutes.seesAll(context))
         return Pages.render(request, context, title: post.map { "Edit \($0.title)" } ?? "New post", status: error?.status ?? .ok) { page in
             [UI.heading(post.map { "Edit: \($0.title)" } ?? "New post", subtitle: "Write it once per language; adjust the text per channel where it must be shorter.")]
-                + PostPages.editor(page, post: post, content: content, version: version, topics: topics, audiences: audiences, campaigns: campaigns, error: error)
+                + PostPages.editor(page, post: post, content: content, version: version, topics: topics, audiences: audiences, campaigns: campaigns,
+                                   translators: translators, error: error)
+                + [reach.map { ReachPages.card($0, live: true) } ?? el("section", [("class", "card"), ("id", "post-reach")], [el("h2", text: "Reach")])]
         }
     }
 }

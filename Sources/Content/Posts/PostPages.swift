@@ -31,12 +31,17 @@ enum PostPages {
         return date.formatted(style) + (zone == PostSchedule.recipientZone ? " (each employee's local time)" : " (\(zone))")
     }
 
-    static func reviews(_ page: PageContext, posts: [Post]) -> [HTMLNode] {
+    static func reviews(_ page: PageContext, posts: [Post], seen: [Int64: Int]) -> [HTMLNode] {
         [
-            UI.heading("Reviews", subtitle: "Posts waiting for your approval."),
-            UI.table(caption: "Waiting for you", headers: ["Title", "Author", "Topics", "Version", "Submitted"], rows: posts.map { p in
-                [link(p.title, "/posts/\(p.id)"), text(p.authorName), text(p.topicNames.joined(separator: ", ")), text("v\(p.version)"),
-                 text(p.updatedAt.formatted(date: .abbreviated, time: .shortened))]
+            UI.heading("Reviews", subtitle: "Posts waiting for your approval, and comments that mention you."),
+            UI.table(caption: "Waiting for you", headers: ["Title", "Author", "Topics", "Version", "Since you looked", "Submitted"], rows: posts.map { p in
+                let since: HTMLNode = switch seen[p.id] {
+                case nil: text("new to you")
+                case let v? where v < p.version: link("changed since v\(v)", "/posts/\(p.id)#changes")
+                default: text("unchanged")
+                }
+                return [link(p.title, "/posts/\(p.id)"), text(p.authorName), text(p.topicNames.joined(separator: ", ")), text("v\(p.version)"), since,
+                        text(p.updatedAt.formatted(date: .abbreviated, time: .shortened))]
             }, empty: "Nothing is waiting for you."),
         ]
     }
@@ -51,7 +56,8 @@ enum PostPages {
     }
 
     static func detail(_ page: PageContext, post: Post, actions: [PostAction], facts: WorkflowFacts, names: [Int64: String],
-                       events: [PostEvent], versions: [PostVersion], files: [PostAttachment], canWrite: Bool) -> [HTMLNode] {
+                       events: [PostEvent], versions: [PostVersion], files: [PostAttachment], canWrite: Bool,
+                       changes: HTMLNode? = nil, reach: HTMLNode? = nil, translate: HTMLNode? = nil, comments: HTMLNode? = nil) -> [HTMLNode] {
         var nodes: [HTMLNode] = [
             UI.heading(post.title, subtitle: "\(post.state.title) · version \(post.version) · by \(post.authorName)"),
         ]
@@ -70,13 +76,16 @@ enum PostPages {
                 ("Fallback language", text(post.content.fallbackLanguage)),
             ]),
         ]
+        if let changes { nodes.append(changes) }
+        if let reach { nodes.append(reach) }
         if !actions.isEmpty { nodes.append(actionForms(page, post: post, actions: actions)) }
         if canWrite && [.draft, .changesRequested, .inReview, .approved, .scheduled].contains(post.state) {
             nodes.append(el("p", [], [link("Edit this post", "/posts/\(post.id)/edit")]))
         }
         for variant in post.content.variants {
             var body: [HTMLNode] = [
-                el("p", [("class", "hint")], text: "\(variant.language) · \(variant.status.rawValue.replacingOccurrences(of: "_", with: " "))" + (variant.language == post.content.fallbackLanguage ? " · fallback" : "")),
+                el("p", [("class", "hint")], text: "\(variant.language) · \(variant.status.title)" + (variant.language == post.content.fallbackLanguage ? " · fallback" : "")
+                    + (variant.translatorID.map { " · translator: \(names[$0] ?? "user \($0)")" } ?? "")),
                 el("h3", text: variant.title),
                 variant.summary.isEmpty ? text("") : el("p", [("class", "summary")], text: variant.summary),
                 el("div", [("class", "post-body")], [sanitizedHTML(variant.bodyHTML)]),
@@ -93,15 +102,18 @@ enum PostPages {
             }, empty: ""))
             nodes.append(UI.card("Language: \(variant.language)", body))
         }
+        if let translate { nodes.append(translate) }
         nodes.append(filesCard(page, post: post, files: files, canWrite: canWrite))
+        if let comments { nodes.append(el("div", [("id", "comments")], [comments])) }
         nodes.append(UI.table(caption: "History", headers: ["When", "Who", "What", "State", "Note"], rows: events.map { e in
             [text(e.at.formatted(date: .abbreviated, time: .shortened)), text(e.actor), text("\(e.action) (v\(e.version))"),
              text(e.from == e.to ? e.to.title : "\(e.from.title) → \(e.to.title)"), text(e.note)]
         }, empty: "No history."))
-        if canWrite && versions.count > 1 {
-            nodes.append(UI.table(caption: "Versions", headers: ["Version", "Title", "Saved", ""], rows: versions.map { v in
+        if versions.count > 1 {
+            nodes.append(UI.table(caption: "Versions", headers: ["Version", "Title", "Saved", "Compare", ""], rows: versions.map { v in
                 [text("v\(v.version)"), text(v.content.variant(for: v.content.fallbackLanguage)?.title ?? ""), text("\(v.savedBy), \(v.savedAt.formatted(date: .abbreviated, time: .shortened))"),
-                 v.version == post.version ? text("current") : el("form", [("method", "post"), ("action", "/posts/\(post.id)/restore")], [
+                 v.version == post.version ? text("current") : link("changes since v\(v.version)", "/posts/\(post.id)?compare=\(v.version)#changes"),
+                 v.version == post.version || !canWrite ? text("") : el("form", [("method", "post"), ("action", "/posts/\(post.id)/restore")], [
                     Layout.csrfField(page.csrfToken), void("input", [("type", "hidden"), ("name", "version"), ("value", String(v.version))]),
                     void("input", [("type", "hidden"), ("name", "expected_version"), ("value", String(post.version))]),
                     el("button", [("type", "submit")], text: "Restore v\(v.version)"),
@@ -169,7 +181,7 @@ enum PostPages {
     }
 
     static func editor(_ page: PageContext, post: Post?, content: PostContent?, version: Int?, topics: [Topic], audiences: [(id: Int64, name: String)],
-                       campaigns: [Campaign], error: AppError?) -> [HTMLNode] {
+                       campaigns: [Campaign], translators: [(id: Int64, name: String)] = [], error: AppError?) -> [HTMLNode] {
         let c = content ?? post?.content
         func problem(_ field: String) -> HTMLNode { error?.field == field ? el("p", [("class", "field-error")], text: error!.message) : text("") }
         var variants = c?.variants ?? []
@@ -188,7 +200,9 @@ enum PostPages {
                 UI.field("Title", name: p + "title", value: variant.title, attributes: [("maxlength", "150")]),
                 UI.field("Summary", name: p + "summary", value: variant.summary, hint: "One line, up to 300 characters.", attributes: [("maxlength", "300")]),
                 UI.textArea("Body (Markdown)", name: p + "body", value: variant.body, rows: 8),
-                UI.select("Translation status", name: p + "status", options: VariantStatus.allCases.map { ($0.rawValue, $0.rawValue.replacingOccurrences(of: "_", with: " ")) }, selected: variant.status.rawValue),
+                UI.select("Translation status", name: p + "status", options: VariantStatus.allCases.map { ($0.rawValue, $0.title) }, selected: variant.status.rawValue),
+                UI.select("Translator", name: p + "translator_id", options: [(value: "", title: "Nobody")] + translators.map { (String($0.id), $0.name) },
+                          selected: variant.translatorID.map(String.init) ?? ""),
             ]
             for channel in PostForm.channelFields {
                 let hint = switch channel {

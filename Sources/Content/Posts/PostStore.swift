@@ -32,6 +32,9 @@ public struct PostStore: Sendable {
         self.render = render
     }
 
+    /// Roles that save posts (and so may translate them).
+    public static let editorRoles: [Role] = [.admin, .hr, .comms, .marketing]
+
     // MARK: writing
 
     public func create(_ content: PostContent, by actor: PostActor) async throws -> Post {
@@ -108,6 +111,14 @@ public struct PostStore: Sendable {
             if let expectedVersion { try Self.checkVersion(current, expected: expectedVersion) }
             let facts = try await Self.facts(current, on: db)
             let next = try PostWorkflow.apply(action, by: actor?.workflow ?? .scheduler, to: facts)
+            switch action {
+            case .schedule, .publish:
+                if let waiting = current.content.variants.first(where: { $0.status == .needsTranslation }) {
+                    throw AppError(.conflict, code: "translation_pending",
+                                   message: "The \(waiting.language) version still needs translation. Finish it (mark it translated) or remove it, then try again.")
+                }
+            default: break
+            }
             let now = Date()
             var publishAt = current.publishAt
             var zone = current.scheduleZone
@@ -164,6 +175,15 @@ public struct PostStore: Sendable {
             PostVersion(
                 version: Int(try row.decode(column: "version", as: Int64.self)),
                 content: try JSONDecoder().decode(PostContent.self, from: Data(try row.decode(column: "snapshot", as: String.self).utf8)),
+                savedBy: try row.decode(column: "saved_by", as: String.self), savedAt: Millis.date(try row.decode(column: "saved_at", as: Int64.self)))
+        }
+    }
+
+    /// One saved version, or nil.
+    public func version(_ version: Int, of id: Post.ID) async throws -> PostVersion? {
+        try await database.reader.raw("SELECT * FROM post_versions WHERE post_id = \(bind: id) AND version = \(bind: Int64(version))").first().map { row in
+            PostVersion(
+                version: version, content: try JSONDecoder().decode(PostContent.self, from: Data(try row.decode(column: "snapshot", as: String.self).utf8)),
                 savedBy: try row.decode(column: "saved_by", as: String.self), savedAt: Millis.date(try row.decode(column: "saved_at", as: Int64.self)))
         }
     }
@@ -262,8 +282,11 @@ public struct PostStore: Sendable {
         }
         for variant in content.variants {
             if let translator = variant.translatorID,
-               try await db.raw("SELECT id FROM users WHERE id = \(bind: translator) AND is_active = \(bind: true)").first() == nil {
-                throw AppError.invalid("translator_id", "The translator for \(variant.language) is not an active user.")
+               try await db.raw("""
+                   SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id
+                   WHERE u.id = \(bind: translator) AND u.is_active = \(bind: true) AND r.role IN (\(binds: editorRoles.map(\.rawValue)))
+                   """).first() == nil {
+                throw AppError.invalid("translator_id", "The translator for \(variant.language) must be an active user who can edit posts (HR, Internal Communications, Marketing or admin).")
             }
         }
     }
