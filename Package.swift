@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemApp", "People", "Audit", "Accounts", "TandemCore", "Audiences", "SCIM",
+                "TandemApp", "People", "Audit", "Accounts", "TandemCore", "Audiences", "SCIM", "Content", "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -125,9 +125,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Delivery",
+            dependencies: [
+                "TandemCore", "TandemStore", "TandemUI", "Audit", "Content", "Audiences",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TandemApp",
             dependencies: [
-                "Content",
+                "Content", "Delivery",
                 "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Audiences", "SCIM",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -172,9 +181,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "Content", "Audiences", "People", "Accounts", "Audit", "TandemCore", "TandemStore", "TandemTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TandemAppTests",
             dependencies: [
-                "TandemApp", "TandemTesting", "SCIM", "Content",
+                "TandemApp", "TandemTesting", "SCIM", "Content", "Delivery",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -222,7 +222,7 @@ def test_sign_in_page_fits_a_phone(driver):
     shot(driver, "06-login-phone")
 
 
-@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations"])
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations", "/deliveries"])
 def test_signed_in_pages_fit_a_phone(driver, path):
     sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
     open_page(driver, path)
@@ -548,3 +548,16 @@ def test_review_comments_mentions_and_changes_since_last_look(driver):
     shot(driver, "17-post-changes-since")
     width, inner = no_horizontal_overflow(driver)
     assert width <= inner, f"{post_path} scrolls sideways: {width} > {inner}"
+
+
+def test_published_post_has_its_audience_frozen(driver):
+    """The demo's published post was frozen into deliveries; its delivery page shows them per channel."""
+    sign_in(driver, COMMS_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/deliveries")
+    driver.find_element(By.LINK_TEXT, "Your 401(k) match is free money").click()
+    wait(driver).until(lambda b: path_of(b).endswith("/deliveries"))
+    main = driver.find_element(By.TAG_NAME, "main")
+    assert "resolved" in main.text and 'in audience "401(k) not enrolled, non-HCE (US)"' in main.text, main.text[:1500]
+    rows = driver.find_elements(By.XPATH, "//table[caption[normalize-space()='Deliveries per channel']]//tr[td]")
+    assert [r.find_element(By.TAG_NAME, "td").text for r in rows] == ["Feed", "Email"], [r.text for r in rows]
+    shot(driver, "18-delivery-status")

@@ -56,3 +56,37 @@ extension AudienceCounter {
         return ContactReach(total: total, emailAndPhone: both, emailOnly: emailOnly, phoneOnly: phoneOnly, neither: total - both - emailOnly - phoneOnly)
     }
 }
+
+/// One person a message is addressed to, with the facts delivery needs to pick channels and times.
+public struct Recipient: Sendable, Equatable {
+    public let id: Int64
+    public let hasEmail: Bool
+    public let hasPhone: Bool
+    public let language: String
+    public let timeZone: String
+
+    public init(id: Int64, hasEmail: Bool, hasPhone: Bool, language: String, timeZone: String) {
+        self.id = id
+        self.hasEmail = hasEmail
+        self.hasPhone = hasPhone
+        self.language = language
+        self.timeZone = timeZone
+    }
+}
+
+extension AudienceCounter {
+    /// The people of `include` minus `exclude` (as `targetRule`), in id order after `after`, at
+    /// most `limit`: delivery walks an audience in pages so a crash resumes where it stopped.
+    public func recipients(include: [String], exclude: [String], after: Int64, limit: Int, today: String = EmployeeRules.today()) async throws -> [Recipient] {
+        let (_, condition, _) = try await prepare(Self.targetRule(include: include, exclude: exclude), seesSensitive: true, today: today)
+        let sql: SQLQueryString = "SELECT id, work_email, mobile_phone, language, time_zone FROM employees WHERE id > \(bind: after) AND ("
+            + condition + ") ORDER BY id LIMIT \(bind: limit)"
+        return try await database.reader.raw(sql).all().map { row in
+            Recipient(
+                id: try row.decode(column: "id", as: Int64.self),
+                hasEmail: !(try row.decode(column: "work_email", as: String?.self) ?? "").isEmpty,
+                hasPhone: !(try row.decode(column: "mobile_phone", as: String?.self) ?? "").isEmpty,
+                language: try row.decode(column: "language", as: String.self), timeZone: try row.decode(column: "time_zone", as: String.self))
+        }
+    }
+}

@@ -1,6 +1,7 @@
 public import Accounts
 public import Audiences
 public import Content
+public import Delivery
 public import Audit
 public import Foundation
 public import Hummingbird
@@ -25,6 +26,7 @@ public struct TandemServices: Sendable {
     public let personalData: PersonalDataService
     public let scim: SCIMFeature
     public let content: ContentFeature
+    public let delivery: DeliveryFeature
 
     public init(configuration: TandemConfiguration, database: Database) {
         self.configuration = configuration
@@ -47,6 +49,7 @@ public struct TandemServices: Sendable {
             baseURL: configuration.baseURL, privacyThreshold: configuration.privacyMinimumGroup,
             translator: configuration.translateURL.map { LibreTranslateProvider(url: $0, apiKey: configuration.translateKey) },
             render: { MarkdownRenderer.render($0).html })
+        self.delivery = DeliveryFeature(database: database, posts: content.posts, counter: AudienceCounter(database: database), owner: configuration.nodeName)
     }
 
     /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).
@@ -75,6 +78,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     services.people.register(in: table)
     services.audiences.register(in: table)
     services.content.register(in: table)
+    services.delivery.register(in: table)
     PrivacyRoutes(service: services.personalData, employees: services.people.employees).register(in: table)
     services.accounts.register(in: table)
     services.audit.register(in: table)
@@ -116,13 +120,18 @@ final class OpenAPIBox: @unchecked Sendable {
     var text = ""
 }
 
-public func buildApplication(_ services: TandemServices, logger: Logger) -> some ApplicationProtocol {
+/// `background` adds the delivery loop (serve runs it; tests drive the scheduler themselves).
+public func buildApplication(_ services: TandemServices, logger: Logger, background: Bool = false) -> some ApplicationProtocol {
     _ = TandemMetrics.registry
     let (router, _) = buildRouter(services)
-    return Application(
+    var app = Application(
         router: router,
         configuration: .init(address: .hostname(services.configuration.host, port: services.configuration.port), serverName: "Tandem"),
         logger: logger)
+    if background {
+        app.addServices(DeliveryLoop(scheduler: services.delivery.scheduler, interval: .seconds(services.configuration.schedulerSeconds), logger: logger))
+    }
+    return app
 }
 
 /// Opens the database, refuses one newer than this binary, and applies pending migrations.

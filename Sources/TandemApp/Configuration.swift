@@ -19,6 +19,11 @@ public struct TandemConfiguration: Sendable, Equatable {
     /// A LibreTranslate server for machine-translated drafts; nil: translations are done by people.
     public var translateURL: String?
     public var translateKey: String?
+    /// Seconds between passes of the delivery loop (publishing due posts, freezing audiences).
+    public var schedulerSeconds = 5
+    /// Names this server in delivery leases. A restarted server with the same name takes its
+    /// unfinished walks back at once; others wait for the lease to run out.
+    public var nodeName = ProcessInfo.processInfo.hostName
 
     public init() {}
 
@@ -43,6 +48,8 @@ public struct TandemConfiguration: Sendable, Equatable {
         Setting(key: "TANDEM_PRIVACY_MIN_GROUP", flag: nil, summary: "Smallest group shown to non-HR roles; smaller counts show as 'fewer than N' (default 5, never below 3)."),
         Setting(key: "TANDEM_TRANSLATE_URL", flag: nil, summary: "A LibreTranslate server (http(s)://host:port) to draft translations; unset: people translate."),
         Setting(key: "TANDEM_TRANSLATE_KEY", flag: nil, summary: "API key for TANDEM_TRANSLATE_URL, if it needs one."),
+        Setting(key: "TANDEM_SCHEDULER_SECONDS", flag: nil, summary: "Seconds between delivery passes: publishing due posts and freezing audiences (default 5)."),
+        Setting(key: "TANDEM_NODE_NAME", flag: nil, summary: "This server's name in delivery leases (default the host name); give each server on one host its own."),
         Setting(key: "TANDEM_BENCH_ROUTES", flag: nil, summary: "true to serve GET /_hello, the baseline route of bench/http.sh."),
     ]
 
@@ -116,6 +123,13 @@ public struct TandemConfiguration: Sendable, Equatable {
             configuration.translateURL = url
         }
         if let key = values["TANDEM_TRANSLATE_KEY"], !key.isEmpty { configuration.translateKey = key }
+        if let value = try integer("TANDEM_SCHEDULER_SECONDS", 1...3600) { configuration.schedulerSeconds = value }
+        if let name = values["TANDEM_NODE_NAME"], !name.isEmpty {
+            guard name.count <= 100, name.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+                throw ConfigurationError("TANDEM_NODE_NAME must be one line of at most 100 characters (got '\(name.prefix(40))').")
+            }
+            configuration.nodeName = name
+        }
         return configuration
     }
 

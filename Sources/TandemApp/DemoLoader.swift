@@ -2,6 +2,7 @@ public import Accounts
 public import Audiences
 public import Audit
 import Content
+import Delivery
 import Foundation
 public import People
 import TandemCore
@@ -32,12 +33,14 @@ public struct DemoLoader: Sendable {
     let people: PeopleFeature
     let audiences: AudiencesFeature
     let content: ContentFeature
+    let delivery: DeliveryFeature
 
     public init(_ services: TandemServices) {
         self.accounts = services.accounts
         self.people = services.people
         self.audiences = services.audiences
         self.content = services.content
+        self.delivery = services.delivery
     }
 
     /// Saved audiences shared by the three teams; the 401(k) one is HR's (it reads benefits and HCE).
@@ -94,6 +97,10 @@ public struct DemoLoader: Sendable {
         var audienceIDs: [String: Int64] = [:]
         for audience in try await audiences.store.all() { audienceIDs[audience.name] = audience.id }
         try await DemoContent(accounts: accounts, content: content, audiences: audienceIDs).load(teams: teamIDs, progress: progress)
+        // Freeze the audience of the demo's published post, as the server's loop would.
+        for send in try await delivery.scheduler.tick().resolved {
+            progress("deliveries for post \(send.postID): \(send.people) people, \(send.deliveries) deliveries, \(send.unreachable) unreachable")
+        }
         return created
     }
 

@@ -42,7 +42,7 @@ struct Serve: AsyncParsableCommand {
         if let token = try await services.accounts.setup.prepare() {
             logger.notice("No users yet. Open this one-time link to create the first admin: \(configuration.baseURL)/setup?token=\(token)")
         }
-        let app = buildApplication(services, logger: logger)
+        let app = buildApplication(services, logger: logger, background: true)
         logger.info("Tandem is listening on \(configuration.baseURL)")
         try await app.runService()
         await database.close()

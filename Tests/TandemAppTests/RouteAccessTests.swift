@@ -64,6 +64,8 @@ let expectedAccess: [String: Access] = [
     "GET /api/v1/posts/{id}/reach": .roles([.hr, .comms, .marketing, .approver]), "GET /api/v1/reach": .roles([.hr, .comms, .marketing, .approver]),
     "GET /translations": .roles([.hr, .comms, .marketing, .approver]), "POST /posts/{id}/translations": .roles([.hr, .comms, .marketing]),
     "GET /api/v1/translations": .roles([.hr, .comms, .marketing, .approver]), "POST /api/v1/posts/{id}/translations": .roles([.hr, .comms, .marketing]),
+    "GET /deliveries": .roles([.hr, .comms, .marketing, .approver]), "GET /posts/{id}/deliveries": .roles([.hr, .comms, .marketing, .approver]),
+    "GET /api/v1/posts/{id}/deliveries": .roles([.hr, .comms, .marketing, .approver]),
     "GET /api/v1/posts/{id}/diff": .roles([.hr, .comms, .marketing, .approver]), "POST /api/v1/posts/{id}/seen": .roles([.hr, .comms, .marketing, .approver]),
     "GET /calendar": .roles([.hr, .comms, .marketing, .approver]), "POST /calendar/reschedule": .roles([.hr, .comms, .marketing]),
     "GET /api/v1/calendar": .roles([.hr, .comms, .marketing, .approver]),

@@ -76,6 +76,9 @@ enum PostPages {
                 ("Fallback language", text(post.content.fallbackLanguage)),
             ]),
         ]
+        if [.published, .archived, .withdrawn].contains(post.state) {
+            nodes.append(el("p", [], [link("Delivery status: who it was sent to, per channel", "/posts/\(post.id)/deliveries")]))
+        }
         if let changes { nodes.append(changes) }
         if let reach { nodes.append(reach) }
         if !actions.isEmpty { nodes.append(actionForms(page, post: post, actions: actions)) }

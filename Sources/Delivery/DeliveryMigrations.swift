@@ -1,0 +1,54 @@
+import TandemStore
+
+/// Delivery takes migrations 70–79.
+public enum DeliveryMigrations {
+    public static let all: [Migration] = [
+        // `post_sends` is the frozen audience of a published post: the rule it was resolved
+        // with, how far the walk through the audience got (so a crash resumes there), its counts,
+        // and a lease so only one process walks it. `deliveries` holds one row per (post,
+        // employee, channel); the UNIQUE key is what makes a repeated walk harmless.
+        Migration(70, "post sends and deliveries") { d in
+            [
+                """
+                CREATE TABLE post_sends (
+                    post_id \(d.bigint) PRIMARY KEY REFERENCES posts (id) ON DELETE CASCADE,
+                    version \(d.bigint) NOT NULL,
+                    rule \(d.text) NOT NULL,
+                    channels \(d.text) NOT NULL,
+                    state \(d.text) NOT NULL,
+                    people \(d.bigint) NOT NULL DEFAULT 0,
+                    deliveries \(d.bigint) NOT NULL DEFAULT 0,
+                    unreachable \(d.bigint) NOT NULL DEFAULT 0,
+                    cursor_id \(d.bigint) NOT NULL DEFAULT 0,
+                    lease_owner \(d.text),
+                    lease_until \(d.bigint),
+                    started_at \(d.bigint) NOT NULL,
+                    resolved_at \(d.bigint))
+                """,
+                // Posts published before delivery existed are not sent now.
+                """
+                INSERT INTO post_sends (post_id, version, rule, channels, state, started_at)
+                SELECT id, version, '', '', 'skipped', updated_at FROM posts WHERE state IN ('published', 'archived', 'withdrawn')
+                """,
+                """
+                CREATE TABLE deliveries (
+                    id \(d.idColumn),
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    employee_id \(d.bigint) NOT NULL REFERENCES employees (id) ON DELETE CASCADE,
+                    channel \(d.text) NOT NULL,
+                    state \(d.text) NOT NULL,
+                    due_at \(d.bigint) NOT NULL,
+                    attempts \(d.bigint) NOT NULL DEFAULT 0,
+                    lease_until \(d.bigint),
+                    last_error \(d.text),
+                    sent_at \(d.bigint),
+                    created_at \(d.bigint) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL,
+                    UNIQUE (post_id, employee_id, channel))
+                """,
+                "CREATE INDEX deliveries_due ON deliveries (state, due_at)",
+                "CREATE INDEX deliveries_employee ON deliveries (employee_id)",
+            ]
+        },
+    ]
+}
