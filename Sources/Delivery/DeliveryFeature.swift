@@ -15,11 +15,14 @@ public struct DeliveryFeature: Sendable {
     public let scheduler: Scheduler
     public let store: DeliveryStore
     public let fanOut: FanOut
+    public let worker: DeliveryWorker
 
     public init(database: Database, posts: PostStore, counter: AudienceCounter, owner: String) {
         fanOut = FanOut(database: database, counter: counter, owner: owner)
         scheduler = Scheduler(database: database, posts: posts, fanOut: fanOut)
         store = DeliveryStore(database: database)
+        // Email, chat and SMS adapters join as they are built; until then those rows wait.
+        worker = DeliveryWorker(database: database, adapters: [FeedAdapter()], owner: owner)
     }
 
     public func register(in table: RouteTable) {

@@ -5,16 +5,24 @@ public import ServiceLifecycle
 /// Runs the scheduler every few seconds while `tandem serve` runs, and stops with it.
 public struct DeliveryLoop: Service {
     let scheduler: Scheduler
+    let worker: DeliveryWorker
     let interval: Duration
     let logger: Logger
 
-    public init(scheduler: Scheduler, interval: Duration, logger: Logger) {
+    public init(scheduler: Scheduler, worker: DeliveryWorker, interval: Duration, logger: Logger) {
         self.scheduler = scheduler
+        self.worker = worker
         self.interval = interval
         self.logger = logger
     }
 
     public func run() async throws {
+        do {
+            let recovered = try await worker.recoverInterrupted()
+            if recovered > 0 { logger.notice("\(recovered) deliveries were being sent when this server stopped; they are due again now") }
+        } catch {
+            logger.error("could not recover interrupted deliveries: \(error)")
+        }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let pass = try await scheduler.tick()
@@ -22,6 +30,10 @@ public struct DeliveryLoop: Service {
                 for send in pass.resolved where send.state == .resolved {
                     logger.info("post \(send.postID): \(send.people) people, \(send.deliveries) deliveries, \(send.unreachable) unreachable")
                 }
+                let cancelled = try await worker.cancelWithdrawn()
+                if cancelled > 0 { logger.info("cancelled \(cancelled) deliveries of withdrawn posts") }
+                let sent = try await worker.drain()
+                if sent.claimed > 0 { logger.info("deliveries: \(sent.sent) sent, \(sent.retrying) to retry, \(sent.dead) dead") }
             } catch {
                 // The next pass retries; nothing is half-written (each step is a transaction).
                 logger.error("delivery pass failed: \(error)")

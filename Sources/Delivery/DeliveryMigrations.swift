@@ -50,5 +50,14 @@ public enum DeliveryMigrations {
                 "CREATE INDEX deliveries_employee ON deliveries (employee_id)",
             ]
         },
+        // Which server holds a `sending` row: a server starting again under the same name knows
+        // those sends were interrupted and retries them at once instead of waiting for the lease.
+        Migration(71, "delivery lease owners and the claim index") { d in
+            [
+                "ALTER TABLE deliveries ADD COLUMN lease_owner \(d.text)",
+                // Workers claim by channel (those they have adapters for), state and due time.
+                "CREATE INDEX deliveries_claim ON deliveries (channel, state, due_at)",
+            ]
+        },
     ]
 }

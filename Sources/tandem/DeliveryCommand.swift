@@ -12,7 +12,7 @@ struct DeliveryCommand: AsyncParsableCommand {
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "One pass of what `serve` does every few seconds: publish scheduled posts that are due, then freeze the audience of every published post not yet resolved.",
+            abstract: "One pass of what `serve` does every few seconds: publish due posts, freeze audiences, then send what is due.",
             discussion: "For cron or scripts when no server runs. Safe to run while servers run: walks are leased and idempotent.")
         @OptionGroup var storage: StorageOptions
 
@@ -25,7 +25,11 @@ struct DeliveryCommand: AsyncParsableCommand {
                 for send in pass.resolved {
                     print("post \(send.postID): \(send.state.rawValue), \(send.people) people, \(send.deliveries) deliveries, \(send.unreachable) unreachable")
                 }
-                if pass.published.isEmpty && pass.resolved.isEmpty { print("Nothing was due.") }
+                let cancelled = try await services.delivery.worker.cancelWithdrawn()
+                if cancelled > 0 { print("cancelled \(cancelled) deliveries of withdrawn posts") }
+                let sent = try await services.delivery.worker.drain()
+                if sent.claimed > 0 { print("deliveries: \(sent.sent) sent, \(sent.retrying) to retry, \(sent.dead) dead") }
+                if pass.published.isEmpty && pass.resolved.isEmpty && sent.claimed == 0 && cancelled == 0 { print("Nothing was due.") }
             }
         }
     }

@@ -1,0 +1,46 @@
+public import Content
+public import Foundation
+
+/// One message to send: a delivery row as a worker claimed it.
+public struct OutboundMessage: Sendable, Equatable {
+    public let deliveryID: Int64
+    public let postID: Int64
+    public let employeeID: Int64
+    public let channel: Channel
+    /// 1 on the first try.
+    public let attempt: Int
+    /// When this claim's lease ends (milliseconds): with the owner, it names the claim.
+    public let leaseUntil: Int64
+}
+
+/// How a send ended when it did not succeed.
+public enum SendFailure: Error, Sendable, Equatable {
+    /// Try again later (a 4xx from SMTP, a timeout, a 5xx from a gateway); `after` when the other
+    /// side said when (Retry-After).
+    case retry(reason: String, after: TimeInterval?)
+    /// Never going to work (a 5xx from SMTP for this address, an invalid number).
+    case permanent(reason: String)
+}
+
+/// Sends messages on one channel. Each adapter is called at most once per claim of a delivery;
+/// the worker records the outcome in the same row.
+public protocol ChannelAdapter: Sendable {
+    var channel: Channel { get }
+    /// True when sending has no effect outside Tandem (the feed): a batch is then recorded in
+    /// one statement, since repeating it after a crash changes nothing.
+    var isLocal: Bool { get }
+    func send(_ message: OutboundMessage) async throws
+}
+
+extension ChannelAdapter {
+    public var isLocal: Bool { false }
+}
+
+/// The in-app feed: a sent feed delivery is what puts the post in the person's feed, so there
+/// is nothing to send anywhere else.
+public struct FeedAdapter: ChannelAdapter {
+    public init() {}
+    public var channel: Channel { .feed }
+    public var isLocal: Bool { true }
+    public func send(_ message: OutboundMessage) async throws {}
+}
