@@ -560,4 +560,14 @@ def test_published_post_has_its_audience_frozen(driver):
     assert "resolved" in main.text and 'in audience "401(k) not enrolled, non-HCE (US)"' in main.text, main.text[:1500]
     rows = driver.find_elements(By.XPATH, "//table[caption[normalize-space()='Deliveries per channel']]//tr[td]")
     assert [r.find_element(By.TAG_NAME, "td").text for r in rows] == ["Feed", "Email"], [r.text for r in rows]
+    # The server's loop sends the feed deliveries within a few seconds (email waits for its adapter).
+    page = path_of(driver)
+
+    def feed_all_sent(browser):
+        open_page(browser, page)
+        cells = [c.text for c in browser.find_element(
+            By.XPATH, "//table[caption[normalize-space()='Deliveries per channel']]//tr[td][1]").find_elements(By.TAG_NAME, "td")]
+        return cells[3] == cells[-1] and cells[-1] != "0"
+
+    WebDriverWait(driver, 30, poll_frequency=1).until(feed_all_sent)
     shot(driver, "18-delivery-status")

@@ -48,12 +48,47 @@ struct DeliveryHTTPTests {
             #expect(try await send(.get, "/api/v1/posts/\(id)/deliveries", analyst).status == .forbidden)
             #expect(try await send(.get, "/api/v1/posts/999999/deliveries", comms).status == .notFound)
 
+            // Workers send the feed rows; SMS waits for its adapter.
+            let drained = try await services.delivery.worker.drain(now: { Date().addingTimeInterval(1) })
+            #expect(drained.sent == active.count)
+            let admin = try await services.token(for: try await services.user("admin@example.com", [.admin]))
+            #expect(try await send(.get, "/api/v1/posts/\(id)/deliveries/recipients", comms).status == .forbidden, "per-person detail is for admins")
+            let sentFeed = try json(try await send(.get, "/api/v1/posts/\(id)/deliveries/recipients?state=sent&channel=feed&limit=200", admin))
+            #expect((sentFeed["data"] as? [[String: Any]])?.count == active.count && (sentFeed["data"] as? [[String: Any]])?.first?["sent_at"] != nil)
+            #expect(try await send(.get, "/api/v1/posts/\(id)/deliveries/recipients?state=bogus", admin).status == .badRequest)
+            #expect(try await send(.get, "/api/v1/posts/\(id)/deliveries/recipients?channel=chat", admin).status == .badRequest)
+            #expect(try await send(.get, "/api/v1/posts/999999/deliveries/recipients", admin).status == .notFound)
+
+            // Some SMS fail for good; a retry sends them again from the first attempt.
+            try await services.database.transaction { db in
+                try await db.raw("UPDATE deliveries SET state = 'dead', attempts = 8, last_error = 'gateway said no' WHERE post_id = \(bind: Int64(id)) AND channel = 'sms' AND employee_id % 2 = 0").run()
+            }
+            let dead = try #require((try json(try await send(.get, "/api/v1/posts/\(id)/deliveries", comms))["channels"] as? [[String: Any]])?.last?["counts"] as? [String: Int])["dead"]
+            #expect(try await send(.post, "/api/v1/posts/\(id)/deliveries/retry", analyst).status == .forbidden)
+            #expect(try await send(.post, "/api/v1/posts/\(id)/deliveries/retry", approver).status == .forbidden)
+            let retried = try json(try await send(.post, "/api/v1/posts/\(id)/deliveries/retry", comms))
+            #expect(retried["retried"] as? Int == dead && (dead ?? 0) > 0)
+            #expect(try json(try await send(.post, "/api/v1/posts/\(id)/deliveries/retry", comms))["retried"] as? Int == 0)
+
             let browser = Browser(client)
             _ = try await browser.signIn("comms@example.com")
             let page = String(buffer: try await browser.request("/posts/\(id)/deliveries").body)
             #expect(page.contains("Deliveries per channel") && page.contains(#"status = "active""#))
             #expect(String(buffer: try await browser.request("/posts/\(id)").body).contains("/posts/\(id)/deliveries"))
             #expect(String(buffer: try await browser.request("/deliveries").body).contains("Fire drill"))
+            #expect(try await browser.request("/posts/\(id)/deliveries/recipients").status == .forbidden)
+            let adminBrowser = Browser(client)
+            _ = try await adminBrowser.signIn("admin@example.com")
+            let recipients = String(buffer: try await adminBrowser.request("/posts/\(id)/deliveries/recipients?state=sent").body)
+            let firstID = try #require(active.first).employeeId
+            #expect(recipients.contains("Visible to admins only") && recipients.contains(">\(firstID)<"))
+            _ = try await services.delivery.worker.runOnce(limit: 10_000, now: Date().addingTimeInterval(1))
+            try await services.database.transaction { db in
+                try await db.raw("UPDATE deliveries SET state = 'failed' WHERE post_id = \(bind: Int64(id)) AND channel = 'sms' AND employee_id % 2 = 1").run()
+            }
+            let retryPage = try await browser.post("/posts/\(id)/deliveries/retry", form: [], csrfFrom: "/posts/\(id)/deliveries")
+            #expect(retryPage.status == .seeOther)
+            #expect(String(buffer: try await browser.request("/posts/\(id)/deliveries").body).contains("will be sent again now"))
         }
     }
 }

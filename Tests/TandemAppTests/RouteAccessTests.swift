@@ -66,6 +66,8 @@ let expectedAccess: [String: Access] = [
     "GET /api/v1/translations": .roles([.hr, .comms, .marketing, .approver]), "POST /api/v1/posts/{id}/translations": .roles([.hr, .comms, .marketing]),
     "GET /deliveries": .roles([.hr, .comms, .marketing, .approver]), "GET /posts/{id}/deliveries": .roles([.hr, .comms, .marketing, .approver]),
     "GET /api/v1/posts/{id}/deliveries": .roles([.hr, .comms, .marketing, .approver]),
+    "GET /posts/{id}/deliveries/recipients": .roles([.admin]), "GET /api/v1/posts/{id}/deliveries/recipients": .roles([.admin]),
+    "POST /posts/{id}/deliveries/retry": .roles([.hr, .comms, .marketing]), "POST /api/v1/posts/{id}/deliveries/retry": .roles([.hr, .comms, .marketing]),
     "GET /api/v1/posts/{id}/diff": .roles([.hr, .comms, .marketing, .approver]), "POST /api/v1/posts/{id}/seen": .roles([.hr, .comms, .marketing, .approver]),
     "GET /calendar": .roles([.hr, .comms, .marketing, .approver]), "POST /calendar/reschedule": .roles([.hr, .comms, .marketing]),
     "GET /api/v1/calendar": .roles([.hr, .comms, .marketing, .approver]),
