@@ -103,6 +103,9 @@ public struct PostCommentStore: Sendable {
 
     /// Marks the caller's mentions on a post read (they opened it).
     public func markRead(post postID: Int64, userID: Int64) async throws {
+        guard try await database.reader.raw("""
+            SELECT 1 AS one FROM post_mentions WHERE post_id = \(bind: postID) AND user_id = \(bind: userID) AND read_at IS NULL LIMIT 1
+            """).first() != nil else { return }
         try await database.transaction { db in
             try await db.raw("""
                 UPDATE post_mentions SET read_at = \(bind: Millis.from(Date())) WHERE post_id = \(bind: postID) AND user_id = \(bind: userID) AND read_at IS NULL

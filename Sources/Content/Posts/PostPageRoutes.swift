@@ -134,7 +134,8 @@ struct PostPageRoutes {
                                 ? TranslationPages.form($0, post: post, translators: translators, provider: feature.translations.provider?.name) : nil,
                              comments: CommentPages.threads($0, post: post, threads: threads, userID: actor.userID, isAdmin: actor.roles.contains(.admin)))
         }
-        try await feature.views.markSeen(post: post.id, userID: actor.userID, version: post.version)
+        // Page views write only when something changed: a write is a turn of SQLite's one writer.
+        if lastSeen != post.version { try await feature.views.markSeen(post: post.id, userID: actor.userID, version: post.version) }
         try await feature.comments.markRead(post: post.id, userID: actor.userID)
         response.headers[.cacheControl] = "no-store"
         return response
