@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "TandemBench",
             dependencies: [
-                "TandemApp", "People", "Audiences", "Audit", "TandemStore", "Content", "Accounts", "TandemCore",
+                "TandemApp", "People", "Audiences", "Audit", "TandemStore", "Content", "Accounts", "TandemCore", "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -130,6 +130,11 @@ let package = Package(
                 "TandemCore", "TandemStore", "TandemUI", "Audit", "Content", "Audiences",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Plot", package: "Plot"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -182,7 +187,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DeliveryTests",
-            dependencies: ["Delivery", "Content", "Audiences", "People", "Accounts", "Audit", "TandemCore", "TandemStore", "TandemTesting"],
+            dependencies: ["Delivery", "Content", "Audiences", "People", "Accounts", "Audit", "TandemCore", "TandemStore", "TandemTesting",
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -123,6 +123,8 @@ cleanup() {
         kill -KILL -- "-$CHILD_PID" 2>/dev/null || true
     fi
     stop_server
+    [[ -n "${SINK_PID:-}" ]] && kill "$SINK_PID" 2>/dev/null || true
+    [[ -n "${GATEWAY_PID:-}" ]] && kill "$GATEWAY_PID" 2>/dev/null || true
     [[ -f "$LOG" ]] && cp "$LOG" "$ARTIFACTS/server.log" 2>/dev/null || true
     if [[ -n "$FRESH_DB" ]]; then
         psql -X -q "$ADMIN_DB_URL" -c "DROP DATABASE IF EXISTS $FRESH_DB WITH (FORCE)" >/dev/null 2>&1 \
@@ -139,9 +141,27 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# A real SMTP server (aiosmtpd) that the demo's email goes to; the browser tests read its log.
+SINK_PID=""
+MAIL_LOG="$WORK/mail.jsonl"
+python3 "$ROOT/scripts/smtp-sink.py" --port 0 --log "$MAIL_LOG" --ready "$WORK/sink-port" 2>"$WORK/sink.log" &
+SINK_PID=$!
+for _ in $(seq 1 100); do [[ -s "$WORK/sink-port" ]] && break; sleep 0.1; done
+[[ -s "$WORK/sink-port" ]] || { log "the SMTP sink did not start (python3 -m pip install -r e2e/requirements.txt):"; cat "$WORK/sink.log" >&2; exit 1; }
+export TANDEM_SMTP_URL="smtp://127.0.0.1:$(cat "$WORK/sink-port")?starttls=off" TANDEM_MAIL_FROM="Demo News <news@demo.tandem.local>"
+export TANDEM_E2E_MAIL_LOG="$MAIL_LOG"
+# And an HTTP server standing in for an SMS gateway, which a browser test sets up.
+GATEWAY_PID=""
+python3 "$ROOT/scripts/gateway-sink.py" --port 0 --token e2e-token --log "$WORK/gateway.jsonl" --ready "$WORK/gateway-port" 2>"$WORK/gateway.log" &
+GATEWAY_PID=$!
+for _ in $(seq 1 100); do [[ -s "$WORK/gateway-port" ]] && break; sleep 0.1; done
+[[ -s "$WORK/gateway-port" ]] || { log "the gateway sink did not start:"; cat "$WORK/gateway.log" >&2; exit 1; }
+export TANDEM_E2E_GATEWAY_URL="http://127.0.0.1:$(cat "$WORK/gateway-port")/2010-04-01/Accounts/ACe2e/Messages.json"
+export TANDEM_E2E_GATEWAY_LOG="$WORK/gateway.jsonl"
+
 PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
-log "starting $BIN serve --demo on $BASE ($DB_LABEL)"
+log "starting $BIN serve --demo on $BASE ($DB_LABEL), email to the SMTP sink on port $(cat "$WORK/sink-port")"
 "$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA_DIR" --demo "${DB_ARGS[@]}" >"$LOG" 2>&1 &
 SERVER_PID=$!
 

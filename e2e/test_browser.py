@@ -14,6 +14,7 @@ import re
 import shutil
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -222,7 +223,7 @@ def test_sign_in_page_fits_a_phone(driver):
     shot(driver, "06-login-phone")
 
 
-@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations", "/deliveries"])
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations", "/deliveries", "/deliveries/email", "/deliveries/channels"])
 def test_signed_in_pages_fit_a_phone(driver, path):
     sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
     open_page(driver, path)
@@ -560,7 +561,7 @@ def test_published_post_has_its_audience_frozen(driver):
     assert "resolved" in main.text and 'in audience "401(k) not enrolled, non-HCE (US)"' in main.text, main.text[:1500]
     rows = driver.find_elements(By.XPATH, "//table[caption[normalize-space()='Deliveries per channel']]//tr[td]")
     assert [r.find_element(By.TAG_NAME, "td").text for r in rows] == ["Feed", "Email"], [r.text for r in rows]
-    # The server's loop sends the feed deliveries within a few seconds (email waits for its adapter).
+    # The server's loop sends the feed deliveries within a few seconds.
     page = path_of(driver)
 
     def feed_all_sent(browser):
@@ -571,3 +572,84 @@ def test_published_post_has_its_audience_frozen(driver):
 
     WebDriverWait(driver, 30, poll_frequency=1).until(feed_all_sent)
     shot(driver, "18-delivery-status")
+
+
+MAIL_LOG = os.environ.get("TANDEM_E2E_MAIL_LOG", "")
+
+
+def mail_log():
+    """The messages the SMTP sink (scripts/smtp-sink.py) accepted, as it logged them."""
+    import json
+    if not MAIL_LOG or not os.path.exists(MAIL_LOG):
+        return []
+    with open(MAIL_LOG, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def test_email_arrives_and_its_unsubscribe_link_works(driver):
+    """The demo's published post reaches the SMTP server as clean MIME in each person's language;
+    its unsubscribe link opens a page that unsubscribes without signing in; HR sees flagged addresses."""
+    assert MAIL_LOG, "e2e/run.sh sets TANDEM_E2E_MAIL_LOG"
+    deadline = time.time() + 60
+    messages = []
+    while time.time() < deadline:
+        messages = [m for m in mail_log() if m.get("list_unsubscribe")]
+        if len(messages) >= 5:
+            break
+        time.sleep(1)
+    assert len(messages) >= 5, f"{len(messages)} emails with an unsubscribe link reached the SMTP sink"
+    subjects = {m["subject"] for m in messages}
+    assert subjects <= {"Your 401(k) match is free money", "La aportación a su 401(k) es dinero gratis"}, subjects
+    assert all(not m["defects"] and not m["eight_bit"] and m["longest_line"] <= 78 for m in messages)
+    assert all(m["parts"] == ["multipart/alternative", "text/plain", "text/html"] for m in messages)
+    assert len({m["message_id"] for m in messages}) == len(messages)
+
+    url = messages[0]["list_unsubscribe"].strip("<>")
+    assert url.startswith(BASE_URL + "/unsubscribe/"), url
+    driver.get(url)
+    wait(driver).until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
+    assert "Unsubscribe from Benefits" in driver.find_element(By.TAG_NAME, "main").text
+    shot(driver, "19-unsubscribe")
+    click_and_wait_for_new_page(driver, submit_button(driver, urllib.parse.urlsplit(url).path, "Unsubscribe from all optional email"))
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert "no more optional email" in main and "Subscribe again" in main, main[:500]
+    # A link with a changed id is refused.
+    forged = re.sub(r"/u\.(\d+)\.", lambda m: f"/u.{int(m.group(1)) + 1}.", url)
+    driver.get(forged)
+    assert "not valid" in driver.find_element(By.TAG_NAME, "h1").text
+
+    sign_in(driver, HR_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/deliveries/email")
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert "127.0.0.1:" in main and "demo data" in main, main[:800]
+    shot(driver, "20-email-flags")
+
+
+def test_admin_sets_up_the_sms_gateway_and_sends_a_test(driver):
+    """An admin saves the SMS gateway (the token is never shown back), sends a test message that
+    the gateway receives with Basic auth, and a bad sender is refused next to its field."""
+    import json
+    url, log_path = os.environ.get("TANDEM_E2E_GATEWAY_URL", ""), os.environ.get("TANDEM_E2E_GATEWAY_LOG", "")
+    assert url and log_path, "e2e/run.sh sets TANDEM_E2E_GATEWAY_URL and TANDEM_E2E_GATEWAY_LOG"
+    sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/deliveries/channels")
+    driver.find_element(By.ID, "f-url").send_keys(url)
+    driver.find_element(By.ID, "f-from").send_keys("bad sender!")
+    driver.find_element(By.ID, "f-username").send_keys("ACe2e")
+    driver.find_element(By.ID, "f-token").send_keys("e2e-token")
+    click_and_wait_for_new_page(driver, submit_button(driver, "/deliveries/channels/sms", "Save the SMS gateway"))
+    assert "sender must be" in driver.find_element(By.ID, "f-from-note").text
+    field = driver.find_element(By.ID, "f-from")
+    field.clear()
+    field.send_keys("Tandem")
+    driver.find_element(By.ID, "f-token").send_keys("e2e-token")
+    click_and_wait_for_new_page(driver, submit_button(driver, "/deliveries/channels/sms", "Save the SMS gateway"))
+    assert "e2e-token" not in driver.page_source
+    assert "A token is stored" in driver.find_element(By.TAG_NAME, "main").text
+    driver.find_element(By.ID, "f-number").send_keys("+1 555 010 4242")
+    click_and_wait_for_new_page(driver, submit_button(driver, "/deliveries/channels/sms/test", "Send a test SMS"))
+    assert "accepted the test message" in driver.find_element(By.TAG_NAME, "main").text
+    with open(log_path, encoding="utf-8") as f:
+        requests = [json.loads(line) for line in f if line.strip()]
+    assert requests[-1]["form"]["To"] == "+15550104242" and requests[-1]["auth"] == "ACe2e:e2e-token", requests[-1]
+    shot(driver, "21-sms-gateway")

@@ -20,6 +20,8 @@ public enum SendFailure: Error, Sendable, Equatable {
     case retry(reason: String, after: TimeInterval?)
     /// Never going to work (a 5xx from SMTP for this address, an invalid number).
     case permanent(reason: String)
+    /// Not to be sent after all (the person unsubscribed after the audience was frozen).
+    case skipped(reason: String)
 }
 
 /// Sends messages on one channel. Each adapter is called at most once per claim of a delivery;
@@ -29,11 +31,20 @@ public protocol ChannelAdapter: Sendable {
     /// True when sending has no effect outside Tandem (the feed): a batch is then recorded in
     /// one statement, since repeating it after a crash changes nothing.
     var isLocal: Bool { get }
-    func send(_ message: OutboundMessage) async throws
+    /// Messages in flight at once (an SMTP pool's connections).
+    var concurrency: Int { get }
+    /// False while the channel must not be claimed: not set up, paused by an admin or after
+    /// repeated errors, or holding off after a 429. Its rows then wait, untouched.
+    func isReady() async -> Bool
+    /// Sends; returns the other side's id for the message (a gateway's message id, an SMTP
+    /// queue reply), kept with the delivery.
+    func send(_ message: OutboundMessage) async throws -> String?
 }
 
 extension ChannelAdapter {
     public var isLocal: Bool { false }
+    public var concurrency: Int { 1 }
+    public func isReady() async -> Bool { true }
 }
 
 /// The in-app feed: a sent feed delivery is what puts the post in the person's feed, so there
@@ -42,5 +53,5 @@ public struct FeedAdapter: ChannelAdapter {
     public init() {}
     public var channel: Channel { .feed }
     public var isLocal: Bool { true }
-    public func send(_ message: OutboundMessage) async throws {}
+    public func send(_ message: OutboundMessage) async throws -> String? { nil }
 }

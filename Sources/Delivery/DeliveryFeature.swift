@@ -16,17 +16,42 @@ public struct DeliveryFeature: Sendable {
     public let store: DeliveryStore
     public let fanOut: FanOut
     public let worker: DeliveryWorker
+    public let signer: LinkSigner
+    public let flags: EmailFlagStore
+    public let optOuts: OptOutStore
+    /// The SMTP settings in use (shown to admins without the password).
+    public let smtp: SMTPSettings?
+    let database: Database
+    /// Nil when no SMTP server is configured: email deliveries then wait.
+    public let email: EmailAdapter?
 
-    public init(database: Database, posts: PostStore, counter: AudienceCounter, owner: String) {
+    public let channels: ChannelSettingsStore
+    public let sms: SMSAdapter
+
+    public init(database: Database, posts: PostStore, counter: AudienceCounter, owner: String, baseURL: String, smtp: SMTPSettings?, secrets: SecretBox? = nil) {
         fanOut = FanOut(database: database, counter: counter, owner: owner)
         scheduler = Scheduler(database: database, posts: posts, fanOut: fanOut)
         store = DeliveryStore(database: database)
-        // Email, chat and SMS adapters join as they are built; until then those rows wait.
-        worker = DeliveryWorker(database: database, adapters: [FeedAdapter()], owner: owner)
+        let signer = LinkSigner(database: database)
+        self.signer = signer
+        flags = EmailFlagStore(database: database)
+        optOuts = OptOutStore(database: database)
+        self.smtp = smtp
+        self.database = database
+        let email = smtp.map { EmailAdapter(settings: $0, database: database, posts: posts, signer: signer, baseURL: baseURL) }
+        self.email = email
+        channels = ChannelSettingsStore(database: database, box: secrets)
+        sms = SMSAdapter(database: database, posts: posts, settings: channels)
+        var adapters: [any ChannelAdapter] = [FeedAdapter(), sms]
+        if let email { adapters.append(email) }
+        worker = DeliveryWorker(database: database, adapters: adapters, owner: owner)
     }
 
     public func register(in table: RouteTable) {
         Layout.register([NavItem("Delivery", "/deliveries", Self.readers)])
         DeliveryRoutes(feature: self).register(in: table)
+        UnsubscribeRoutes(feature: self).register(in: table)
+        EmailRoutes(feature: self).register(in: table)
+        ChannelRoutes(feature: self).register(in: table)
     }
 }

@@ -45,7 +45,9 @@ struct DeliveryRoutes {
 
         table.page(.get, "/deliveries", readers) { request, context in
             let recent = try await feature.store.recent()
-            return Pages.render(request, context, title: "Delivery") { _ in DeliveryPages.overview(recent) }
+            let email = EmailRoutes.managers.allows(context.identity), admin = ChannelRoutes.admins.allows(context.identity)
+            let paused = try await feature.channels.paused()
+            return Pages.render(request, context, title: "Delivery") { _ in DeliveryPages.overview(recent, email: email, admin: admin, paused: paused) }
         }
 
         table.page(.get, "/posts/{id}/deliveries", readers) { request, context in
@@ -118,14 +120,19 @@ struct DeliveryRoutes {
 }
 
 enum DeliveryPages {
-    static func overview(_ recent: [(send: SendSummary, title: String)]) -> [HTMLNode] {
-        [
+    static func overview(_ recent: [(send: SendSummary, title: String)], email: Bool, admin: Bool, paused: [ChannelStatus]) -> [HTMLNode] {
+        paused.map { channel in
+            el("div", [("class", "flash flash-error"), ("role", "alert")], [
+                text("\(channel.channel.title) is paused: \(channel.pauseReason ?? "by an admin"). Its deliveries wait. "),
+            ] + (admin ? [link("Channels", "/deliveries/channels")] : [text("An admin can resume it.")]))
+        } + [
             UI.heading("Delivery", subtitle: "Published posts and who they were addressed to. Scheduled posts are published at their time, then their audience is frozen into one delivery per person and channel."),
             UI.table(caption: "Recent sends", headers: ["Post", "State", "People", "Deliveries", "Unreachable", "Started"], rows: recent.map { item in
                 [link(item.title, "/posts/\(item.send.postID)/deliveries"), text(item.send.state.rawValue), text(String(item.send.people)),
                  text(String(item.send.deliveries)), text(String(item.send.unreachable)), text(item.send.startedAt.formatted(date: .abbreviated, time: .shortened))]
             }, empty: "Nothing has been published since delivery was set up."),
-        ]
+        ] + (email ? [el("p", [], [link("Email: SMTP server and undeliverable addresses", "/deliveries/email")])] : [])
+          + (admin ? [el("p", [], [link("Channels: the SMS gateway", "/deliveries/channels")])] : [])
     }
 
     static func recipients(_ postID: Int64, page: Page<RecipientDelivery>, state: DeliveryState?, channel: Channel?) -> [HTMLNode] {

@@ -29,7 +29,15 @@ public struct DeliveryWorker: Sendable {
         public var sent = 0
         public var retrying = 0
         public var dead = 0
-        public var claimed: Int { sent + retrying + dead }
+        public var skipped = 0
+        public var claimed: Int { sent + retrying + dead + skipped }
+
+        mutating func add(_ other: Outcome) {
+            sent += other.sent
+            retrying += other.retrying
+            dead += other.dead
+            skipped += other.skipped
+        }
     }
 
     /// Retry delay after `attempt` failed tries: 30 s doubling up to an hour, ±20% jitter so
@@ -39,85 +47,159 @@ public struct DeliveryWorker: Sendable {
         return base * (0.8 + 0.4 * random)
     }
 
-    /// Batches until nothing is due or `maximumBatches` ran (so a pass also leaves time to publish).
-    public func drain(limit: Int = 200, maximumBatches: Int = 50, now: @Sendable () -> Date = { Date() }) async throws -> Outcome {
-        var total = Outcome()
-        for _ in 0..<maximumBatches {
-            let batch = try await runOnce(limit: limit, now: now())
-            total.sent += batch.sent
-            total.retrying += batch.retrying
-            total.dead += batch.dead
-            if batch.claimed < limit { break }
+    /// Each ready channel in a lane of its own, batch after batch until nothing is due,
+    /// `maximumBatches` ran (so a pass also leaves time to publish) or the channel stops being
+    /// ready (paused, or holding off after a 429). Lanes run side by side, so the feed is never
+    /// held up by a rate-limited gateway, nor email by SMS.
+    public func drain(limit: Int = 200, maximumBatches: Int = 50, now: @escaping @Sendable () -> Date = { Date() }) async throws -> Outcome {
+        let ready = await readyChannels()
+        return try await withThrowingTaskGroup(of: Outcome.self) { lanes in
+            for channel in ready {
+                lanes.addTask {
+                    var total = Outcome()
+                    for batch in 0..<maximumBatches {
+                        if batch > 0, await adapters[channel]?.isReady() != true { break }
+                        let done = try await runOnce(channel, limit: limit, now: now())
+                        total.add(done)
+                        if done.claimed < limit { break }
+                    }
+                    return total
+                }
+            }
+            var total = Outcome()
+            while let lane = try await lanes.next() { total.add(lane) }
+            return total
         }
-        return total
     }
 
-    /// One batch: claim up to `limit` due rows on channels with an adapter, send, record.
+    /// One batch of every ready channel, side by side.
     public func runOnce(limit: Int = 200, now: Date = Date()) async throws -> Outcome {
-        let claimed = try await claim(limit: limit, now: now)
+        let ready = await readyChannels()
+        return try await withThrowingTaskGroup(of: Outcome.self) { lanes in
+            for channel in ready { lanes.addTask { try await runOnce(channel, limit: limit, now: now) } }
+            var total = Outcome()
+            while let lane = try await lanes.next() { total.add(lane) }
+            return total
+        }
+    }
+
+    /// One batch of one channel: claim up to `limit` due rows, send, record. Local channels (the
+    /// feed) are recorded for the whole batch in one statement.
+    func runOnce(_ channel: Channel, limit: Int, now: Date) async throws -> Outcome {
+        guard let adapter = adapters[channel] else { return Outcome() }
+        let claimed = try await claim(channel, limit: limit, now: now)
+        guard !claimed.isEmpty else { return Outcome() }
+        if adapter.isLocal {
+            var outcome = Outcome()
+            outcome.sent = try await recordSent(claimed, now: Date())
+            return outcome
+        }
+        return try await send(claimed, through: adapter)
+    }
+
+    func readyChannels() async -> [Channel] {
+        var ready: [Channel] = []
+        for (channel, adapter) in adapters where await adapter.isReady() { ready.append(channel) }
+        return ready.sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// One channel's messages, `adapter.concurrency` at a time.
+    func send(_ messages: [OutboundMessage], through adapter: any ChannelAdapter) async throws -> Outcome {
         var outcome = Outcome()
-        // Local channels (the feed) are recorded for the whole batch at once.
-        let local = claimed.filter { adapters[$0.channel]?.isLocal == true }
-        if !local.isEmpty { outcome.sent += try await recordSent(local, now: Date()) }
-        for message in claimed {
-            guard let adapter = adapters[message.channel], !adapter.isLocal else { continue }
-            do {
-                try await adapter.send(message)
-                if try await record(message, state: .sent, error: nil, dueAt: nil, now: Date()) { outcome.sent += 1 }
-            } catch let failure as SendFailure {
-                switch failure {
-                case .retry(let reason, let after) where message.attempt < Self.maximumAttempts:
-                    let delay = max(after ?? 0, Self.backoff(attempt: message.attempt, random: Double.random(in: 0..<1)))
-                    if try await record(message, state: .failed, error: reason, dueAt: Date().addingTimeInterval(delay), now: Date()) { outcome.retrying += 1 }
-                case .retry(let reason, _):
-                    if try await record(message, state: .dead, error: "gave up after \(message.attempt) attempts: \(reason)", dueAt: nil, now: Date()) { outcome.dead += 1 }
-                case .permanent(let reason):
-                    if try await record(message, state: .dead, error: reason, dueAt: nil, now: Date()) { outcome.dead += 1 }
-                }
-            } catch {
-                // An adapter bug or an unexpected error: retried like a temporary failure.
-                let delay = Self.backoff(attempt: message.attempt, random: Double.random(in: 0..<1))
-                let state: DeliveryState = message.attempt < Self.maximumAttempts ? .failed : .dead
-                if try await record(message, state: state, error: "\(error)", dueAt: Date().addingTimeInterval(delay), now: Date()) {
-                    if state == .dead { outcome.dead += 1 } else { outcome.retrying += 1 }
+        let width = max(1, adapter.concurrency)
+        try await withThrowingTaskGroup(of: Outcome.self) { group in
+            var next = 0
+            while next < min(width, messages.count) {
+                let message = messages[next]
+                group.addTask { try await deliver(message, through: adapter) }
+                next += 1
+            }
+            while let done = try await group.next() {
+                outcome.add(done)
+                if next < messages.count {
+                    let message = messages[next]
+                    group.addTask { try await deliver(message, through: adapter) }
+                    next += 1
                 }
             }
         }
         return outcome
     }
 
+    /// Sends one message and records how it went, if the claim still holds.
+    func deliver(_ message: OutboundMessage, through adapter: any ChannelAdapter) async throws -> Outcome {
+        var outcome = Outcome()
+        do {
+            let reference = try await adapter.send(message)
+            if try await record(message, state: .sent, error: nil, dueAt: nil, now: Date(), externalID: reference) { outcome.sent += 1 }
+        } catch let failure as SendFailure {
+            switch failure {
+            case .retry(let reason, let after) where message.attempt < Self.maximumAttempts:
+                let delay = max(after ?? 0, Self.backoff(attempt: message.attempt, random: Double.random(in: 0..<1)))
+                if try await record(message, state: .failed, error: reason, dueAt: Date().addingTimeInterval(delay), now: Date()) { outcome.retrying += 1 }
+            case .retry(let reason, _):
+                if try await record(message, state: .dead, error: "gave up after \(message.attempt) attempts: \(reason)", dueAt: nil, now: Date()) { outcome.dead += 1 }
+            case .permanent(let reason):
+                if try await record(message, state: .dead, error: reason, dueAt: nil, now: Date()) { outcome.dead += 1 }
+            case .skipped(let reason):
+                if try await record(message, state: .cancelled, error: reason, dueAt: nil, now: Date()) { outcome.skipped += 1 }
+            }
+        } catch {
+            // An adapter bug or an unexpected error: retried like a temporary failure.
+            let delay = Self.backoff(attempt: message.attempt, random: Double.random(in: 0..<1))
+            let state: DeliveryState = message.attempt < Self.maximumAttempts ? .failed : .dead
+            if try await record(message, state: state, error: "\(error)", dueAt: Date().addingTimeInterval(delay), now: Date()) {
+                if state == .dead { outcome.dead += 1 } else { outcome.retrying += 1 }
+            }
+        }
+        return outcome
+    }
+
     /// Due rows (pending, failed whose retry time came, or sending whose lease ran out) of
-    /// published posts, on the channels this worker has adapters for, oldest due first.
+    /// published posts, up to `limit` per ready channel, oldest due first within each channel.
     func claim(limit: Int, now: Date) async throws -> [OutboundMessage] {
-        let channels = adapters.keys.map(\.rawValue).sorted()
-        guard !channels.isEmpty else { return [] }
+        var claimed: [OutboundMessage] = []
+        for channel in await readyChannels() {
+            claimed += try await claim(channel, limit: limit, now: now)
+        }
+        return claimed
+    }
+
+    /// One channel's claim. Each candidate list walks a partial index in order (migration 74):
+    /// `deliveries_ready` for pending and failed rows, `deliveries_leased` for expired leases.
+    /// The states are literals so both databases match the indexes' predicates.
+    func claim(_ channel: Channel, limit: Int, now: Date) async throws -> [OutboundMessage] {
         let stamp = Millis.from(now), until = Millis.from(now.addingTimeInterval(Self.lease))
         let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        let published: SQLQueryString = "AND post_id IN (SELECT id FROM posts WHERE state = \(bind: PostState.published.rawValue))"
         return try await database.transaction { db in
-            try await db.raw("""
+            let ready = try await db.raw("""
+                SELECT id FROM deliveries WHERE channel = \(bind: channel.rawValue) AND state IN ('pending', 'failed') AND due_at <= \(bind: stamp)
+                """ + " " + published + " ORDER BY due_at, id LIMIT \(bind: limit)" + lock).all()
+            let expired = try await db.raw("""
+                SELECT id FROM deliveries WHERE channel = \(bind: channel.rawValue) AND state = 'sending' AND lease_until < \(bind: stamp)
+                """ + " " + published + " ORDER BY lease_until LIMIT \(bind: limit)" + lock).all()
+            let ids = try (ready + expired).map { try $0.decode(column: "id", as: Int64.self) }
+            guard !ids.isEmpty else { return [] }
+            return try await db.raw("""
                 UPDATE deliveries SET state = \(bind: DeliveryState.sending.rawValue), lease_until = \(bind: until), lease_owner = \(bind: owner),
                     attempts = attempts + 1, updated_at = \(bind: stamp)
-                WHERE id IN (SELECT id FROM deliveries
-                    WHERE ((state IN (\(bind: DeliveryState.pending.rawValue), \(bind: DeliveryState.failed.rawValue)) AND due_at <= \(bind: stamp))
-                           OR (state = \(bind: DeliveryState.sending.rawValue) AND lease_until < \(bind: stamp)))
-                      AND channel IN (\(binds: channels))
-                      AND post_id IN (SELECT id FROM posts WHERE state = \(bind: PostState.published.rawValue))
-                    ORDER BY due_at, id LIMIT \(bind: limit)
-                """ + lock + ") RETURNING id, post_id, employee_id, channel, attempts").all().compactMap { row in
-                guard let channel = Channel(rawValue: try row.decode(column: "channel", as: String.self)) else { return nil }
-                return OutboundMessage(deliveryID: try row.decode(column: "id", as: Int64.self), postID: try row.decode(column: "post_id", as: Int64.self),
-                                       employeeID: try row.decode(column: "employee_id", as: Int64.self), channel: channel,
-                                       attempt: Int(try row.decode(column: "attempts", as: Int64.self)), leaseUntil: until)
+                WHERE id IN (\(binds: Array(ids.prefix(limit)))) RETURNING id, post_id, employee_id, attempts
+                """).all().map { row in
+                OutboundMessage(deliveryID: try row.decode(column: "id", as: Int64.self), postID: try row.decode(column: "post_id", as: Int64.self),
+                                employeeID: try row.decode(column: "employee_id", as: Int64.self), channel: channel,
+                                attempt: Int(try row.decode(column: "attempts", as: Int64.self)), leaseUntil: until)
             }.sorted { $0.deliveryID < $1.deliveryID }
         }
     }
 
     /// Writes the outcome if the row is still this claim's; false when another worker took it over.
-    func record(_ message: OutboundMessage, state: DeliveryState, error: String?, dueAt: Date?, now: Date) async throws -> Bool {
+    func record(_ message: OutboundMessage, state: DeliveryState, error: String?, dueAt: Date?, now: Date, externalID: String? = nil) async throws -> Bool {
         let stamp = Millis.from(now)
         return try await database.transaction { db in
             let sentAt: Int64? = state == .sent ? stamp : nil
-            let due: SQLQueryString = dueAt.map { ", due_at = \(bind: Millis.from($0))" } ?? ""
+            var due: SQLQueryString = dueAt.map { ", due_at = \(bind: Millis.from($0))" } ?? ""
+            if let externalID { due = due + ", external_id = \(bind: String(externalID.prefix(200)))" }
             let row = try await db.raw("""
                 UPDATE deliveries SET state = \(bind: state.rawValue), lease_until = NULL, last_error = \(bind: error.map { String($0.prefix(500)) }),
                     sent_at = \(bind: sentAt), updated_at = \(bind: stamp)

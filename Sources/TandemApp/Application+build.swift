@@ -49,7 +49,8 @@ public struct TandemServices: Sendable {
             baseURL: configuration.baseURL, privacyThreshold: configuration.privacyMinimumGroup,
             translator: configuration.translateURL.map { LibreTranslateProvider(url: $0, apiKey: configuration.translateKey) },
             render: { MarkdownRenderer.render($0).html })
-        self.delivery = DeliveryFeature(database: database, posts: content.posts, counter: AudienceCounter(database: database), owner: configuration.nodeName)
+        self.delivery = DeliveryFeature(database: database, posts: content.posts, counter: AudienceCounter(database: database), owner: configuration.nodeName,
+                                         baseURL: configuration.baseURL, smtp: configuration.smtp, secrets: try? configuration.secretBox())
     }
 
     /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).

@@ -1,5 +1,7 @@
 public import Foundation
 public import TandemStore
+public import Delivery
+public import TandemCore
 
 /// Every setting Tandem reads, from CLI flags, then `TANDEM_*` environment variables, then an
 /// optional config file of `TANDEM_X=value` lines, then defaults.
@@ -24,6 +26,10 @@ public struct TandemConfiguration: Sendable, Equatable {
     /// Names this server in delivery leases. A restarted server with the same name takes its
     /// unfinished walks back at once; others wait for the lease to run out.
     public var nodeName = ProcessInfo.processInfo.hostName
+    /// The SMTP server email goes through; nil: email deliveries wait until one is set.
+    public var smtp: SMTPSettings?
+    /// Seals channel secrets (gateway tokens); see `secretBox()`.
+    public var secretKey: Data?
 
     public init() {}
 
@@ -50,6 +56,9 @@ public struct TandemConfiguration: Sendable, Equatable {
         Setting(key: "TANDEM_TRANSLATE_KEY", flag: nil, summary: "API key for TANDEM_TRANSLATE_URL, if it needs one."),
         Setting(key: "TANDEM_SCHEDULER_SECONDS", flag: nil, summary: "Seconds between delivery passes: publishing due posts and freezing audiences (default 5)."),
         Setting(key: "TANDEM_NODE_NAME", flag: nil, summary: "This server's name in delivery leases (default the host name); give each server on one host its own."),
+        Setting(key: "TANDEM_SMTP_URL", flag: nil, summary: "SMTP server for email, e.g. smtp://user:pass@mail.example.com:587?starttls=required&connections=10 (unset: email waits)."),
+        Setting(key: "TANDEM_SECRET_KEY", flag: nil, summary: "32 random bytes in base64 (openssl rand -base64 32) that encrypt channel secrets such as gateway tokens; the same on every server. Unset on SQLite: <data-dir>/secret.key is made."),
+        Setting(key: "TANDEM_MAIL_FROM", flag: nil, summary: "Sender of Tandem's email, e.g. 'Company News <news@example.com>' (needed with TANDEM_SMTP_URL)."),
         Setting(key: "TANDEM_BENCH_ROUTES", flag: nil, summary: "true to serve GET /_hello, the baseline route of bench/http.sh."),
     ]
 
@@ -130,12 +139,41 @@ public struct TandemConfiguration: Sendable, Equatable {
             }
             configuration.nodeName = name
         }
+        if let key = values["TANDEM_SECRET_KEY"], !key.isEmpty {
+            guard let data = SecretBox.parseKey(key) else {
+                throw ConfigurationError("TANDEM_SECRET_KEY must be 32 random bytes in base64; make one with `openssl rand -base64 32`.")
+            }
+            configuration.secretKey = data
+        }
+        if let url = values["TANDEM_SMTP_URL"], !url.isEmpty {
+            guard let from = values["TANDEM_MAIL_FROM"], !from.isEmpty else {
+                throw ConfigurationError("TANDEM_SMTP_URL is set but TANDEM_MAIL_FROM is not; set it to the sender, e.g. 'Company News <news@example.com>'.")
+            }
+            do {
+                let helo = configuration.publicURL.flatMap { URL(string: $0)?.host } ?? "localhost"
+                let settings = try SMTPSettings.parse(url: url, from: from, heloName: helo)
+                try settings.validate()
+                configuration.smtp = settings
+            } catch let invalid as SMTPSettings.Invalid {
+                throw ConfigurationError(invalid.description)
+            }
+        }
         return configuration
     }
 
     public var databaseLocation: DatabaseLocation {
         if let databaseURL { return .postgres(url: databaseURL) }
         return .sqlite(path: URL(fileURLWithPath: dataDirectory).appendingPathComponent("tandem.sqlite").path)
+    }
+
+    /// The box that seals channel secrets: TANDEM_SECRET_KEY, else on SQLite a key file in the
+    /// data folder (kept out of the database, so a database backup alone reveals no secret).
+    /// Nil on PostgreSQL without a key: each server would make its own, and they must agree.
+    public func secretBox() throws -> SecretBox? {
+        if let secretKey { return try SecretBox(key: secretKey) }
+        guard databaseURL == nil else { return nil }
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        return try SecretBox(key: SecretBox.keyFile(at: URL(fileURLWithPath: dataDirectory).appendingPathComponent("secret.key").path))
     }
 
     public var baseURL: String { publicURL ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(port)" }

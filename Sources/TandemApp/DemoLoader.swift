@@ -101,6 +101,12 @@ public struct DemoLoader: Sendable {
         for send in try await delivery.scheduler.tick().resolved {
             progress("deliveries for post \(send.postID): \(send.people) people, \(send.deliveries) deliveries, \(send.unreachable) unreachable")
         }
+        // One address a mail server refused, so HR's list at /deliveries/email has an example.
+        if try await delivery.flags.list(limit: 1).isEmpty,
+           let address = DemoPeople.generate(count: 50).compactMap(\.workEmail).dropFirst(7).first {
+            try await delivery.flags.flag(address, reason: "550 5.1.1 mailbox unavailable (demo data)", deliveryID: nil)
+            progress("undeliverable address \(address)")
+        }
         return created
     }
 

@@ -11,8 +11,9 @@ import Testing
 struct ScriptedAdapter: ChannelAdapter {
     let channel: Channel
     let outcome: @Sendable (OutboundMessage) -> SendFailure?
-    func send(_ message: OutboundMessage) async throws {
+    func send(_ message: OutboundMessage) async throws -> String? {
         if let failure = outcome(message) { throw failure }
+        return "scripted-\(message.deliveryID)"
     }
 }
 

@@ -106,7 +106,7 @@ struct FanOutTests {
     func scheduler(kind: DatabaseKind) async throws {
         try await TestDatabase.with(kind, migrator: deliveryMigrator) { (database: Database) async throws in
             let room = try await Sendroom.make(database)
-            let feature = DeliveryFeature(database: database, posts: room.posts, counter: AudienceCounter(database: database), owner: "test")
+            let feature = DeliveryFeature(database: database, posts: room.posts, counter: AudienceCounter(database: database), owner: "test", baseURL: "http://tandem.test", smtp: nil)
             let brazil = try #require(try await room.audiences.find(name: "Brazil"))
             let now = Date()
             let soon = try await room.post(channels: [.feed], audiences: [PostAudience(audienceID: brazil.id, mode: .include)], at: now.addingTimeInterval(3_600))

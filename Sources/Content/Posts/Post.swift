@@ -132,9 +132,15 @@ public struct PostContent: Sendable, Codable, Equatable {
         variants = try c.decode([PostVariant].self, forKey: .variants)
     }
 
-    /// The variant in `language`, else the fallback.
+    /// The variant in `language`; else one in the same language for another region (a de-DE
+    /// reader gets `de`, or `de-AT` when that is all there is); else the fallback.
     public func variant(for language: String) -> PostVariant? {
-        variants.first { $0.language == language } ?? variants.first { $0.language == fallbackLanguage }
+        let wanted = language.lowercased()
+        if let exact = variants.first(where: { $0.language.lowercased() == wanted }) { return exact }
+        let primary = wanted.split(separator: "-").first.map(String.init) ?? wanted
+        if let plain = variants.first(where: { $0.language.lowercased() == primary }) { return plain }
+        if let regional = variants.first(where: { $0.language.lowercased().split(separator: "-").first.map(String.init) == primary }) { return regional }
+        return variants.first { $0.language == fallbackLanguage }
     }
 }
 

@@ -7,12 +7,16 @@ import TandemCore
 /// Every state-changing request made with cookies must carry the CSRF token, as the `_csrf`
 /// form field or the `X-CSRF-Token` header. Signed-in users have a per-session token; forms
 /// shown before sign-in use a double-submit cookie. Bearer-token calls carry no cookies and
-/// need no token.
+/// need no token. Routes authorised by a signed token in their own path (one-click unsubscribe,
+/// which mail programs POST without cookies, RFC 8058) are exempt: cookies grant nothing there,
+/// so a forged request could do no more than the token already allows.
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = TandemContext
+    static let tokenPaths = ["/unsubscribe/"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard ![.get, .head, .options].contains(request.method) else { return try await next(request, context) }
+        if Self.tokenPaths.contains(where: { request.uri.path.hasPrefix($0) }) { return try await next(request, context) }
         let expected: String
         if let identity = context.identity {
             guard let token = identity.csrfToken else { return try await next(request, context) }

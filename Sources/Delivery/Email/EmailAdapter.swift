@@ -1,0 +1,145 @@
+public import Content
+import Foundation
+import NIOCore
+import SQLKit
+public import TandemStore
+
+/// Sends a post to one person by SMTP: their variant of the version that was published, with a
+/// link to read it in Tandem and, for optional posts, a signed one-click unsubscribe link.
+///
+/// Outcomes: accepted (250) is sent; a 4xx at any step, a timeout or a dropped connection is
+/// retried; a 5xx to RCPT TO flags the address (it is not tried again until HR changes it) and
+/// the delivery is dead; a 5xx to the message itself is dead. If the connection drops after the
+/// message was sent but before the server's 250 arrives, the delivery is retried and the person
+/// may get it twice: the one place a duplicate can happen, with the same Message-ID.
+public struct EmailAdapter: ChannelAdapter {
+    public var channel: Content.Channel { .email }
+    public var concurrency: Int { settings.connections }
+    let settings: SMTPSettings
+    let pool: SMTPPool
+    let database: Database
+    let posts: PostStore
+    let signer: LinkSigner
+    let baseURL: String
+    let cache = SentPostCache()
+
+    public init(settings: SMTPSettings, database: Database, posts: PostStore, signer: LinkSigner, baseURL: String) {
+        self.settings = settings
+        self.pool = SMTPPool(settings: settings)
+        self.database = database
+        self.posts = posts
+        self.signer = signer
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+    }
+
+    public func send(_ message: OutboundMessage) async throws -> String? {
+        guard let person = try await recipient(message.employeeID) else {
+            throw SendFailure.permanent(reason: "the employee no longer exists")
+        }
+        guard let address = person.address, !address.isEmpty else {
+            throw SendFailure.permanent(reason: "the employee has no work email address")
+        }
+        if let flag = person.flag {
+            throw SendFailure.permanent(reason: "\(address) is flagged as undeliverable (\(flag)); correct the address to send again")
+        }
+        guard EmailAddress.isDeliverable(address) else {
+            try await EmailFlagStore(database: database).flag(address, reason: "not a valid email address", deliveryID: message.deliveryID)
+            throw SendFailure.permanent(reason: "\(address) is not a valid email address")
+        }
+        guard let sent = try await cache.post(message.postID, posts: posts, database: database) else {
+            throw SendFailure.permanent(reason: "the post's published version is missing")
+        }
+        if !sent.content.mandatory, try await OptOutStore(database: database).isOptedOut(employee: message.employeeID, topics: sent.content.topicIDs, channel: .email) {
+            throw SendFailure.skipped(reason: "unsubscribed from these emails")
+        }
+        let unsubscribe = sent.content.mandatory ? nil : baseURL + "/unsubscribe/" + (try await signer.sign("u", [message.employeeID, message.postID]))
+        guard let mail = EmailComposer.compose(content: sent.content, topics: sent.topics,
+                                               to: .init(name: person.name, address: address, language: person.language),
+                                               links: .init(read: "\(baseURL)/feed/posts/\(message.postID)", unsubscribe: unsubscribe),
+                                               deliveryID: message.deliveryID, postID: message.postID,
+                                               fromName: settings.fromName, fromAddress: settings.fromAddress, date: Date()) else {
+            throw SendFailure.permanent(reason: "the post has no text in the person's language or its fallback")
+        }
+        do {
+            return try await pool.send(from: settings.fromAddress, to: address, message: ByteBuffer(bytes: mail.smtpData())).summary
+        } catch let error as SMTPError {
+            if case .rejected(let stage, let code, _) = error, code >= 500 {
+                if stage == "the recipient" {
+                    try await EmailFlagStore(database: database).flag(address, reason: error.description, deliveryID: message.deliveryID)
+                    throw SendFailure.permanent(reason: "\(error.description); the address is flagged")
+                }
+                if stage == "the message" { throw SendFailure.permanent(reason: error.description) }
+            }
+            throw SendFailure.retry(reason: error.description, after: nil)
+        } catch {
+            throw SendFailure.retry(reason: "could not reach the SMTP server \(settings.host):\(settings.port): \(error)", after: nil)
+        }
+    }
+
+    /// Sends a short test message, for operators checking the settings; throws SMTPError with
+    /// the server's reason.
+    public func sendTest(to address: String) async throws {
+        guard EmailAddress.isDeliverable(address) else { throw SMTPError.configuration("\(address) is not an address Tandem can send to") }
+        let mail = MailMessage(fromName: settings.fromName, fromAddress: settings.fromAddress, toName: "", toAddress: address,
+                               subject: "Tandem test email", messageID: "tandem.test.\(UUID().uuidString)@\(EmailAddress.domain(of: settings.fromAddress))",
+                               date: Date(), text: "Tandem can send email through \(settings.host):\(settings.port).\n",
+                               html: "<p>Tandem can send email through \(EmailComposer.htmlAttribute(settings.host)):\(settings.port).</p>")
+        _ = try await pool.send(from: settings.fromAddress, to: address, message: ByteBuffer(bytes: mail.smtpData()))
+    }
+
+    /// Closes the pool's idle connections.
+    public func shutdown() async { await pool.shutdown() }
+
+    struct Person {
+        let name: String
+        let address: String?
+        let language: String
+        let flag: String?
+    }
+
+    func recipient(_ id: Int64) async throws -> Person? {
+        guard let row = try await database.reader.raw("""
+            SELECT e.given_name, e.preferred_name, e.family_name, e.work_email, e.language, f.reason
+            FROM employees e LEFT JOIN email_flags f ON f.address = LOWER(e.work_email)
+            WHERE e.id = \(bind: id)
+            """).first() else { return nil }
+        let given = try row.decode(column: "given_name", as: String.self)
+        let preferred = try row.decode(column: "preferred_name", as: String?.self)
+        let family = try row.decode(column: "family_name", as: String.self)
+        return Person(name: "\(preferred.flatMap { $0.isEmpty ? nil : $0 } ?? given) \(family)",
+                      address: try row.decode(column: "work_email", as: String?.self),
+                      language: try row.decode(column: "language", as: String.self),
+                      flag: try row.decode(column: "reason", as: String?.self))
+    }
+}
+
+/// The published version of each post being sent, read once rather than per message.
+actor SentPostCache {
+    struct Entry {
+        let content: PostContent
+        let topics: [String]
+        let loaded: Date
+    }
+    private var entries: [Int64: Entry] = [:]
+
+    func post(_ id: Int64, posts: PostStore, database: Database) async throws -> Entry? {
+        if let entry = entries[id], Date().timeIntervalSince(entry.loaded) < 300 { return entry }
+        guard let entry = try await Self.load(id, posts: posts, database: database) else { return nil }
+        if entries.count > 100 { entries.removeAll() }
+        entries[id] = entry
+        return entry
+    }
+
+    /// The version of the post that was published (frozen in `post_sends`) and its topic names.
+    static func load(_ id: Int64, posts: PostStore, database: Database) async throws -> Entry? {
+        guard let row = try await database.reader.raw("SELECT version FROM post_sends WHERE post_id = \(bind: id)").first() else { return nil }
+        let version = Int(try row.decode(column: "version", as: Int64.self))
+        guard let content = try await posts.version(version, of: id)?.content else { return nil }
+        var topics: [String] = []
+        if !content.topicIDs.isEmpty {
+            topics = try await database.reader.raw("SELECT name FROM topics WHERE id IN (\(binds: content.topicIDs)) ORDER BY name").all()
+                .map { try $0.decode(column: "name", as: String.self) }
+        }
+        return Entry(content: content, topics: topics, loaded: Date())
+    }
+}

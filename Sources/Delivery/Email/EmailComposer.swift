@@ -1,0 +1,79 @@
+public import Content
+public import Foundation
+import Plot
+import TandemUI
+
+/// What one person's email of a post says. Plain rules over values, so the MIME is tested
+/// without a database or a server.
+public enum EmailComposer {
+    public struct Recipient: Sendable, Equatable {
+        public var name: String
+        public var address: String
+        public var language: String
+        public init(name: String, address: String, language: String) {
+            self.name = name
+            self.address = address
+            self.language = language
+        }
+    }
+
+    public struct Links: Sendable, Equatable {
+        /// The post in the employee's feed.
+        public var read: String
+        /// One-click unsubscribe; nil for mandatory posts, which nobody can opt out of.
+        public var unsubscribe: String?
+        public init(read: String, unsubscribe: String?) {
+            self.read = read
+            self.unsubscribe = unsubscribe
+        }
+    }
+
+    /// The message for one delivery. Its Message-ID names the delivery, so a copy sent again
+    /// after a crash carries the same ID and mail systems that deduplicate by it show one.
+    public static func compose(content: PostContent, topics: [String], to person: Recipient, links: Links, deliveryID: Int64, postID: Int64,
+                               fromName: String, fromAddress: String, date: Date) -> MailMessage? {
+        guard let variant = content.variant(for: person.language) else { return nil }
+        let intro = PostRules.channelText(variant, channel: .email)
+        let critical = content.priority == .critical
+        let subject = (critical ? "⚠ " : "") + variant.title
+        var plain = variant.title + "\n\n"
+        if !intro.isEmpty { plain += intro + "\n\n" }
+        if !variant.body.isEmpty { plain += variant.body + "\n\n" }
+        if let cta = content.callToAction { plain += "\(cta.label): \(cta.url)\n\n" }
+        plain += (content.requiresAcknowledgement ? "Please read it and confirm in Tandem: " : "Read it in Tandem: ") + links.read + "\n"
+        plain += "\n-- \n" + footer(content: content, topics: topics)
+        if let unsubscribe = links.unsubscribe { plain += "\nUnsubscribe: \(unsubscribe)\n" }
+
+        var body: [HTMLNode] = []
+        if critical { body.append(el("p", [("style", "background:#fdecea;color:#8a1c12;padding:8px 12px;border-radius:4px;font-weight:bold")], text: "Critical")) }
+        body.append(el("h1", [("style", "font-size:22px;margin:0 0 12px")], text: variant.title))
+        if !intro.isEmpty { body.append(el("p", [("style", "font-size:16px;color:#333")], text: intro)) }
+        if !variant.bodyHTML.isEmpty { body.append(el("div", [("style", "font-size:15px;line-height:1.5")], [sanitizedHTML(variant.bodyHTML)])) }
+        if let cta = content.callToAction {
+            body.append(el("p", [], [el("a", [("href", cta.url), ("style", "display:inline-block;background:#1f5fbf;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none")], text: cta.label)]))
+        }
+        body.append(el("p", [], [el("a", [("href", links.read)], text: content.requiresAcknowledgement ? "Read and confirm in Tandem" : "Read it in Tandem")]))
+        var small: [HTMLNode] = [text(footer(content: content, topics: topics))]
+        if let unsubscribe = links.unsubscribe { small += [text(" "), el("a", [("href", unsubscribe)], text: "Unsubscribe")] }
+        body.append(el("p", [("style", "font-size:12px;color:#666;border-top:1px solid #ddd;padding-top:8px")], small))
+        let html = "<!DOCTYPE html><html lang=\"\(htmlAttribute(variant.language))\"><head><meta charset=\"utf-8\"><title>\(htmlAttribute(variant.title))</title></head>"
+            + "<body style=\"font-family:Arial,Helvetica,sans-serif;max-width:640px;margin:0 auto;padding:16px\">"
+            + el("div", [], body).render() + "</body></html>"
+
+        return MailMessage(fromName: fromName, fromAddress: fromAddress, toName: person.name, toAddress: person.address, subject: subject,
+                           messageID: "tandem.d\(deliveryID).p\(postID)@\(EmailAddress.domain(of: fromAddress))", date: date,
+                           text: plain, html: html, unsubscribeURL: links.unsubscribe,
+                           extraHeaders: [("X-Tandem-Delivery", String(deliveryID)), ("X-Tandem-Post", String(postID))])
+    }
+
+    static func footer(content: PostContent, topics: [String]) -> String {
+        if content.mandatory { return "This is a mandatory message from your employer, sent to everyone it concerns." }
+        if topics.isEmpty { return "You receive this as an employee news email." }
+        return "You receive this because you follow \(topics.joined(separator: ", "))."
+    }
+
+    static func htmlAttribute(_ value: String) -> String {
+        value.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}
