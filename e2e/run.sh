@@ -45,6 +45,8 @@ if [[ -z "${TANDEM_DEMO_PASSWORD:-}" ]]; then
     TANDEM_DEMO_PASSWORD="e2e-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 fi
 export TANDEM_DEMO_PASSWORD
+# Channel secrets (the SMS gateway's token) are sealed with this key; PostgreSQL needs one.
+export TANDEM_SECRET_KEY="${TANDEM_SECRET_KEY:-$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')}"
 
 log() { printf 'e2e: %s\n' "$*" >&2; }
 

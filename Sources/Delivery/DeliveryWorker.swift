@@ -55,13 +55,15 @@ public struct DeliveryWorker: Sendable {
         let ready = await readyChannels()
         return try await withThrowingTaskGroup(of: Outcome.self) { lanes in
             for channel in ready {
+                // The feed's batches are recorded in one statement each, so they can be larger.
+                let size = adapters[channel]?.isLocal == true ? limit * 10 : limit
                 lanes.addTask {
                     var total = Outcome()
                     for batch in 0..<maximumBatches {
                         if batch > 0, await adapters[channel]?.isReady() != true { break }
-                        let done = try await runOnce(channel, limit: limit, now: now())
+                        let done = try await runOnce(channel, limit: size, now: now())
                         total.add(done)
-                        if done.claimed < limit { break }
+                        if done.claimed < size { break }
                     }
                     return total
                 }

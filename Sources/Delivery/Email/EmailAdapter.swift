@@ -53,13 +53,12 @@ public struct EmailAdapter: ChannelAdapter {
             throw SendFailure.skipped(reason: "unsubscribed from these emails")
         }
         let unsubscribe = sent.content.mandatory ? nil : baseURL + "/unsubscribe/" + (try await signer.sign("u", [message.employeeID, message.postID]))
-        guard let mail = EmailComposer.compose(content: sent.content, topics: sent.topics,
-                                               to: .init(name: person.name, address: address, language: person.language),
-                                               links: .init(read: "\(baseURL)/feed/posts/\(message.postID)", unsubscribe: unsubscribe),
-                                               deliveryID: message.deliveryID, postID: message.postID,
-                                               fromName: settings.fromName, fromAddress: settings.fromAddress, date: Date()) else {
+        guard let prepared = await cache.prepared(message.postID, language: person.language, entry: sent, readLink: "\(baseURL)/feed/posts/\(message.postID)") else {
             throw SendFailure.permanent(reason: "the post has no text in the person's language or its fallback")
         }
+        let mail = EmailComposer.compose(prepared, to: .init(name: person.name, address: address, language: person.language), unsubscribe: unsubscribe,
+                                         deliveryID: message.deliveryID, postID: message.postID,
+                                         fromName: settings.fromName, fromAddress: settings.fromAddress, date: Date())
         do {
             return try await pool.send(from: settings.fromAddress, to: address, message: ByteBuffer(bytes: mail.smtpData())).summary
         } catch let error as SMTPError {
@@ -121,6 +120,17 @@ actor SentPostCache {
         let loaded: Date
     }
     private var entries: [Int64: Entry] = [:]
+    private var prepared: [String: EmailComposer.Prepared] = [:]
+
+    /// The email parts every reader of `language` gets, made once per post and language.
+    func prepared(_ postID: Int64, language: String, entry: Entry, readLink: String) -> EmailComposer.Prepared? {
+        let key = "\(postID)|\(language.lowercased())|\(Int(entry.loaded.timeIntervalSince1970))"
+        if let done = prepared[key] { return done }
+        guard let made = EmailComposer.prepare(content: entry.content, topics: entry.topics, language: language, readLink: readLink) else { return nil }
+        if prepared.count > 500 { prepared.removeAll() }
+        prepared[key] = made
+        return made
+    }
 
     func post(_ id: Int64, posts: PostStore, database: Database) async throws -> Entry? {
         if let entry = entries[id], Date().timeIntervalSince(entry.loaded) < 300 { return entry }

@@ -28,21 +28,24 @@ public enum EmailComposer {
         }
     }
 
-    /// The message for one delivery. Its Message-ID names the delivery, so a copy sent again
-    /// after a crash carries the same ID and mail systems that deduplicate by it show one.
-    public static func compose(content: PostContent, topics: [String], to person: Recipient, links: Links, deliveryID: Int64, postID: Int64,
-                               fromName: String, fromAddress: String, date: Date) -> MailMessage? {
-        guard let variant = content.variant(for: person.language) else { return nil }
+    /// What every reader of one language variant gets: the subject and both bodies up to the
+    /// footer, already quoted-printable. Made once per post and language, not per message.
+    public struct Prepared: Sendable {
+        let subject: String
+        let textHead: String
+        let htmlHead: String
+        let footer: String
+    }
+
+    public static func prepare(content: PostContent, topics: [String], language: String, readLink: String) -> Prepared? {
+        guard let variant = content.variant(for: language) else { return nil }
         let intro = PostRules.channelText(variant, channel: .email)
         let critical = content.priority == .critical
-        let subject = (critical ? "⚠ " : "") + variant.title
         var plain = variant.title + "\n\n"
         if !intro.isEmpty { plain += intro + "\n\n" }
         if !variant.body.isEmpty { plain += variant.body + "\n\n" }
         if let cta = content.callToAction { plain += "\(cta.label): \(cta.url)\n\n" }
-        plain += (content.requiresAcknowledgement ? "Please read it and confirm in Tandem: " : "Read it in Tandem: ") + links.read + "\n"
-        plain += "\n-- \n" + footer(content: content, topics: topics)
-        if let unsubscribe = links.unsubscribe { plain += "\nUnsubscribe: \(unsubscribe)\n" }
+        plain += (content.requiresAcknowledgement ? "Please read it and confirm in Tandem: " : "Read it in Tandem: ") + readLink + "\n"
 
         var body: [HTMLNode] = []
         if critical { body.append(el("p", [("style", "background:#fdecea;color:#8a1c12;padding:8px 12px;border-radius:4px;font-weight:bold")], text: "Critical")) }
@@ -52,18 +55,36 @@ public enum EmailComposer {
         if let cta = content.callToAction {
             body.append(el("p", [], [el("a", [("href", cta.url), ("style", "display:inline-block;background:#1f5fbf;color:#fff;padding:10px 16px;border-radius:4px;text-decoration:none")], text: cta.label)]))
         }
-        body.append(el("p", [], [el("a", [("href", links.read)], text: content.requiresAcknowledgement ? "Read and confirm in Tandem" : "Read it in Tandem")]))
-        var small: [HTMLNode] = [text(footer(content: content, topics: topics))]
-        if let unsubscribe = links.unsubscribe { small += [text(" "), el("a", [("href", unsubscribe)], text: "Unsubscribe")] }
-        body.append(el("p", [("style", "font-size:12px;color:#666;border-top:1px solid #ddd;padding-top:8px")], small))
+        body.append(el("p", [], [el("a", [("href", readLink)], text: content.requiresAcknowledgement ? "Read and confirm in Tandem" : "Read it in Tandem")]))
         let html = "<!DOCTYPE html><html lang=\"\(htmlAttribute(variant.language))\"><head><meta charset=\"utf-8\"><title>\(htmlAttribute(variant.title))</title></head>"
             + "<body style=\"font-family:Arial,Helvetica,sans-serif;max-width:640px;margin:0 auto;padding:16px\">"
-            + el("div", [], body).render() + "</body></html>"
+            + el("div", [], body).render() + "\n"
+        // Both heads end a line, so the per-person tails encode on their own (quoted-printable
+        // works line by line).
+        return Prepared(subject: (critical ? "⚠ " : "") + variant.title, textHead: MIME.quotedPrintable(plain), htmlHead: MIME.quotedPrintable(html),
+                        footer: footer(content: content, topics: topics))
+    }
 
-        return MailMessage(fromName: fromName, fromAddress: fromAddress, toName: person.name, toAddress: person.address, subject: subject,
+    /// The message for one delivery. Its Message-ID names the delivery, so a copy sent again
+    /// after a crash carries the same ID and mail systems that deduplicate by it show one.
+    public static func compose(_ prepared: Prepared, to person: Recipient, unsubscribe: String?, deliveryID: Int64, postID: Int64,
+                               fromName: String, fromAddress: String, date: Date) -> MailMessage {
+        var plain = "\n-- \n" + prepared.footer
+        if let unsubscribe { plain += "\nUnsubscribe: \(unsubscribe)\n" }
+        var small: [HTMLNode] = [text(prepared.footer)]
+        if let unsubscribe { small += [text(" "), el("a", [("href", unsubscribe)], text: "Unsubscribe")] }
+        let html = el("p", [("style", "font-size:12px;color:#666;border-top:1px solid #ddd;padding-top:8px")], small).render() + "</body></html>"
+        return MailMessage(fromName: fromName, fromAddress: fromAddress, toName: person.name, toAddress: person.address, subject: prepared.subject,
                            messageID: "tandem.d\(deliveryID).p\(postID)@\(EmailAddress.domain(of: fromAddress))", date: date,
-                           text: plain, html: html, unsubscribeURL: links.unsubscribe,
-                           extraHeaders: [("X-Tandem-Delivery", String(deliveryID)), ("X-Tandem-Post", String(postID))])
+                           encodedText: prepared.textHead + MIME.quotedPrintable(plain), encodedHTML: prepared.htmlHead + MIME.quotedPrintable(html),
+                           unsubscribeURL: unsubscribe, extraHeaders: [("X-Tandem-Delivery", String(deliveryID)), ("X-Tandem-Post", String(postID))])
+    }
+
+    /// Both steps at once (tests, one-off messages).
+    public static func compose(content: PostContent, topics: [String], to person: Recipient, links: Links, deliveryID: Int64, postID: Int64,
+                               fromName: String, fromAddress: String, date: Date) -> MailMessage? {
+        guard let prepared = prepare(content: content, topics: topics, language: person.language, readLink: links.read) else { return nil }
+        return compose(prepared, to: person, unsubscribe: links.unsubscribe, deliveryID: deliveryID, postID: postID, fromName: fromName, fromAddress: fromAddress, date: date)
     }
 
     static func footer(content: PostContent, topics: [String]) -> String {

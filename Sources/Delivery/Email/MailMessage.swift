@@ -11,8 +11,9 @@ public struct MailMessage: Sendable, Equatable {
     public var subject: String
     public var messageID: String
     public var date: Date
-    public var text: String
-    public var html: String
+    /// The text and HTML parts, already quoted-printable.
+    public var encodedText: String
+    public var encodedHTML: String
     /// `List-Unsubscribe` (with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`, RFC 8058).
     public var unsubscribeURL: String?
     /// Extra `X-` headers (ASCII values).
@@ -21,7 +22,17 @@ public struct MailMessage: Sendable, Equatable {
 
     public init(fromName: String, fromAddress: String, toName: String, toAddress: String, subject: String, messageID: String, date: Date,
                 text: String, html: String, unsubscribeURL: String? = nil, extraHeaders: [(String, String)] = [],
-                boundary: String = "=_tandem_" + UUID().uuidString.replacingOccurrences(of: "-", with: "")) {
+                boundary: String = MailMessage.newBoundary()) {
+        self.init(fromName: fromName, fromAddress: fromAddress, toName: toName, toAddress: toAddress, subject: subject, messageID: messageID, date: date,
+                  encodedText: MIME.quotedPrintable(text), encodedHTML: MIME.quotedPrintable(html), unsubscribeURL: unsubscribeURL,
+                  extraHeaders: extraHeaders, boundary: boundary)
+    }
+
+    public static func newBoundary() -> String { "=_tandem_" + UUID().uuidString.replacingOccurrences(of: "-", with: "") }
+
+    public init(fromName: String, fromAddress: String, toName: String, toAddress: String, subject: String, messageID: String, date: Date,
+                encodedText: String, encodedHTML: String, unsubscribeURL: String? = nil, extraHeaders: [(String, String)] = [],
+                boundary: String = MailMessage.newBoundary()) {
         self.fromName = fromName
         self.fromAddress = fromAddress
         self.toName = toName
@@ -29,8 +40,8 @@ public struct MailMessage: Sendable, Equatable {
         self.subject = subject
         self.messageID = messageID
         self.date = date
-        self.text = text
-        self.html = html
+        self.encodedText = encodedText
+        self.encodedHTML = encodedHTML
         self.unsubscribeURL = unsubscribeURL
         self.extraHeaders = extraHeaders
         self.boundary = boundary
@@ -66,11 +77,11 @@ public struct MailMessage: Sendable, Equatable {
         }
         out += "\r\n"
         out += "This is a multipart message in MIME format.\r\n"
-        for (type, body) in [("text/plain", text), ("text/html", html)] {
+        for (type, body) in [("text/plain", encodedText), ("text/html", encodedHTML)] {
             out += "--\(boundary)\r\n"
             out += "Content-Type: \(type); charset=utf-8\r\n"
             out += "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-            out += MIME.quotedPrintable(body)
+            out += body
             out += "\r\n"
         }
         out += "--\(boundary)--\r\n"
