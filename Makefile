@@ -37,6 +37,7 @@ bench:
 	bash bench/import.sh
 	bash bench/directory.sh
 	swift run -c release tandem-bench audience-count
+	swift run -c release tandem-bench delivery
 
 # The audience count at a million employees on SQLite and on the throwaway PostgreSQL.
 bench-audience:

@@ -252,8 +252,8 @@ public struct DeliveryWorker: Sendable {
         try await database.transaction { db in
             try await db.raw("""
                 UPDATE deliveries SET state = \(bind: DeliveryState.cancelled.rawValue), lease_until = NULL, updated_at = \(bind: Millis.from(now))
-                WHERE state IN (\(bind: DeliveryState.pending.rawValue), \(bind: DeliveryState.failed.rawValue))
-                  AND post_id IN (SELECT id FROM posts WHERE state = \(bind: PostState.withdrawn.rawValue))
+                WHERE post_id IN (SELECT id FROM posts WHERE state = \(bind: PostState.withdrawn.rawValue))
+                  AND state IN ('pending', 'failed')
                 RETURNING id
                 """).all().count
         }

@@ -23,6 +23,7 @@ struct DeliveryBench: AsyncParsableCommand {
     @Option(help: "People in the audience for the fan-out.") var people = 100_000
     @Option(help: "Emails sent (0 skips the email run).") var emails = 10_000
     @Option(help: "SMTP connections.") var connections = 10
+    @Option(help: "People per fan-out page (transaction).") var pageSize = FanOut.defaultPageSize
     @Option(help: "The SMTP sink script.") var sink = "scripts/smtp-sink.py"
     @Option(name: .customLong("postgres-url"), help: "Also measure the fan-out on this PostgreSQL (a scratch schema is created and dropped).") var postgresURL: String?
 
@@ -100,7 +101,7 @@ struct DeliveryBench: AsyncParsableCommand {
         let database = room.database
         let walked = try await room.publish([.feed], title: "Fan-out")
         let counter = AudienceCounter(database: database)
-        let fan = FanOut(database: database, counter: counter, owner: "bench")
+        let fan = FanOut(database: database, counter: counter, owner: "bench", pageSize: pageSize)
         let began = ContinuousClock.now
         guard let summary = try await fan.run(walked, progress: { s in if s.people % 20_000 == 0 { say("  \(engine) fan-out: \(s.people) people") } }) else { return }
         let fanTime = began.duration(to: .now)
