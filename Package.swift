@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemApp", "People", "Audit", "Accounts", "TandemCore", "Audiences", "SCIM", "Content", "Delivery",
+                "TandemApp", "People", "Audit", "Accounts", "TandemCore", "Audiences", "SCIM", "Content", "Delivery", "Feed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -139,9 +139,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Feed",
+            dependencies: [
+                "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Content", "Delivery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TandemApp",
             dependencies: [
-                "Content", "Delivery",
+                "Content", "Delivery", "Feed",
                 "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Audiences", "SCIM",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -194,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "TandemAppTests",
             dependencies: [
-                "TandemApp", "TandemTesting", "SCIM", "Content", "Delivery",
+                "TandemApp", "TandemTesting", "SCIM", "Content", "Delivery", "Feed",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -653,3 +653,75 @@ def test_admin_sets_up_the_sms_gateway_and_sends_a_test(driver):
         requests = [json.loads(line) for line in f if line.strip()]
     assert requests[-1]["form"]["To"] == "+15550104242" and requests[-1]["auth"] == "ACe2e:e2e-token", requests[-1]
     shot(driver, "21-sms-gateway")
+
+
+def test_employee_signs_in_by_magic_link_and_acknowledges(driver):
+    """An employee asks for a sign-in link, reads it from the SMTP sink, sees the policy post in
+    Spanish, acknowledges it; HR's acknowledgement board then counts them as done."""
+    assert MAIL_LOG, "e2e/run.sh sets TANDEM_E2E_MAIL_LOG"
+    spanish = "Nuestro código de conducta actualizado: confírmelo"
+    deadline = time.time() + 60
+    recipients = []
+    while time.time() < deadline and not recipients:
+        recipients = [m for m in mail_log() if m.get("subject") == spanish]
+        time.sleep(1)
+    assert recipients, "the policy post reached nobody in Spanish"
+
+    # HR's board: who still has to acknowledge (the demo acknowledged about half).
+    sign_in(driver, HR_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/deliveries")
+    driver.find_element(By.LINK_TEXT, "Our updated code of conduct: please confirm").click()
+    wait(driver).until(lambda b: path_of(b).endswith("/deliveries"))
+    driver.find_element(By.LINK_TEXT, "Acknowledgement board").click()
+    wait(driver).until(lambda b: path_of(b).endswith("/acknowledgements"))
+    board = path_of(driver)
+    before = int(driver.find_element(By.ID, "ack-count").text.split()[0])
+    waiting = {row.find_elements(By.TAG_NAME, "td")[1].text
+               for row in driver.find_elements(By.XPATH, "//table[caption[starts-with(normalize-space(), 'Still waiting')]]//tr[td]")}
+    shot(driver, "22-ack-board-before")
+    person = next((m for m in recipients if any(name and name in m["to_header"] for name in waiting)), None)
+    assert person, f"no Spanish reader among those waiting: {sorted(waiting)[:5]}"
+    address = person["to"][0]
+    driver.delete_all_cookies()
+
+    # The employee asks for a link on their phone-sized screen.
+    open_page(driver, "/signin")
+    field = driver.find_element(By.NAME, "identifier")
+    field.send_keys(address.upper())
+    click_and_wait_for_new_page(driver, submit_button(driver, "/signin", "Send me a sign-in link"))
+    assert "sign-in link is on its way" in driver.find_element(By.TAG_NAME, "main").text
+    link = None
+    deadline = time.time() + 30
+    while time.time() < deadline and not link:
+        for message in mail_log():
+            if message.get("subject") == "Your Tandem sign-in link" and message["to"] == [address]:
+                found = re.search(r"(https?://\S+/signin/link/\S+)", message["text"])
+                link = found and found.group(1)
+        time.sleep(0.5)
+    assert link, "no sign-in link reached the SMTP sink"
+    driver.get(link)
+    click_and_wait_for_new_page(driver, submit_button(driver, urllib.parse.urlsplit(link).path, "Continue to my feed"))
+    assert path_of(driver) == "/feed"
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert spanish in main and "your acknowledgement" in main, main[:800]
+    shot(driver, "23-employee-feed")
+    width, inner = no_horizontal_overflow(driver)
+    assert width <= inner, f"/feed scrolls sideways: {width} > {inner}"
+    driver.find_element(By.LINK_TEXT, spanish).click()
+    wait(driver).until(lambda b: "/feed/posts/" in path_of(b))
+    click_and_wait_for_new_page(driver, driver.find_element(By.ID, "acknowledge"))
+    assert "You acknowledged this on" in driver.find_element(By.TAG_NAME, "main").text
+    shot(driver, "24-employee-acknowledged")
+
+    # The link worked once.
+    driver.delete_all_cookies()
+    driver.get(link)
+    assert "already used" in driver.find_element(By.TAG_NAME, "h1").text
+
+    sign_in(driver, HR_EMAIL, DEMO_PASSWORD)
+    open_page(driver, board)
+    after = int(driver.find_element(By.ID, "ack-count").text.split()[0])
+    assert after == before + 1, (before, after)
+    still = {row.find_elements(By.TAG_NAME, "td")[1].text
+             for row in driver.find_elements(By.XPATH, "//table[caption[starts-with(normalize-space(), 'Still waiting')]]//tr[td]")}
+    assert not any(name and name in person["to_header"] for name in still)

@@ -34,8 +34,8 @@ public struct AccountsFeature: Sendable {
     public var authenticator: Authenticator { authenticator(resolvers: []) }
 
     /// The authenticator, also accepting other features' bearer tokens (SCIM).
-    public func authenticator(resolvers: [any BearerTokenResolver]) -> Authenticator {
-        Authenticator(sessions: sessions, tokens: tokens, cache: cache, resolvers: resolvers)
+    public func authenticator(resolvers: [any BearerTokenResolver], cookieResolvers: [any SessionCookieResolver] = []) -> Authenticator {
+        Authenticator(sessions: sessions, tokens: tokens, cache: cache, resolvers: resolvers, cookieResolvers: cookieResolvers)
     }
 
     public func register(in table: RouteTable) {

@@ -9,6 +9,13 @@ public protocol BearerTokenResolver: Sendable {
     func identity(forSecret secret: String) async throws -> Identity?
 }
 
+/// Another kind of browser session (employee sessions begun from a magic link), recognised by
+/// the prefix of the session cookie's value.
+public protocol SessionCookieResolver: Sendable {
+    var cookiePrefix: String { get }
+    func identity(forToken token: String) async throws -> Identity?
+}
+
 /// Resolves the caller from `Authorization: Bearer …` or the session cookie and puts the
 /// identity on the context. It never rejects: the route table decides who may pass.
 public struct Authenticator: RouterMiddleware {
@@ -17,12 +24,15 @@ public struct Authenticator: RouterMiddleware {
     let tokens: TokenStore
     let cache: IdentityCache
     let resolvers: [any BearerTokenResolver]
+    let cookieResolvers: [any SessionCookieResolver]
 
-    public init(sessions: SessionStore, tokens: TokenStore, cache: IdentityCache, resolvers: [any BearerTokenResolver] = []) {
+    public init(sessions: SessionStore, tokens: TokenStore, cache: IdentityCache, resolvers: [any BearerTokenResolver] = [],
+                cookieResolvers: [any SessionCookieResolver] = []) {
         self.sessions = sessions
         self.tokens = tokens
         self.cache = cache
         self.resolvers = resolvers
+        self.cookieResolvers = cookieResolvers
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -42,7 +52,11 @@ public struct Authenticator: RouterMiddleware {
             }
             context.identity = identity
         } else if let cookie = request.cookies[Cookies.session]?.value, !cookie.isEmpty, cookie.count < 200 {
-            context.identity = try await resolve("s:" + cookie, { try await sessions.identity(forToken: cookie) })
+            let resolver = cookieResolvers.first { cookie.hasPrefix($0.cookiePrefix) }
+            context.identity = try await resolve("s:" + cookie, {
+                if let resolver { return try await resolver.identity(forToken: cookie) }
+                return try await sessions.identity(forToken: cookie)
+            })
         }
         return try await next(request, context)
     }

@@ -47,6 +47,12 @@ public final class IdentityCache: Sendable {
         }
     }
 
+    public func evict(employeeID: Int64) {
+        entries.withLock { entries in
+            entries = entries.filter { $0.value.identity?.employeeID != employeeID }
+        }
+    }
+
     public func evictAll() {
         entries.withLock { $0.removeAll() }
     }

@@ -19,6 +19,10 @@ public struct AuditActor: Sendable, Equatable {
     /// The actor behind an HTTP request: a browser session is `web`, a bearer token is `api`,
     /// a SCIM token is `scim` (with no user behind it).
     public init(identity: Identity, requestID: String?) {
+        if identity.isEmployeeOnly {
+            self.init(userID: nil, label: "employee:\(identity.employeeID ?? 0)", channel: .web, requestID: requestID)
+            return
+        }
         if identity.isSCIM {
             self.init(userID: nil, label: identity.email, channel: .scim, requestID: requestID)
             return

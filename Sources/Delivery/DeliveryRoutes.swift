@@ -158,6 +158,9 @@ enum DeliveryPages {
 
     static func status(_ page: PageContext, _ status: DeliveryStatus, canRetry: Bool, isAdmin: Bool) -> [HTMLNode] {
         var nodes: [HTMLNode] = [UI.heading("Delivery", subtitle: "Post \(status.postID)")]
+        if status.send != nil, Access.roles([.hr, .comms]).allows(page.identity) {
+            nodes.append(el("p", [], [link("Acknowledgement board", "/posts/\(status.postID)/acknowledgements")]))
+        }
         if let send = status.send {
             nodes.append(UI.details(caption: "Audience", [
                 ("State", text(send.state.rawValue)), ("Rule", el("code", text: send.rule)), ("Version sent", text("v\(send.version)")),

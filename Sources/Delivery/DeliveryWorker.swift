@@ -96,7 +96,7 @@ public struct DeliveryWorker: Sendable {
             outcome.sent = try await recordSent(claimed, now: Date())
             return outcome
         }
-        return try await send(claimed, through: adapter)
+        return try await send(claimed, through: adapter, now: now)
     }
 
     func readyChannels() async -> [Channel] {
@@ -106,21 +106,21 @@ public struct DeliveryWorker: Sendable {
     }
 
     /// One channel's messages, `adapter.concurrency` at a time.
-    func send(_ messages: [OutboundMessage], through adapter: any ChannelAdapter) async throws -> Outcome {
+    func send(_ messages: [OutboundMessage], through adapter: any ChannelAdapter, now: Date = Date()) async throws -> Outcome {
         var outcome = Outcome()
         let width = max(1, adapter.concurrency)
         try await withThrowingTaskGroup(of: Outcome.self) { group in
             var next = 0
             while next < min(width, messages.count) {
                 let message = messages[next]
-                group.addTask { try await deliver(message, through: adapter) }
+                group.addTask { try await deliver(message, through: adapter, claimedAt: now) }
                 next += 1
             }
             while let done = try await group.next() {
                 outcome.add(done)
                 if next < messages.count {
                     let message = messages[next]
-                    group.addTask { try await deliver(message, through: adapter) }
+                    group.addTask { try await deliver(message, through: adapter, claimedAt: now) }
                     next += 1
                 }
             }
@@ -128,9 +128,12 @@ public struct DeliveryWorker: Sendable {
         return outcome
     }
 
-    /// Sends one message and records how it went, if the claim still holds.
-    func deliver(_ message: OutboundMessage, through adapter: any ChannelAdapter) async throws -> Outcome {
+    /// Sends one message and records how it went, if the claim still holds. Retry times count
+    /// from the batch's claim time, so they follow the clock the batch ran on (tests run it
+    /// forward; a slow machine must not push retries past it).
+    func deliver(_ message: OutboundMessage, through adapter: any ChannelAdapter, claimedAt: Date = Date()) async throws -> Outcome {
         var outcome = Outcome()
+        func later(_ delay: TimeInterval) -> Date { claimedAt.addingTimeInterval(delay) }
         do {
             let reference = try await adapter.send(message)
             if try await record(message, state: .sent, error: nil, dueAt: nil, now: Date(), externalID: reference) { outcome.sent += 1 }
@@ -138,7 +141,7 @@ public struct DeliveryWorker: Sendable {
             switch failure {
             case .retry(let reason, let after) where message.attempt < Self.maximumAttempts:
                 let delay = max(after ?? 0, Self.backoff(attempt: message.attempt, random: Double.random(in: 0..<1)))
-                if try await record(message, state: .failed, error: reason, dueAt: Date().addingTimeInterval(delay), now: Date()) { outcome.retrying += 1 }
+                if try await record(message, state: .failed, error: reason, dueAt: later(delay), now: Date()) { outcome.retrying += 1 }
             case .retry(let reason, _):
                 if try await record(message, state: .dead, error: "gave up after \(message.attempt) attempts: \(reason)", dueAt: nil, now: Date()) { outcome.dead += 1 }
             case .permanent(let reason):
@@ -150,7 +153,7 @@ public struct DeliveryWorker: Sendable {
             // An adapter bug or an unexpected error: retried like a temporary failure.
             let delay = Self.backoff(attempt: message.attempt, random: Double.random(in: 0..<1))
             let state: DeliveryState = message.attempt < Self.maximumAttempts ? .failed : .dead
-            if try await record(message, state: state, error: "\(error)", dueAt: Date().addingTimeInterval(delay), now: Date()) {
+            if try await record(message, state: state, error: "\(error)", dueAt: later(delay), now: Date()) {
                 if state == .dead { outcome.dead += 1 } else { outcome.retrying += 1 }
             }
         }

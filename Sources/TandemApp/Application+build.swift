@@ -2,6 +2,7 @@ public import Accounts
 public import Audiences
 public import Content
 public import Delivery
+public import Feed
 public import Audit
 public import Foundation
 public import Hummingbird
@@ -27,6 +28,7 @@ public struct TandemServices: Sendable {
     public let scim: SCIMFeature
     public let content: ContentFeature
     public let delivery: DeliveryFeature
+    public let feed: FeedFeature
 
     public init(configuration: TandemConfiguration, database: Database) {
         self.configuration = configuration
@@ -51,6 +53,7 @@ public struct TandemServices: Sendable {
             render: { MarkdownRenderer.render($0).html })
         self.delivery = DeliveryFeature(database: database, posts: content.posts, counter: AudienceCounter(database: database), owner: configuration.nodeName,
                                          baseURL: configuration.baseURL, smtp: configuration.smtp, secrets: try? configuration.secretBox())
+        self.feed = FeedFeature(database: database, posts: content.posts, delivery: delivery, identities: accounts.cache, baseURL: configuration.baseURL)
     }
 
     /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).
@@ -70,7 +73,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     router.add(middleware: ErrorMiddleware(routes: routes))
     router.add(middleware: RequestSettingsMiddleware(
         bodyLimit: configuration.maxBodyMegabytes * 1_048_576, secureCookies: configuration.servesHTTPS, trustProxy: configuration.trustProxy))
-    router.add(middleware: services.accounts.authenticator(resolvers: [services.scim.tokens]))
+    router.add(middleware: services.accounts.authenticator(resolvers: [services.scim.tokens], cookieResolvers: [services.feed.sessions]))
     router.add(middleware: CSRFMiddleware())
     router.add(middleware: PasswordChangeGate())
 
@@ -80,6 +83,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     services.audiences.register(in: table)
     services.content.register(in: table)
     services.delivery.register(in: table)
+    services.feed.register(in: table)
     PrivacyRoutes(service: services.personalData, employees: services.people.employees).register(in: table)
     services.accounts.register(in: table)
     services.audit.register(in: table)

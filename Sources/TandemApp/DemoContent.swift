@@ -66,6 +66,21 @@ struct DemoContent {
         enrol = try await posts.transition(enrol.id, .approve, expectedVersion: enrol.version, by: commsActor)
         _ = try await posts.transition(enrol.id, .publish, expectedVersion: enrol.version, by: hrActor)
 
+        // Published: a policy everyone in North America must confirm (the acknowledgement board).
+        var conduct = try await posts.create(PostContent(
+            priority: .important, mandatory: true, requiresAcknowledgement: true, fallbackLanguage: "en", topicIDs: [topicIDs["Safety"]!], tags: ["policy"],
+            audiences: audience("North America"), channels: [.feed, .email],
+            variants: [
+                PostVariant(language: "en", title: "Our updated code of conduct: please confirm", summary: "Three changes to how we report concerns. Read them and confirm.",
+                            body: "## What changed\n\n1. A new **anonymous line** for concerns.\n2. Managers answer within five working days.\n3. Gifts over $50 are declared."),
+                PostVariant(language: "es-US", title: "Nuestro código de conducta actualizado: confírmelo", summary: "Tres cambios en cómo informar de problemas.",
+                            body: "## Qué cambia\n\n1. Una nueva **línea anónima**.\n2. Los responsables responden en cinco días hábiles.\n3. Los regalos de más de 50 $ se declaran.",
+                            status: .approved),
+            ]), by: hrActor)
+        conduct = try await posts.transition(conduct.id, .submit, expectedVersion: conduct.version, by: hrActor)
+        conduct = try await posts.transition(conduct.id, .approve, expectedVersion: conduct.version, by: approverActor)
+        _ = try await posts.transition(conduct.id, .publish, expectedVersion: conduct.version, by: hrActor)
+
         // Scheduled: a safety notice for Brazilian frontline staff, at shift start in their local time.
         var safety = try await posts.create(PostContent(
             priority: .critical, mandatory: true, requiresAcknowledgement: true, fallbackLanguage: "pt-BR", topicIDs: [topicIDs["Safety"]!], tags: ["sites"],
@@ -125,7 +140,7 @@ struct DemoContent {
             fallbackLanguage: "en", topicIDs: [topicIDs["Benefits"]!],
             variants: [PostVariant(language: "en", title: "Wellbeing days in 2027", summary: "Two extra days off, your choice when.", body: "Draft — dates to confirm with Payroll.")]),
             by: hrActor)
-        progress("posts 5 (published, scheduled, in review, changes requested, draft)")
+        progress("posts 6 (2 published, scheduled, in review, changes requested, draft)")
         let planned = try await plan(topics: topicIDs, campaigns: [enrolment.id, show.id], hr: hrActor, comms: commsActor, marketing: marketingActor, approver: approverActor)
         progress("calendar: \(planned) posts scheduled over the next four weeks")
     }

@@ -3,6 +3,7 @@ public import Audiences
 public import Audit
 import Content
 import Delivery
+import Feed
 import Foundation
 public import People
 import TandemCore
@@ -34,6 +35,7 @@ public struct DemoLoader: Sendable {
     let audiences: AudiencesFeature
     let content: ContentFeature
     let delivery: DeliveryFeature
+    let feed: FeedFeature
 
     public init(_ services: TandemServices) {
         self.accounts = services.accounts
@@ -41,6 +43,7 @@ public struct DemoLoader: Sendable {
         self.audiences = services.audiences
         self.content = services.content
         self.delivery = services.delivery
+        self.feed = services.feed
     }
 
     /// Saved audiences shared by the three teams; the 401(k) one is HR's (it reads benefits and HCE).
@@ -107,7 +110,42 @@ public struct DemoLoader: Sendable {
             try await delivery.flags.flag(address, reason: "550 5.1.1 mailbox unavailable (demo data)", deliveryID: nil)
             progress("undeliverable address \(address)")
         }
+        try await loadAcknowledgements(progress: progress)
         return created
+    }
+
+    /// Some people have already confirmed the demo's policy post, so its board has numbers.
+    func loadAcknowledgements(progress: @escaping @Sendable (String) -> Void) async throws {
+        let database = feed.store.database
+        guard try await database.reader.raw("SELECT 1 FROM post_acks LIMIT 1").first() == nil else { return }
+        let rows = try await database.reader.raw("""
+            SELECT DISTINCT d.post_id, d.employee_id FROM deliveries d JOIN posts p ON p.id = d.post_id
+            WHERE p.requires_ack = \(bind: true) AND p.state = 'published' AND d.state <> 'cancelled'
+            """).all()
+        var count = 0
+        for row in rows {
+            let employee = try row.decode(column: "employee_id", as: Int64.self)
+            guard employee % 9 < 5 else { continue }
+            _ = try await feed.store.acknowledge(employee, post: try row.decode(column: "post_id", as: Int64.self),
+                                                 now: Date().addingTimeInterval(-Double(employee % 48) * 1_800))
+            count += 1
+        }
+        if count > 0 { progress("acknowledgements \(count)") }
+    }
+
+    /// A sign-in link (one use, 24 hours) for a demo employee who has posts in their feed, so
+    /// a newcomer can see the employee side without setting up email.
+    public func employeeLink(baseURL: String) async throws -> (name: String, url: String)? {
+        // Someone reading in Spanish shows the feed in the reader's language.
+        guard let row = try await feed.store.database.reader.raw("""
+            SELECT d.employee_id, e.given_name, e.family_name, e.language FROM deliveries d JOIN employees e ON e.id = d.employee_id
+            WHERE d.channel = 'feed' AND d.state <> 'cancelled'
+            ORDER BY CASE WHEN e.language LIKE 'es%' THEN 0 ELSE 1 END, d.employee_id LIMIT 1
+            """).first()
+        else { return nil }
+        let token = try await feed.links.issue(employeeID: try row.decode(column: "employee_id", as: Int64.self), channel: "demo", lifetime: 86_400)
+        let name = "\(try row.decode(column: "given_name", as: String.self)) \(try row.decode(column: "family_name", as: String.self)) (\(try row.decode(column: "language", as: String.self)))"
+        return (name, (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/signin/link/" + token)
     }
 
     /// Defines the demo's custom attributes and fills them for the demo workforce, once.

@@ -6,8 +6,10 @@ import TandemUI
 /// query beyond the (cached) session lookup, and its cards are rendered once per set of roles.
 struct HomeRoutes {
     func register(in table: RouteTable) {
-        table.page(.get, "/", .signedIn) { request, context in
-            let identity = try context.requireIdentity()
+        // Open to anyone so each kind of caller lands in the right place: employees on their feed.
+        table.page(.get, "/", .anyone) { request, context in
+            guard let identity = context.identity, !identity.isSCIM else { throw AppError.unauthenticated }
+            if identity.isEmployeeOnly { return Reply.redirect("/feed") }
             return Pages.render(request, context, title: "Home", html: HomePage.html(identity: identity))
         }
     }

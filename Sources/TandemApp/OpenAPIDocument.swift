@@ -27,7 +27,12 @@ enum OpenAPIDocument {
             ("paths", .object(paths)),
             ("components", .object([
                 ("schemas", .object(schemas)),
-                ("securitySchemes", .object([("bearerAuth", .object([("type", "http"), ("scheme", "bearer")]))])),
+                ("securitySchemes", .object([
+                    ("bearerAuth", .object([("type", "http"), ("scheme", "bearer")])),
+                    // Employees have no API tokens: their feed calls carry the session cookie
+                    // from a magic-link sign-in (and X-CSRF-Token on writes).
+                    ("employeeSession", .object([("type", "apiKey"), ("in", "cookie"), ("name", .string(Cookies.session))])),
+                ])),
             ])),
         ])
     }
@@ -67,6 +72,7 @@ enum OpenAPIDocument {
         var errors = op.errors
         if access != .anyone { errors += [401] }
         if case .roles = access { errors += [403] }
+        if access == .employee { errors += [403] }
         if op.requestBody != nil { errors += [413] }
         for status in Set(errors).sorted() {
             responses.append((String(status), .object([
@@ -75,7 +81,11 @@ enum OpenAPIDocument {
             ])))
         }
         pairs.append(("responses", .object(responses)))
-        if access != .anyone { pairs.append(("security", .array([.object([("bearerAuth", .array([]))])]))) }
+        if access == .employee {
+            pairs.append(("security", .array([.object([("employeeSession", .array([]))])])))
+        } else if access != .anyone {
+            pairs.append(("security", .array([.object([("bearerAuth", .array([]))])])))
+        }
         return .object(pairs)
     }
 

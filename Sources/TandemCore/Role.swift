@@ -26,6 +26,8 @@ public enum Role: String, CaseIterable, Codable, Sendable, Comparable {
 public enum Access: Sendable, Hashable {
     case anyone
     case signedIn
+    /// Anyone reading a personal feed: an employee session, or staff linked to an employee.
+    case employee
     case roles(Set<Role>)
     /// SCIM provisioning clients only; staff sessions and API tokens never pass, and a SCIM
     /// token passes nothing but this (it is not "signed in" as a person).
@@ -36,10 +38,11 @@ public enum Access: Sendable, Hashable {
     public func allows(_ identity: Identity?) -> Bool {
         switch self {
         case .anyone: return true
-        case .signedIn: return identity.map { !$0.isSCIM } ?? false
+        case .signedIn: return identity.map { !$0.isSCIM && !$0.isEmployeeOnly } ?? false
+        case .employee: return identity?.employeeID != nil
         case .scim: return identity?.isSCIM ?? false
         case .roles(let needed):
-            guard let identity, !identity.isSCIM else { return false }
+            guard let identity, !identity.isSCIM, !identity.isEmployeeOnly else { return false }
             return identity.roles.contains(.admin) || !identity.roles.isDisjoint(with: needed)
         }
     }
@@ -47,7 +50,8 @@ public enum Access: Sendable, Hashable {
     public var summary: String {
         switch self {
         case .anyone: "anyone"
-        case .signedIn: "any signed-in user"
+        case .signedIn: "any signed-in staff user"
+        case .employee: "the employee themself (magic-link session, or staff linked to an employee record)"
         case .roles(let roles): roles.sorted().map(\.rawValue).joined(separator: ", ") + " (and admin)"
         case .scim: "SCIM provisioning tokens only"
         }

@@ -49,6 +49,17 @@ public enum Assets {
         .diff-field h3{font-size:.95rem;margin:.8rem 0 .2rem}span.unread{font-weight:600}
         form.reschedule{display:inline-flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin-left:.5rem}form.reschedule input{padding:.2rem;border:1px solid var(--line);border-radius:4px;font:inherit}
         @media (max-width:40rem){.who{margin-left:0;width:100%}main{padding:.75rem}dl.details{grid-template-columns:1fr}dl.details dd{margin-bottom:.4rem}}
+        .feed,.feed-post,.reactions,.ack{max-width:40rem;margin-left:auto;margin-right:auto}
+        .feed-card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:.8rem 1rem;margin:.8rem 0}
+        .feed-card.critical{border-left:5px solid var(--err)}.feed-card h2{font-size:1.1rem;margin:.1rem 0}.feed-card h2 a{text-decoration:none;color:var(--ink)}
+        .feed-card .meta,.feed-post .meta{color:var(--muted);font-size:.85rem;margin:.2rem 0}.feed-card p{margin:.3rem 0}
+        .priority-critical{background:#fde8e7;border-color:var(--err);color:var(--err)}.priority-important{background:#fff4d6}
+        .ack-needed{background:#fff4d6;border-color:#c98a00}.ack-done{background:#e6f4ea;border-color:var(--ok)}
+        .reaction{font-size:.9rem;margin-right:.4rem}.reaction.mine{font-weight:700}
+        .feed-search{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}.feed-search input{flex:1;min-width:10rem;padding:.45rem;border:1px solid var(--line);border-radius:6px}
+        .reactions{display:flex;flex-wrap:wrap;gap:.4rem;margin-top:1rem}.reactions button{background:var(--card);color:var(--ink);border:1px solid var(--line)}
+        .reactions button[aria-pressed=true]{border-color:var(--brand);font-weight:700}.ack{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:1rem}
+        .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
         """
 
     /// Progressive enhancement only: pages work without it.

@@ -63,11 +63,13 @@ public enum Layout {
             """
         html += Escape.html(title)
         html += " · Tandem</title><link rel=\"stylesheet\" href=\"/static/tandem.css\" type=\"text/css\"/>"
-        html += "<script src=\"/static/tandem.js\" defer></script></head><body><header class=\"topbar\"><a href=\"/\" class=\"brand\">Tandem</a>"
+        html += "<script src=\"/static/tandem.js\" defer></script></head><body><header class=\"topbar\"><a href=\"" + (context.identity?.isEmployeeOnly == true ? "/feed" : "/") + "\" class=\"brand\">Tandem</a>"
         html += navigationHTML(for: context.identity, path: context.path)
         if let identity = context.identity {
-            html += "<div class=\"who\"><a href=\"/account\" class=\"me\">" + Escape.html(identity.displayName) + "</a>"
-            html += "<form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"_csrf\" value=\""
+            // Employees (magic-link sessions) have no account page; their sign-out ends only that session.
+            let employee = identity.isEmployeeOnly
+            html += "<div class=\"who\"><a href=\"" + (employee ? "/feed" : "/account") + "\" class=\"me\">" + Escape.html(identity.displayName) + "</a>"
+            html += "<form method=\"post\" action=\"" + (employee ? "/feed/signout" : "/logout") + "\" class=\"inline\"><input type=\"hidden\" name=\"_csrf\" value=\""
             html += Escape.html(context.csrfToken) + "\"/><button type=\"submit\" class=\"link\">Sign out</button></form></div>"
         }
         html += "</header><main id=\"main\">"

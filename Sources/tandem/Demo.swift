@@ -14,7 +14,14 @@ struct Demo: AsyncParsableCommand {
             let credentials = try await DemoLoader(services).load(
                 password: ProcessInfo.processInfo.environment["TANDEM_DEMO_PASSWORD"]) { Swift.print("  added \($0)") }
             Self.printCredentials(credentials, baseURL: configuration.baseURL)
+            try await Self.printEmployeeLink(DemoLoader(services), baseURL: configuration.baseURL)
         }
+    }
+
+    static func printEmployeeLink(_ loader: DemoLoader, baseURL: String) async throws {
+        guard let link = try await loader.employeeLink(baseURL: baseURL) else { return }
+        Swift.print("Employee view: sign in as \(link.name) with this link (works once, for 24 hours; `tandem demo` prints a new one):")
+        Swift.print("  \(link.url)")
     }
 
     static func printCredentials(_ credentials: [DemoLoader.Credential], baseURL: String) {

@@ -33,6 +33,7 @@ struct Serve: AsyncParsableCommand {
             let credentials = try await DemoLoader(services).load(
                 password: ProcessInfo.processInfo.environment["TANDEM_DEMO_PASSWORD"]) { logger.info("demo: added \($0)") }
             Demo.printCredentials(credentials, baseURL: configuration.baseURL)
+            try await Demo.printEmployeeLink(DemoLoader(services), baseURL: configuration.baseURL)
             // Loading the demo builds thousands of records at once; hand the freed heap back to
             // the system instead of carrying the high-water mark while serving.
             #if os(Linux)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import People
 import TandemApp
 import TandemCore
 import TandemStore
@@ -12,7 +13,7 @@ import Testing
 /// Who may call each route, written out by hand: adding a route without deciding its access
 /// here fails the first test, and a route that lets the wrong role through fails the second.
 let expectedAccess: [String: Access] = [
-    "GET /": .signedIn,
+    "GET /": .anyone,
     "GET /login": .anyone, "POST /login": .anyone, "POST /logout": .signedIn,
     "GET /setup": .anyone, "POST /setup": .anyone,
     "GET /account": .signedIn, "GET /account/password": .signedIn, "POST /account/password": .signedIn,
@@ -77,6 +78,13 @@ let expectedAccess: [String: Access] = [
     "DELETE /api/v1/calendar/feeds/{id}": .roles([.hr, .comms, .marketing, .approver]),
     "GET /calendar/feed/{token}": .anyone,
     "GET /unsubscribe/{token}": .anyone, "POST /unsubscribe/{token}": .anyone,
+    "GET /signin": .anyone, "POST /signin": .anyone, "GET /signin/link/{token}": .anyone, "POST /signin/link/{token}": .anyone,
+    "POST /api/v1/signin/links": .anyone, "POST /feed/signout": .employee,
+    "GET /feed": .employee, "GET /feed/posts/{id}": .employee, "POST /feed/posts/{id}/acknowledge": .employee, "POST /feed/posts/{id}/reaction": .employee,
+    "GET /api/v1/feed": .employee, "GET /api/v1/feed/posts/{id}": .employee, "POST /api/v1/feed/posts/{id}/acknowledgement": .employee,
+    "PUT /api/v1/feed/posts/{id}/reaction": .employee, "DELETE /api/v1/feed/posts/{id}/reaction": .employee,
+    "GET /posts/{id}/acknowledgements": .roles([.hr, .comms]), "GET /posts/{id}/acknowledgements.csv": .roles([.hr, .comms]),
+    "GET /api/v1/posts/{id}/acknowledgements": .roles([.hr, .comms]),
     "GET /deliveries/email": .roles([.hr]), "POST /deliveries/email/flags/clear": .roles([.hr]),
     "GET /api/v1/email/flags": .roles([.hr]), "DELETE /api/v1/email/flags/{address}": .roles([.hr]),
     "GET /deliveries/channels": .only(.admin), "POST /deliveries/channels/sms": .only(.admin),
@@ -148,13 +156,25 @@ struct RouteAccessTests {
             }
             // A SCIM provisioning token: no roles, and no user behind it.
             callers.append(("scim", try await services.scimToken(), []))
+            // An employee signed in by magic link: their own feed and nothing staff-only.
+            var person = DemoPeople.generate(count: 1, today: EmployeeRules.today())
+            person[0].terminationDate = nil
+            person[0].workEmail = "reader@example.com"
+            try await services.people.employees.upsert(person, summary: "seed", by: .system)
+            let employeeID = try #require(try await services.feed.links.recipient(for: .email("reader@example.com"))).employeeID
+            var employeeSession = try await services.feed.sessions.create(employeeID: employeeID, via: "test", requestID: nil)
+            var employeeIdentity = try #require(try await services.feed.sessions.identity(forToken: employeeSession.token))
+            callers.append(("employee", employeeSession.token, [.employee]))
             let (_, table) = buildRouter(services)
             var checked = 0
             for spec in table.specs {
                 let path = spec.path.replacingOccurrences(of: "{id}", with: "999999")
                 for caller in callers {
                     var headers: HTTPFields = [:]
-                    if let token = caller.token {
+                    if caller.label == "employee" {
+                        headers[.cookie] = "tandem_session=\(employeeSession.token)"
+                        headers[.csrfToken] = employeeIdentity.csrfToken
+                    } else if let token = caller.token {
                         headers[.authorization] = "Bearer \(token)"
                     } else {
                         // Anonymous forms need the double-submit CSRF pair to reach the route check.
@@ -167,16 +187,21 @@ struct RouteAccessTests {
                         body = ByteBuffer(string: spec.kind == .api ? "{}" : "")
                     }
                     let response = try await client.execute(uri: path, method: spec.method, headers: headers, body: body)
-                    let identity = caller.token.map { _ in
+                    let identity = caller.label == "employee" ? employeeIdentity : caller.token.map { _ in
                         Identity(userID: 0, email: "", displayName: "", roles: caller.roles, mustChangePassword: false,
                                  credential: caller.label == "scim" ? .scimToken(id: 0) : .apiToken(id: 0))
                     }
                     let allowed = spec.access.allows(identity)
+                    if caller.label == "employee", spec.path == "/feed/signout" {
+                        // Signing out ended the session; the next routes need a new one.
+                        employeeSession = try await services.feed.sessions.create(employeeID: employeeID, via: "test", requestID: nil)
+                        employeeIdentity = try #require(try await services.feed.sessions.identity(forToken: employeeSession.token))
+                    }
                     let status = response.status.code
                     if allowed {
                         #expect(status != 401 && status != 403, "\(caller.label) should reach \(spec.key), got \(status)")
                     } else if caller.token == nil {
-                        let redirectedToSignIn = status == 303 && response.headers[.location]?.hasPrefix("/login") == true
+                        let redirectedToSignIn = status == 303 && (response.headers[.location]?.hasPrefix("/login") == true || response.headers[.location] == "/signin")
                         #expect(status == 401 || redirectedToSignIn, "anonymous must not reach \(spec.key), got \(status)")
                     } else {
                         #expect(status == 403, "\(caller.label) must not reach \(spec.key), got \(status)")
@@ -185,7 +210,7 @@ struct RouteAccessTests {
                     checked += 1
                 }
             }
-            #expect(checked == table.specs.count * 8)
+            #expect(checked == table.specs.count * 9)
         }
     }
 }

@@ -125,6 +125,13 @@ public struct SMSAdapter: ChannelAdapter {
         return SendFailure.retry(reason: reason, after: nil)
     }
 
+    /// Sends one text outside the outbox (sign-in links); throws SendFailure with the reason.
+    public func sendText(to number: String, text: String) async throws -> String? {
+        guard let normalized = PhoneNumber.normalized(number) else { throw SendFailure.permanent(reason: "\(number.prefix(30)) is not an international mobile number") }
+        guard let current = try await settings.smsForSending() else { throw SendFailure.permanent(reason: "no SMS gateway is set up") }
+        return try await post(to: normalized, text: text, deliveryID: nil, gateway: current.gateway, token: current.token)
+    }
+
     /// Sends a test message to `number` (admins checking the settings); throws with the reason.
     public func sendTest(to number: String) async throws -> String? {
         guard let normalized = PhoneNumber.normalized(number) else { throw SendFailure.permanent(reason: "\(number.prefix(30)) is not an international mobile number such as +15551234567") }

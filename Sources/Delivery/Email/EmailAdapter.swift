@@ -86,6 +86,29 @@ public struct EmailAdapter: ChannelAdapter {
         _ = try await pool.send(from: settings.fromAddress, to: address, message: ByteBuffer(bytes: mail.smtpData()))
     }
 
+    /// Sends a sign-in link to an employee (not through the outbox: it is worthless in 15
+    /// minutes, and the person is waiting for it). Throws SMTPError with the server's reason.
+    public func sendSignInLink(to address: String, name: String, link: String, minutes: Int) async throws {
+        guard EmailAddress.isDeliverable(address) else { throw SMTPError.configuration("\(address) is not an address Tandem can send to") }
+        let text = """
+            Hello \(name),
+
+            Open this link to sign in to Tandem. It works once, for \(minutes) minutes:
+
+            \(link)
+
+            If you did not ask to sign in, ignore this email; nobody can sign in without the link.
+
+            """
+        let html = "<p>Hello \(EmailComposer.htmlAttribute(name)),</p><p>Open this link to sign in to Tandem. It works once, for \(minutes) minutes:</p>"
+            + "<p><a href=\"\(EmailComposer.htmlAttribute(link))\">Sign in to Tandem</a></p>"
+            + "<p>If you did not ask to sign in, ignore this email; nobody can sign in without the link.</p>"
+        let mail = MailMessage(fromName: settings.fromName, fromAddress: settings.fromAddress, toName: name, toAddress: address,
+                               subject: "Your Tandem sign-in link", messageID: "tandem.signin.\(UUID().uuidString)@\(EmailAddress.domain(of: settings.fromAddress))",
+                               date: Date(), text: text, html: html, extraHeaders: [("X-Tandem-Kind", "sign-in-link")])
+        _ = try await pool.send(from: settings.fromAddress, to: address, message: ByteBuffer(bytes: mail.smtpData()))
+    }
+
     /// Closes the pool's idle connections.
     public func shutdown() async { await pool.shutdown() }
 

@@ -55,6 +55,8 @@ struct ErrorMiddleware: RouterMiddleware {
                 return response
             }
             if appError.status == .unauthorized, request.method == .get {
+                // Employees sign in by magic link, staff by password.
+                if request.uri.path == "/feed" || request.uri.path.hasPrefix("/feed/") { return Reply.redirect("/signin") }
                 let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
                 return Reply.redirect("/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
             }

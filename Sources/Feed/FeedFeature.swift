@@ -1,0 +1,44 @@
+public import Accounts
+public import Content
+public import Delivery
+public import Foundation
+public import Logging
+public import TandemCore
+public import TandemStore
+import TandemUI
+
+/// What employees see and do: sign-in by magic link, the personal feed, reactions and
+/// acknowledgements; and for staff, the acknowledgement board of each post.
+public struct FeedFeature: Sendable {
+    public static let migrations = FeedMigrations.all
+
+    public let sessions: EmployeeSessionStore
+    public let links: MagicLinkStore
+    public let store: FeedStore
+    public let board: AckBoardStore
+    public let content: FeedContent
+    let sender: SignInLinkSender
+    let identities: IdentityCache
+    let database: Database
+    let baseURL: String
+
+    public init(database: Database, posts: PostStore, delivery: DeliveryFeature, identities: IdentityCache, baseURL: String,
+                linkPolicy: MagicLinkStore.Policy = .init(), logger: Logger = Logger(label: "tandem.feed")) {
+        self.database = database
+        sessions = EmployeeSessionStore(database: database)
+        links = MagicLinkStore(database: database, policy: linkPolicy)
+        store = FeedStore(database: database)
+        board = AckBoardStore(database: database)
+        content = FeedContent(posts: posts, database: database)
+        sender = SignInLinkSender(email: delivery.email, sms: delivery.sms, logger: logger)
+        self.identities = identities
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+    }
+
+    public func register(in table: RouteTable) {
+        Layout.register([NavItem("Feed", "/feed", .employee)])
+        SignInRoutes(feature: self).register(in: table)
+        FeedRoutes(feature: self).register(in: table)
+        AckBoardRoutes(feature: self).register(in: table)
+    }
+}

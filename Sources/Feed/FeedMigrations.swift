@@ -1,0 +1,64 @@
+import TandemCore
+import TandemStore
+
+/// The employee experience takes migrations 80–89.
+public enum FeedMigrations {
+    public static let all: [Migration] = [
+        // Employees sign in without a staff account: a magic link (only its SHA-256 is kept,
+        // single use, short-lived) starts an employee session. `sign_in_link_requests` counts
+        // requests per hashed identifier and per hashed client address for the rate limit, so
+        // the table holds no addresses. Acknowledgements and reactions are one row per person and
+        // post; reaction counts are kept beside them so a feed page reads 20 rows, not every
+        // reaction. `deliveries_feed` serves "my feed, newest first".
+        Migration(80, "employee sessions, magic links, acknowledgements, reactions") { d in
+            [
+                """
+                CREATE TABLE employee_sessions (
+                    id \(d.text) PRIMARY KEY,
+                    employee_id \(d.bigint) NOT NULL REFERENCES employees (id) ON DELETE CASCADE,
+                    csrf_token \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    expires_at \(d.bigint) NOT NULL)
+                """,
+                "CREATE INDEX employee_sessions_employee ON employee_sessions (employee_id)",
+                """
+                CREATE TABLE magic_links (
+                    id \(d.text) PRIMARY KEY,
+                    employee_id \(d.bigint) NOT NULL REFERENCES employees (id) ON DELETE CASCADE,
+                    channel \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    expires_at \(d.bigint) NOT NULL,
+                    used_at \(d.bigint))
+                """,
+                "CREATE INDEX magic_links_employee ON magic_links (employee_id, created_at)",
+                "CREATE TABLE sign_in_link_requests (subject \(d.text) NOT NULL, at \(d.bigint) NOT NULL)",
+                "CREATE INDEX sign_in_link_requests_subject ON sign_in_link_requests (subject, at)",
+                "CREATE INDEX employees_work_email_lower ON employees (LOWER(work_email))",
+                "CREATE INDEX employees_mobile_phone ON employees (mobile_phone)",
+                """
+                CREATE TABLE post_acks (
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    employee_id \(d.bigint) NOT NULL REFERENCES employees (id) ON DELETE CASCADE,
+                    acked_at \(d.bigint) NOT NULL,
+                    PRIMARY KEY (post_id, employee_id))
+                """,
+                """
+                CREATE TABLE post_reactions (
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    employee_id \(d.bigint) NOT NULL REFERENCES employees (id) ON DELETE CASCADE,
+                    kind \(d.text) NOT NULL,
+                    reacted_at \(d.bigint) NOT NULL,
+                    PRIMARY KEY (post_id, employee_id))
+                """,
+                """
+                CREATE TABLE post_reaction_counts (
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    kind \(d.text) NOT NULL,
+                    n \(d.bigint) NOT NULL,
+                    PRIMARY KEY (post_id, kind))
+                """,
+                "CREATE INDEX deliveries_feed ON deliveries (employee_id, id) WHERE channel = 'feed' AND state = 'sent'",
+            ]
+        },
+    ]
+}
