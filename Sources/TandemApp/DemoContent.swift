@@ -73,7 +73,7 @@ struct DemoContent {
             variants: [
                 PostVariant(language: "en", title: "Our updated code of conduct: please confirm", summary: "Three changes to how we report concerns. Read them and confirm.",
                             body: "## What changed\n\n1. A new **anonymous line** for concerns.\n2. Managers answer within five working days.\n3. Gifts over $50 are declared."),
-                PostVariant(language: "es-US", title: "Nuestro código de conducta actualizado: confírmelo", summary: "Tres cambios en cómo informar de problemas.",
+                PostVariant(language: "es", title: "Nuestro código de conducta actualizado: confírmelo", summary: "Tres cambios en cómo informar de problemas.",
                             body: "## Qué cambia\n\n1. Una nueva **línea anónima**.\n2. Los responsables responden en cinco días hábiles.\n3. Los regalos de más de 50 $ se declaran.",
                             status: .approved),
             ]), by: hrActor)

@@ -50,7 +50,7 @@ public struct DemoLoader: Sendable {
     static let demoAudiences: [(name: String, description: String, rule: String)] = [
         ("New hires", "Everyone who joined in the last 90 days: onboarding messages.", "hire_date >= today - 90d"),
         ("Frontline Brazil", "Store and warehouse staff in Brazil, who rarely read email.", #"country = "BR" and worker_type = "frontline""#),
-        ("North America", "United States and Canada.", #"country in ("US", "CA")"#),
+        ("North America", "United States, Canada and Mexico.", #"country in ("US", "CA", "MX")"#),
         ("New hires in North America", "Onboarding for the US and Canada.", #"in audience "New hires" and in audience "North America""#),
         ("401(k) not enrolled, non-HCE (US)", "HR's 401(k) participation campaign: eligible people who have not enrolled.",
          #"country = "US" and not hce and not benefits.401k.enrolled"#),

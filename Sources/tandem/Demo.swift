@@ -22,6 +22,7 @@ struct Demo: AsyncParsableCommand {
         guard let link = try await loader.employeeLink(baseURL: baseURL) else { return }
         Swift.print("Employee view: sign in as \(link.name) with this link (works once, for 24 hours; `tandem demo` prints a new one):")
         Swift.print("  \(link.url)")
+        fflush(nil)  // all streams: stdout is block-buffered when sent to a file or pipe
     }
 
     static func printCredentials(_ credentials: [DemoLoader.Credential], baseURL: String) {
@@ -33,6 +34,7 @@ struct Demo: AsyncParsableCommand {
         for credential in credentials {
             Swift.print("  \(credential.email.padding(toLength: 30, withPad: " ", startingAt: 0)) \(credential.password)   roles: \(credential.roles.map(\.rawValue).joined(separator: ", "))")
         }
+        fflush(nil)  // all streams: stdout is block-buffered when sent to a file or pipe
     }
 }
 
