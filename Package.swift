@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "TandemBench",
             dependencies: [
-                "TandemApp", "People", "Audiences", "Audit", "TandemStore", "Content", "Accounts", "TandemCore", "Delivery",
+                "TandemApp", "People", "Audiences", "Audit", "TandemStore", "Content", "Accounts", "TandemCore", "Delivery", "Feed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
