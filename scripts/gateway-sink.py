@@ -66,7 +66,9 @@ def make_handler(state):
                 state.count += 1
                 number = state.count
             record = {"n": number, "path": self.path, "content_type": kind,
-                      "idempotency_key": self.headers.get("Idempotency-Key")}
+                      "idempotency_key": self.headers.get("Idempotency-Key"),
+                      "signature": self.headers.get("X-Tandem-Signature"), "timestamp": self.headers.get("X-Tandem-Timestamp"),
+                      "raw": None if state.lean else raw.decode("utf-8", "replace")}
             auth = self.headers.get("Authorization", "")
             if auth.startswith("Basic "):
                 record["auth"] = base64.b64decode(auth[6:]).decode("utf-8", "replace")
@@ -89,6 +91,8 @@ def make_handler(state):
                 secret = record.get("auth", "")
                 if not (secret.endswith(":" + state.token) or secret == "Bearer " + state.token):
                     return self.answer(401, '{"message": "Authenticate"}', {"Content-Type": "application/json"}, record)
+            if self.path.endswith("/gone"):
+                return self.answer(404, "no_service", {"Content-Type": "text/plain"}, record)
             tail = to[-4:]
             if tail == "0429" or "#fail-429" in text:
                 key = to or text

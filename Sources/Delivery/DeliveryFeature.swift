@@ -27,6 +27,8 @@ public struct DeliveryFeature: Sendable {
 
     public let channels: ChannelSettingsStore
     public let sms: SMSAdapter
+    public let destinations: DestinationStore
+    public let destinationWorker: DestinationWorker
 
     public init(database: Database, posts: PostStore, counter: AudienceCounter, owner: String, baseURL: String, smtp: SMTPSettings?, secrets: SecretBox? = nil) {
         fanOut = FanOut(database: database, counter: counter, owner: owner)
@@ -42,6 +44,8 @@ public struct DeliveryFeature: Sendable {
         self.email = email
         channels = ChannelSettingsStore(database: database, box: secrets)
         sms = SMSAdapter(database: database, posts: posts, settings: channels)
+        destinations = DestinationStore(database: database, box: secrets)
+        destinationWorker = DestinationWorker(database: database, store: destinations, posts: posts, owner: owner, baseURL: baseURL)
         var adapters: [any ChannelAdapter] = [FeedAdapter(), sms]
         if let email { adapters.append(email) }
         worker = DeliveryWorker(database: database, adapters: adapters, owner: owner)
@@ -53,5 +57,6 @@ public struct DeliveryFeature: Sendable {
         UnsubscribeRoutes(feature: self).register(in: table)
         EmailRoutes(feature: self).register(in: table)
         ChannelRoutes(feature: self).register(in: table)
+        DestinationRoutes(feature: self).register(in: table)
     }
 }

@@ -115,5 +115,53 @@ public enum DeliveryMigrations {
                 "DROP INDEX deliveries_due",
             ]
         },
+        // Destinations: Slack and Teams channels (incoming webhooks) and generic webhooks, with
+        // their addresses sealed (the URL is the credential); one delivery per (post,
+        // destination) under the same claim, lease and retry cycle as people's deliveries.
+        Migration(75, "chat and webhook destinations and their deliveries") { d in
+            [
+                """
+                CREATE TABLE destinations (
+                    id \(d.idColumn),
+                    name \(d.text) NOT NULL,
+                    kind \(d.text) NOT NULL,
+                    host \(d.text) NOT NULL,
+                    url_sealed \(d.text) NOT NULL,
+                    secret_sealed \(d.text),
+                    paused \(d.bigint) NOT NULL DEFAULT 0,
+                    pause_reason \(d.text),
+                    paused_at \(d.bigint),
+                    created_at \(d.bigint) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL,
+                    updated_by \(d.text) NOT NULL)
+                """,
+                """
+                CREATE TABLE destination_topics (
+                    destination_id \(d.bigint) NOT NULL REFERENCES destinations (id) ON DELETE CASCADE,
+                    topic_id \(d.bigint) NOT NULL REFERENCES topics (id) ON DELETE CASCADE,
+                    PRIMARY KEY (destination_id, topic_id))
+                """,
+                """
+                CREATE TABLE destination_deliveries (
+                    id \(d.idColumn),
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    destination_id \(d.bigint) NOT NULL REFERENCES destinations (id) ON DELETE CASCADE,
+                    state \(d.text) NOT NULL,
+                    due_at \(d.bigint) NOT NULL,
+                    attempts \(d.bigint) NOT NULL DEFAULT 0,
+                    lease_until \(d.bigint),
+                    lease_owner \(d.text),
+                    last_error \(d.text),
+                    sent_at \(d.bigint),
+                    external_id \(d.text),
+                    created_at \(d.bigint) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL,
+                    UNIQUE (post_id, destination_id))
+                """,
+                "CREATE INDEX destination_deliveries_ready ON destination_deliveries (due_at, id) WHERE state IN ('pending', 'failed')",
+                "CREATE INDEX destination_deliveries_leased ON destination_deliveries (lease_until) WHERE state = 'sending'",
+                "CREATE INDEX destination_deliveries_destination ON destination_deliveries (destination_id)",
+            ]
+        },
     ]
 }

@@ -54,7 +54,14 @@ struct DeliveryRoutes {
             let id = try context.pathID(what: "Post")
             let status = try await feature.store.status(of: id)
             let canRetry = Access.roles([.hr, .comms, .marketing]).allows(context.identity), isAdmin = Access.only(.admin).allows(context.identity)
-            return Pages.render(request, context, title: "Delivery of post \(id)") { DeliveryPages.status($0, status, canRetry: canRetry, isAdmin: isAdmin) }
+            let destinations = try await feature.destinationWorker.status(post: id)
+            return Pages.render(request, context, title: "Delivery of post \(id)") {
+                DeliveryPages.status($0, status, canRetry: canRetry, isAdmin: isAdmin) + (destinations.isEmpty ? [] : [
+                    UI.table(caption: "Chat and webhooks", headers: ["Destination", "Kind", "State", "Attempts", "Last error"], rows: destinations.map {
+                        [text($0.name), text($0.kind.rawValue), text($0.state.title), text(String($0.attempts)), text($0.error ?? "")]
+                    }, empty: ""),
+                ])
+            }
         }
 
         let editors: Access = .roles([.hr, .comms, .marketing])

@@ -141,6 +141,10 @@ public struct FanOut: Sendable {
                         \(bind: SendState.resolving.rawValue), \(bind: stamp))
                 ON CONFLICT (post_id) DO NOTHING
                 """).run()
+            // Chat channels and webhooks get the post once, at its publish time (a post sent at
+            // each employee's local time goes to them at that wall-clock time in UTC).
+            let due = max(now, RecipientPlan.due(publishAt: post.publishAt ?? now, zone: post.scheduleZone, recipientZone: "UTC"))
+            try await DestinationStore.freeze(post: post.id, chatChosen: post.content.channels.contains(.chat), due: due, on: db, now: now)
             let row = try await db.raw("""
                 UPDATE post_sends SET lease_owner = \(bind: owner), lease_until = \(bind: stamp + Int64(Self.lease * 1_000))
                 WHERE post_id = \(bind: post.id) AND state = \(bind: SendState.resolving.rawValue)

@@ -134,7 +134,7 @@ public func buildApplication(_ services: TandemServices, logger: Logger, backgro
         configuration: .init(address: .hostname(services.configuration.host, port: services.configuration.port), serverName: "Tandem"),
         logger: logger)
     if background {
-        app.addServices(DeliveryLoop(scheduler: services.delivery.scheduler, worker: services.delivery.worker, interval: .seconds(services.configuration.schedulerSeconds), logger: logger))
+        app.addServices(DeliveryLoop(scheduler: services.delivery.scheduler, worker: services.delivery.worker, destinations: services.delivery.destinationWorker, interval: .seconds(services.configuration.schedulerSeconds), logger: logger))
     }
     return app
 }

@@ -152,7 +152,8 @@ enum ChannelPages {
         let gateway = sms?.sms
         func value(_ name: String, _ stored: String?) -> String { form?[name] ?? stored ?? "" }
         func fieldError(_ name: String) -> String? { error?.field == name ? error?.message : nil }
-        var nodes: [HTMLNode] = [UI.heading("Channels", subtitle: "Outside services Tandem sends through. Secrets are encrypted before they are stored and never shown again.")]
+        var nodes: [HTMLNode] = [UI.heading("Channels", subtitle: "Outside services Tandem sends through. Secrets are encrypted before they are stored and never shown again."),
+                                 el("p", [], [link("Chat and webhooks (Slack, Teams, other systems)", "/deliveries/destinations")])]
         if let sms, sms.paused {
             nodes.append(el("div", [("class", "flash flash-error"), ("role", "alert")], [
                 el("p", [], text: "SMS is paused: \(sms.pauseReason ?? "by an admin"). SMS deliveries wait until it is resumed."),
