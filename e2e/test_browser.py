@@ -655,6 +655,26 @@ def test_admin_sets_up_the_sms_gateway_and_sends_a_test(driver):
     shot(driver, "21-sms-gateway")
 
 
+def test_admin_adds_a_teams_destination(driver):
+    """An admin adds a Teams webhook: a plain-http outside address is refused next to its field;
+    the saved one is listed by host only (the address is a secret)."""
+    sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/deliveries/channels")
+    driver.find_element(By.LINK_TEXT, "Chat and webhooks (Slack, Teams, other systems)").click()
+    wait(driver).until(lambda b: path_of(b) == "/deliveries/destinations")
+    driver.find_element(By.ID, "f-name").send_keys("Teams: Safety")
+    Select(driver.find_element(By.ID, "f-kind")).select_by_value("teams")
+    driver.find_element(By.ID, "f-url").send_keys("http://outlook.example.com/webhook/abc")
+    click_and_wait_for_new_page(driver, submit_button(driver, "/deliveries/destinations", "Add destination"))
+    assert "must start with https://" in driver.find_element(By.ID, "f-url-note").text
+    driver.find_element(By.ID, "f-url").send_keys("https://outlook.example.com/webhookb2/secret-part-e2e")
+    click_and_wait_for_new_page(driver, submit_button(driver, "/deliveries/destinations", "Add destination"))
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert "“Teams: Safety” added" in main and "https://outlook.example.com/…" in main, main[:600]
+    assert "secret-part-e2e" not in driver.page_source
+    shot(driver, "25-destinations")
+
+
 def test_employee_signs_in_by_magic_link_and_acknowledges(driver):
     """An employee asks for a sign-in link, reads it from the SMTP sink, sees the policy post in
     Spanish, acknowledges it; HR's acknowledgement board then counts them as done."""

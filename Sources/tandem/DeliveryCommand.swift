@@ -5,11 +5,12 @@ import Delivery
 import Audit
 import Foundation
 import TandemApp
+import TandemCore
 
 struct DeliveryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "delivery", abstract: "Publish due posts, freeze audiences into deliveries, and show a post's delivery.",
-        subcommands: [Run.self, Status.self, EmailFlags.self, TestEmail.self, SMS.self])
+        subcommands: [Run.self, Status.self, EmailFlags.self, TestEmail.self, SMS.self, Destinations.self])
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -31,7 +32,10 @@ struct DeliveryCommand: AsyncParsableCommand {
                 let sent = try await services.delivery.worker.drain()
                 await services.delivery.email?.shutdown()
                 if sent.claimed > 0 { print("deliveries: \(sent.sent) sent, \(sent.retrying) to retry, \(sent.dead) dead, \(sent.skipped) skipped (unsubscribed)") }
-                if pass.published.isEmpty && pass.resolved.isEmpty && sent.claimed == 0 && cancelled == 0 { print("Nothing was due.") }
+                _ = try await services.delivery.destinationWorker.cancelWithdrawn()
+                let posted = try await services.delivery.destinationWorker.drain()
+                if posted.claimed > 0 { print("chat and webhooks: \(posted.sent) sent, \(posted.retrying) to retry, \(posted.dead) dead") }
+                if pass.published.isEmpty && pass.resolved.isEmpty && sent.claimed == 0 && cancelled == 0 && posted.claimed == 0 { print("Nothing was due.") }
             }
         }
     }
@@ -53,6 +57,10 @@ struct DeliveryCommand: AsyncParsableCommand {
                 print((["channel"] + DeliveryState.allCases.map(\.rawValue) + ["total"]).joined(separator: "\t"))
                 for line in status.channels {
                     print(([line.channel.rawValue] + DeliveryState.allCases.map { String(line.counts[$0.rawValue] ?? 0) } + [String(line.total)]).joined(separator: "\t"))
+                }
+                let services = TandemServices(configuration: configuration, database: database)
+                for destination in try await services.delivery.destinationWorker.status(post: post) {
+                    print("destination\t\(destination.name)\t\(destination.kind.rawValue)\t\(destination.state.rawValue)\tattempts \(destination.attempts)\t\(destination.error ?? "")")
                 }
             }
         }
@@ -157,6 +165,51 @@ struct DeliveryCommand: AsyncParsableCommand {
                 print("url\t\(gateway.url)\nfrom\t\(gateway.from)\nusername\t\(gateway.username)\ntoken\t\(status.hasSecret ? "stored" : "none")")
                 print("rate\t\(gateway.ratePerSecond)/s, burst \(gateway.burst)\npause after\t\(gateway.pauseAfter) failures in a row\ntimeout\t\(gateway.timeoutSeconds) s")
                 print("state\t" + (status.paused ? "paused: \(status.pauseReason ?? "")" : "sending"))
+            }
+        }
+    }
+
+    struct Destinations: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "destinations", abstract: "List, add, resume or remove Slack, Teams and webhook destinations.",
+            discussion: "The webhook address is read from standard input (it is a secret): echo \"$URL\" | tandem delivery destinations --add \"#all-hands\" --kind slack")
+        @OptionGroup var storage: StorageOptions
+        @Option(help: "Add a destination with this name (the address comes from standard input).") var add: String?
+        @Option(help: "slack, teams or webhook.") var kind = "slack"
+        @Option(help: "Only posts on this topic id (repeatable).") var topic: [Int64] = []
+        @Flag(help: "Generic webhooks: sign requests with the secret on the second line of standard input.") var signed = false
+        @Option(help: "Resume the destination with this id.") var resume: Int64?
+        @Option(help: "Remove the destination with this id.") var remove: Int64?
+
+        func run() async throws {
+            let configuration = try storage.configuration()
+            try await withDatabase(configuration) { database in
+                let services = TandemServices(configuration: configuration, database: database)
+                let store = services.delivery.destinations
+                let actor = AuditActor(userID: nil, label: "cli", channel: .cli)
+                if let add {
+                    guard let url = readLine(strippingNewline: true), !url.isEmpty else { throw ValidationError("Give the webhook address on standard input.") }
+                    let secret = signed ? readLine(strippingNewline: true) : nil
+                    do {
+                        let made = try await store.create(try NewDestination(name: add, kind: kind, url: url, signingSecret: secret, topicIDs: topic), by: actor)
+                        print("added destination \(made.id)\t\(made.name)\t\(made.kind.rawValue)\t\(made.host)")
+                    } catch let error as AppError {
+                        throw ValidationError(error.message)
+                    }
+                    return
+                }
+                if let resume {
+                    print(try await store.resume(resume, by: actor) ? "resumed \(resume)" : "destination \(resume) was not paused")
+                    return
+                }
+                if let remove {
+                    guard try await store.delete(remove, by: actor) else { throw ValidationError("No destination \(remove); `tandem delivery destinations` lists them.") }
+                    print("removed \(remove)")
+                    return
+                }
+                for d in try await store.list() {
+                    print("\(d.id)\t\(d.name)\t\(d.kind.rawValue)\t\(d.host)\t\(d.paused ? "paused: " + (d.pauseReason ?? "") : "active")")
+                }
             }
         }
     }
