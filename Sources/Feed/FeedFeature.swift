@@ -16,6 +16,7 @@ public struct FeedFeature: Sendable {
     public let links: MagicLinkStore
     public let store: FeedStore
     public let board: AckBoardStore
+    public let comments: FeedCommentStore
     public let content: FeedContent
     let sender: SignInLinkSender
     let identities: IdentityCache
@@ -29,6 +30,7 @@ public struct FeedFeature: Sendable {
         links = MagicLinkStore(database: database, policy: linkPolicy)
         store = FeedStore(database: database)
         board = AckBoardStore(database: database)
+        comments = FeedCommentStore(database: database)
         content = FeedContent(posts: posts, database: database)
         sender = SignInLinkSender(email: delivery.email, sms: delivery.sms, logger: logger)
         self.identities = identities
@@ -36,9 +38,10 @@ public struct FeedFeature: Sendable {
     }
 
     public func register(in table: RouteTable) {
-        Layout.register([NavItem("Feed", "/feed", .employee)])
+        Layout.register([NavItem("Feed", "/feed", .employee), NavItem("Moderation", "/moderation/comments", FeedCommentRoutes.moderators)])
         SignInRoutes(feature: self).register(in: table)
         FeedRoutes(feature: self).register(in: table)
         AckBoardRoutes(feature: self).register(in: table)
+        FeedCommentRoutes(feature: self).register(in: table)
     }
 }

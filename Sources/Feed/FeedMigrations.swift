@@ -60,5 +60,27 @@ public enum FeedMigrations {
                 "CREATE INDEX deliveries_feed ON deliveries (employee_id, id) WHERE channel = 'feed' AND state = 'sent'",
             ]
         },
+        // Employees' comments on feed posts: held until HR or IC approve them (pending →
+        // approved | rejected), the Markdown kept and its sanitised HTML stored.
+        Migration(81, "moderated comments on feed posts") { d in
+            [
+                """
+                CREATE TABLE feed_comments (
+                    id \(d.idColumn),
+                    post_id \(d.bigint) NOT NULL REFERENCES posts (id) ON DELETE CASCADE,
+                    employee_id \(d.bigint) NOT NULL REFERENCES employees (id) ON DELETE CASCADE,
+                    body \(d.text) NOT NULL,
+                    body_html \(d.text) NOT NULL,
+                    state \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    moderated_at \(d.bigint),
+                    moderated_by \(d.text),
+                    reason \(d.text))
+                """,
+                "CREATE INDEX feed_comments_post ON feed_comments (post_id, state, id)",
+                "CREATE INDEX feed_comments_state ON feed_comments (state, id)",
+                "CREATE INDEX feed_comments_employee ON feed_comments (employee_id, created_at)",
+            ]
+        },
     ]
 }

@@ -138,6 +138,34 @@ struct FeedHTTPTests {
             #expect(String(buffer: try await browser.request("/feed?q=esto").body).contains("Nuevo código"))
             #expect(String(buffer: try await browser.request("/feed?q=zzz").body).contains("Nothing in your feed matches"))
 
+            // Comments: held for moderation, sanitised, rate-limited; others see them once approved.
+            let commented = try await browser.post("/feed/posts/\(post)/comments", form: [("body", "Clear, thanks! <script>alert(1)</script> **Bold**")], csrfFrom: "/feed/posts/\(post)")
+            #expect(commented.status == .seeOther)
+            let own = String(buffer: try await browser.request("/feed/posts/\(post)").body)
+            #expect(own.contains("Waiting for approval") && own.contains("<strong>Bold</strong>") && !own.contains("<script>alert"))
+            let employee1 = try #require(try await services.feed.links.recipient(for: .email("reader1@example.com"))).employeeID
+            let colleague = try await services.feed.sessions.create(employeeID: employee1, via: "test", requestID: nil)
+            let colleagueCookie: HTTPFields = [.cookie: "tandem_session=\(colleague.token)"]
+            func commentsSeenByColleague() async throws -> [[String: Any]] {
+                try json(try await client.execute(uri: "/api/v1/feed/posts/\(post)/comments", method: .get, headers: colleagueCookie, body: nil))["data"] as? [[String: Any]] ?? []
+            }
+            #expect(try await commentsSeenByColleague().isEmpty, "a pending comment is its author's alone")
+            let queue = try json(try await api(.get, "/api/v1/feed/comments", hr))["data"] as? [[String: Any]] ?? []
+            let commentID = try #require(queue.first?["id"] as? Int)
+            #expect(try await api(.post, "/api/v1/feed/comments/\(commentID)/moderation", comms, #"{"decision":"approve"}"#).status == .ok)
+            #expect(try await api(.post, "/api/v1/feed/comments/\(commentID)/moderation", hr, #"{"decision":"reject"}"#).status == .conflict)
+            #expect(try await commentsSeenByColleague().first?["state"] as? String == "approved")
+            #expect(try await browser.request("/api/v1/feed/posts/\(post)/comments", method: .post, headers: [.contentType: "application/json", .csrfToken: csrf],
+                                              body: #"{"body":"   "}"#).status == .unprocessableContent)
+            for index in 0..<4 {
+                #expect(try await browser.request("/api/v1/feed/posts/\(post)/comments", method: .post, headers: [.contentType: "application/json", .csrfToken: csrf],
+                                                  body: #"{"body":"note \#(index)"}"#).status == .created)
+            }
+            let spam = try await browser.request("/api/v1/feed/posts/\(post)/comments", method: .post, headers: [.contentType: "application/json", .csrfToken: csrf],
+                                                 body: #"{"body":"one more"}"#)
+            #expect(spam.status == .tooManyRequests && spam.headers[.retryAfter] != nil)
+            #expect(try await client.execute(uri: "/api/v1/feed/comments", method: .get, headers: colleagueCookie, body: nil).status == .forbidden)
+
             // Signing out ends the session.
             let out = try await browser.post("/feed/signout", form: [], csrfFrom: "/feed")
             #expect(out.status == .seeOther)

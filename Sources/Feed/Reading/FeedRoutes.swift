@@ -20,8 +20,10 @@ struct FeedRoutes {
         table.page(.get, "/feed/posts/{id}", .employee) { request, context in
             let (reader, entry, content) = try await post(context)
             let (page, _) = Pages.context(request, context)
+            let comments = try await feature.comments.visible(post: entry.postID, to: reader.employeeID)
             return Pages.render(request, context, title: content.content.variant(for: reader.language)?.title ?? "Post",
-                                html: FeedPages.post(entry, content: content, reader: reader, csrf: page.csrfToken))
+                                html: FeedPages.post(entry, content: content, reader: reader, csrf: page.csrfToken)
+                                    + FeedCommentPages.section(comments, postID: entry.postID, csrf: page.csrfToken))
         }
 
         table.page(.post, "/feed/posts/{id}/acknowledge", .employee) { _, context in
