@@ -163,5 +163,10 @@ public enum DeliveryMigrations {
                 "CREATE INDEX destination_deliveries_destination ON destination_deliveries (destination_id)",
             ]
         },
+        // Feed rows of posts that ask for acknowledgement, until the person acknowledges (the
+        // feed's "waiting for you" count reads them through a partial index, migration 82).
+        Migration(76, "deliveries: waiting for acknowledgement") { d in
+            ["ALTER TABLE deliveries ADD COLUMN waiting_ack \(d.boolean) NOT NULL DEFAULT FALSE"]
+        },
     ]
 }

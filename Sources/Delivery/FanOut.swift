@@ -75,6 +75,7 @@ public struct FanOut: Sendable {
             // is bound by the slower of the two, not their sum.
             async let upcoming = counter.recipients(include: include, exclude: exclude, after: last, limit: pageSize)
             let (rows, unreachable, cursor, kind, walked) = (planned, missed, position, database.kind, Int64(page.count))
+            let waitsForAck = post.content.requiresAcknowledgement
             let stillOurs = try await database.transaction { db -> Bool in
                 // The lease and the post's state are checked in the page's own transaction.
                 let renewed = try await db.raw("""
@@ -91,8 +92,9 @@ public struct FanOut: Sendable {
                     // multi-row form managed 32,600 rows/s on PostgreSQL, well under the target.
                     let row = try await db.raw("""
                         WITH added AS (
-                            INSERT INTO deliveries (post_id, employee_id, channel, state, due_at, created_at, updated_at)
-                            SELECT \(bind: post.id), t.employee, t.channel, \(bind: DeliveryState.pending.rawValue), t.due, \(bind: stamp), \(bind: stamp)
+                            INSERT INTO deliveries (post_id, employee_id, channel, state, due_at, created_at, updated_at, waiting_ack)
+                            SELECT \(bind: post.id), t.employee, t.channel, \(bind: DeliveryState.pending.rawValue), t.due, \(bind: stamp), \(bind: stamp),
+                                   t.channel = 'feed' AND \(bind: waitsForAck)
                             FROM unnest(\(bind: rows.map(\.employee))::bigint[], \(bind: rows.map(\.channel.rawValue))::text[], \(bind: rows.map(\.due))::bigint[])
                                 AS t(employee, channel, due)
                             ON CONFLICT (post_id, employee_id, channel) DO NOTHING RETURNING 1)
@@ -103,10 +105,10 @@ public struct FanOut: Sendable {
                 for chunk in stride(from: 0, to: kind == .postgres ? 0 : rows.count, by: 300) {
                     let part = rows[chunk..<min(rows.count, chunk + 300)]
                     let values = part.map { row -> SQLQueryString in
-                        "(\(bind: post.id), \(bind: row.employee), \(bind: row.channel.rawValue), \(bind: DeliveryState.pending.rawValue), \(bind: row.due), \(bind: stamp), \(bind: stamp))"
+                        "(\(bind: post.id), \(bind: row.employee), \(bind: row.channel.rawValue), \(bind: DeliveryState.pending.rawValue), \(bind: row.due), \(bind: stamp), \(bind: stamp), \(bind: waitsForAck && row.channel == .feed))"
                     }.joined(separator: ", ")
                     inserted += try await db.raw("""
-                        INSERT INTO deliveries (post_id, employee_id, channel, state, due_at, created_at, updated_at) VALUES
+                        INSERT INTO deliveries (post_id, employee_id, channel, state, due_at, created_at, updated_at, waiting_ack) VALUES
                         """ + " " + values + " ON CONFLICT (post_id, employee_id, channel) DO NOTHING RETURNING id").all().count
                 }
                 try await db.raw("""

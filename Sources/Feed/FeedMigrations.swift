@@ -82,5 +82,19 @@ public enum FeedMigrations {
                 "CREATE INDEX feed_comments_employee ON feed_comments (employee_id, created_at)",
             ]
         },
+        // "N posts wait for your acknowledgement" counted from a partial index of the few feed
+        // rows still waiting, not by walking everything a person ever received. Fan-out sets the
+        // flag (column added by migration 76) on feed rows of posts that ask for
+        // acknowledgement; acknowledging clears it. Rows written before are flagged here.
+        Migration(82, "feed rows waiting for acknowledgement") { _ in
+            [
+                """
+                UPDATE deliveries SET waiting_ack = TRUE
+                WHERE channel = 'feed' AND post_id IN (SELECT id FROM posts WHERE requires_ack = TRUE)
+                  AND NOT EXISTS (SELECT 1 FROM post_acks a WHERE a.post_id = deliveries.post_id AND a.employee_id = deliveries.employee_id)
+                """,
+                "CREATE INDEX deliveries_waiting_ack ON deliveries (employee_id) WHERE waiting_ack",
+            ]
+        },
     ]
 }

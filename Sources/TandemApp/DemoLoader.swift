@@ -131,6 +131,18 @@ public struct DemoLoader: Sendable {
             count += 1
         }
         if count > 0 { progress("acknowledgements \(count)") }
+        // A few comments under the policy post: two approved, one waiting at /moderation/comments.
+        guard let first = rows.first, try await database.reader.raw("SELECT 1 FROM feed_comments LIMIT 1").first() == nil else { return }
+        let post = try first.decode(column: "post_id", as: Int64.self)
+        let people = try rows.map { try $0.decode(column: "employee_id", as: Int64.self) }
+        let texts = ["Thanks, the anonymous line is a good step.", "Does the gift rule apply to team lunches paid by suppliers?",
+                     "Where do I find the form to declare a gift?"]
+        let moderator = AuditActor(userID: nil, label: "demo", channel: .cli)
+        for (index, text) in texts.enumerated() where index < people.count {
+            let comment = try await feed.comments.add(post: post, employee: people[index * 7 % people.count], body: text)
+            if index < 2 { _ = try await feed.comments.moderate(comment.id, approve: true, reason: nil, by: moderator) }
+        }
+        progress("comments 3 (one waiting for moderation)")
     }
 
     /// A sign-in link (one use, 24 hours) for a demo employee who has posts in their feed, so

@@ -74,7 +74,7 @@ struct FeedSeed: AsyncParsableCommand {
             }
             let picked = chosen
             try await database.transaction { db in
-                var deliveries: [(Int64, Int64, Int64)] = []
+                var deliveries: [(Int64, Int64, Int64, Bool)] = []
                 for index in first..<(first + batch) {
                     let at = Millis.from(start.addingTimeInterval(Double(index) * 600))
                     let priority: PostPriority = index % 97 == 0 ? .critical : index % 11 == 0 ? .important : .normal
@@ -112,7 +112,8 @@ struct FeedSeed: AsyncParsableCommand {
                         INSERT INTO post_sends (post_id, version, rule, channels, state, people, deliveries, started_at, resolved_at)
                         VALUES (\(bind: id), 1, 'everyone', 'feed', 'resolved', \(bind: recipients.count), \(bind: recipients.count), \(bind: at), \(bind: at))
                         """).run()
-                    for person in recipients { deliveries.append((id, person, at)) }
+                    // Readers acknowledged every other post that asks for it (below); the rest wait.
+                    for person in recipients { deliveries.append((id, person, at, ack && !(index % 20 == 0 && person <= Int64(readers)))) }
                     if index % 3 == 0 {
                         try await db.raw("INSERT INTO post_reaction_counts (post_id, kind, n) VALUES (\(bind: id), 'like', \(bind: Int64(index % 40 + 1)))").run()
                     }
@@ -125,9 +126,9 @@ struct FeedSeed: AsyncParsableCommand {
                 for chunk in stride(from: 0, to: deliveries.count, by: 300) {
                     let slice = deliveries[chunk..<min(deliveries.count, chunk + 300)]
                     let values = slice.map { row -> SQLQueryString in
-                        "(\(bind: row.0), \(bind: row.1), 'feed', 'sent', \(bind: row.2), 1, \(bind: row.2), \(bind: row.2), \(bind: row.2))"
+                        "(\(bind: row.0), \(bind: row.1), 'feed', 'sent', \(bind: row.2), 1, \(bind: row.2), \(bind: row.2), \(bind: row.2), \(bind: row.3))"
                     }
-                    try await db.raw("INSERT INTO deliveries (post_id, employee_id, channel, state, due_at, attempts, sent_at, created_at, updated_at) VALUES "
+                    try await db.raw("INSERT INTO deliveries (post_id, employee_id, channel, state, due_at, attempts, sent_at, created_at, updated_at, waiting_ack) VALUES "
                                      + values.joined(separator: ", ")).run()
                 }
             }

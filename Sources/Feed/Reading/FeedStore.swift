@@ -86,7 +86,7 @@ public struct FeedStore: Sendable {
         var sql: SQLQueryString = "SELECT \(Self.columns) WHERE d.employee_id = \(bind: employeeID) AND d.channel = 'feed' AND d.state = 'sent' AND p.state = 'published'"
         sql = sql + " AND (p.expires_at IS NULL OR p.expires_at > \(bind: Millis.from(now)))"
         if let cursor { sql = sql + " AND d.id < \(bind: cursor)" }
-        if filter == .unacknowledged { sql = sql + " AND p.requires_ack = \(bind: true) AND a.acked_at IS NULL" }
+        if filter == .unacknowledged { sql = sql + " AND d.waiting_ack AND a.acked_at IS NULL" }
         if let search, !search.isEmpty {
             let pattern = "%" + Self.likeEscaped(search.lowercased()) + "%"
             sql = sql + """
@@ -114,13 +114,13 @@ public struct FeedStore: Sendable {
         return try await withReactions(entries, employeeID: employeeID)
     }
 
-    /// How many of the person's posts still wait for their acknowledgement.
+    /// How many of the person's posts still wait for their acknowledgement: read from the
+    /// partial index of feed rows flagged `waiting_ack` (migration 82), so it costs what is
+    /// waiting, not everything the person ever received.
     public func waitingCount(_ employeeID: Int64) async throws -> Int {
         Int(try await database.reader.raw("""
             SELECT COUNT(*) AS n FROM deliveries d JOIN posts p ON p.id = d.post_id
-            LEFT JOIN post_acks a ON a.post_id = d.post_id AND a.employee_id = d.employee_id
-            WHERE d.employee_id = \(bind: employeeID) AND d.channel = 'feed' AND d.state = 'sent' AND p.state = 'published'
-            AND p.requires_ack = \(bind: true) AND a.acked_at IS NULL
+            WHERE d.employee_id = \(bind: employeeID) AND d.waiting_ack AND d.channel = 'feed' AND d.state = 'sent' AND p.state = 'published'
             """).first()?.decode(column: "n", as: Int64.self) ?? 0)
     }
 
@@ -146,7 +146,12 @@ public struct FeedStore: Sendable {
             if try await db.raw("""
                 INSERT INTO post_acks (post_id, employee_id, acked_at) VALUES (\(bind: postID), \(bind: employeeID), \(bind: Millis.from(now)))
                 ON CONFLICT (post_id, employee_id) DO NOTHING RETURNING acked_at
-                """).first() != nil { return .recorded(now) }
+                """).first() != nil {
+                try await db.raw("""
+                    UPDATE deliveries SET waiting_ack = \(bind: false) WHERE post_id = \(bind: postID) AND employee_id = \(bind: employeeID) AND waiting_ack
+                    """).run()
+                return .recorded(now)
+            }
             let at = try await db.raw("SELECT acked_at FROM post_acks WHERE post_id = \(bind: postID) AND employee_id = \(bind: employeeID)").first()
             return .already(Millis.date(try at?.decode(column: "acked_at", as: Int64.self) ?? Millis.from(now)))
         }
