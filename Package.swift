@@ -144,6 +144,7 @@ let package = Package(
                 "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Content", "Delivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -6,7 +6,7 @@ Every request is appended to --log as one JSON line: method, path, headers (Auth
 decoded for Basic), the form fields or JSON body, and the answer given.
 
 SMS recipients (the `To` field) choose the answer by their last four digits:
-    ...0429   429 with Retry-After: 1 the first time, then 201
+    ...0429   429 with Retry-After (--retry-after, default 1 s) the first time, then 201
     ...0500   503 every time
     ...0400   400 {"code": 21211, "message": "The 'To' number is not a valid phone number."}
     ...0999   200 with a body that is not JSON
@@ -29,13 +29,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class State:
-    def __init__(self, log_path, token, lean):
+    def __init__(self, log_path, token, lean, retry_after):
         self.log = open(log_path, "a", encoding="utf-8", buffering=1)
         self.token = token
         self.lean = lean
         self.lock = threading.Lock()
         self.count = 0
         self.seen_429 = set()
+        self.retry_after = retry_after
 
 
 def make_handler(state):
@@ -100,7 +101,7 @@ def make_handler(state):
                     first = key not in state.seen_429
                     state.seen_429.add(key)
                 if first:
-                    return self.answer(429, '{"message": "Too Many Requests"}', {"Retry-After": "1", "Content-Type": "application/json"}, record)
+                    return self.answer(429, '{"message": "Too Many Requests"}', {"Retry-After": str(state.retry_after), "Content-Type": "application/json"}, record)
             if tail == "0500" or "#fail-500" in text:
                 return self.answer(503, "<html>gateway down</html>", {"Content-Type": "text/html"}, record)
             if tail == "0400":
@@ -126,8 +127,9 @@ def main():
     parser.add_argument("--ready")
     parser.add_argument("--token")
     parser.add_argument("--lean", action="store_true")
+    parser.add_argument("--retry-after", type=int, default=1, help="seconds sent with each 429")
     args = parser.parse_args()
-    state = State(args.log, args.token, args.lean)
+    state = State(args.log, args.token, args.lean, args.retry_after)
     server = ThreadingHTTPServer((args.host, args.port), make_handler(state))
     server.daemon_threads = True
     port = server.server_address[1]

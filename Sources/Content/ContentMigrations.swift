@@ -259,5 +259,19 @@ public enum ContentMigrations {
                 """,
             ]
         },
+        // Whose feed a write changed (NULL: everyone's), for the feed caches of every process
+        // and server (FeedSignal). Kept for an hour; a poller reads the last few seconds.
+        Migration(68, "feed changes") { d in
+            [
+                """
+                CREATE TABLE feed_changes (
+                    id \(d.idColumn),
+                    employee_id \(d.bigint),
+                    origin \(d.text) NOT NULL,
+                    at \(d.bigint) NOT NULL)
+                """,
+                "CREATE INDEX feed_changes_at ON feed_changes (at)",
+            ]
+        },
     ]
 }

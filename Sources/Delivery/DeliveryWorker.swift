@@ -219,7 +219,8 @@ public struct DeliveryWorker: Sendable {
     /// Marks a batch of local deliveries sent, each only if still this claim's.
     func recordSent(_ messages: [OutboundMessage], now: Date) async throws -> Int {
         let stamp = Millis.from(now)
-        return try await database.transaction { db in
+        let signal = database.feedSignal
+        let done = try await database.transaction { db in
             var done = 0
             // One claim's rows share its lease end; with the owner that tells them from a later claim.
             for (until, group) in Dictionary(grouping: messages, by: \.leaseUntil) {
@@ -232,8 +233,12 @@ public struct DeliveryWorker: Sendable {
                         """).all().count
                 }
             }
+            // New rows in feeds: every cached feed page is out of date (one change per batch).
+            if done > 0 { try await signal.record(.everyone, on: db, now: now) }
             return done
         }
+        if done > 0 { signal.notify(.everyone) }
+        return done
     }
 
     /// After a restart: rows this server was sending when it stopped are due again now. For a

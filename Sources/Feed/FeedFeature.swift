@@ -18,13 +18,14 @@ public struct FeedFeature: Sendable {
     public let board: AckBoardStore
     public let comments: FeedCommentStore
     public let content: FeedContent
+    public let pages: FeedPageCache
     let sender: SignInLinkSender
     let identities: IdentityCache
     let database: Database
     let baseURL: String
 
     public init(database: Database, posts: PostStore, delivery: DeliveryFeature, identities: IdentityCache, baseURL: String,
-                linkPolicy: MagicLinkStore.Policy = .init(), logger: Logger = Logger(label: "tandem.feed")) {
+                pageCache: Bool = true, linkPolicy: MagicLinkStore.Policy = .init(), logger: Logger = Logger(label: "tandem.feed")) {
         self.database = database
         sessions = EmployeeSessionStore(database: database)
         links = MagicLinkStore(database: database, policy: linkPolicy)
@@ -32,6 +33,7 @@ public struct FeedFeature: Sendable {
         board = AckBoardStore(database: database)
         comments = FeedCommentStore(database: database)
         content = FeedContent(posts: posts, database: database)
+        pages = FeedPageCache(signal: database.feedSignal, enabled: pageCache)
         sender = SignInLinkSender(email: delivery.email, sms: delivery.sms, logger: logger)
         self.identities = identities
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL

@@ -53,7 +53,8 @@ public struct TandemServices: Sendable {
             render: { MarkdownRenderer.render($0).html })
         self.delivery = DeliveryFeature(database: database, posts: content.posts, counter: AudienceCounter(database: database), owner: configuration.nodeName,
                                          baseURL: configuration.baseURL, smtp: configuration.smtp, secrets: try? configuration.secretBox())
-        self.feed = FeedFeature(database: database, posts: content.posts, delivery: delivery, identities: accounts.cache, baseURL: configuration.baseURL)
+        self.feed = FeedFeature(database: database, posts: content.posts, delivery: delivery, identities: accounts.cache, baseURL: configuration.baseURL,
+                                pageCache: configuration.feedCache)
     }
 
     /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).
@@ -134,6 +135,7 @@ public func buildApplication(_ services: TandemServices, logger: Logger, backgro
         configuration: .init(address: .hostname(services.configuration.host, port: services.configuration.port), serverName: "Tandem"),
         logger: logger)
     if background {
+        app.addServices(FeedChangePoller(database: services.database, logger: logger))
         app.addServices(DeliveryLoop(scheduler: services.delivery.scheduler, worker: services.delivery.worker, destinations: services.delivery.destinationWorker, interval: .seconds(services.configuration.schedulerSeconds), logger: logger))
     }
     return app

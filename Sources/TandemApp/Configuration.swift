@@ -17,6 +17,8 @@ public struct TandemConfiguration: Sendable, Equatable {
     public var logLevel = "info"
     public var trustProxy = false
     public var benchRoutes = false
+    /// Keep each reader's first feed page in memory (off: every page is read from the database).
+    public var feedCache = true
     public var privacyMinimumGroup = 5
     /// A LibreTranslate server for machine-translated drafts; nil: translations are done by people.
     public var translateURL: String?
@@ -60,6 +62,7 @@ public struct TandemConfiguration: Sendable, Equatable {
         Setting(key: "TANDEM_SECRET_KEY", flag: nil, summary: "32 random bytes in base64 (openssl rand -base64 32) that encrypt channel secrets such as gateway tokens; the same on every server. Unset on SQLite: <data-dir>/secret.key is made."),
         Setting(key: "TANDEM_MAIL_FROM", flag: nil, summary: "Sender of Tandem's email, e.g. 'Company News <news@example.com>' (needed with TANDEM_SMTP_URL)."),
         Setting(key: "TANDEM_BENCH_ROUTES", flag: nil, summary: "true to serve GET /_hello, the baseline route of bench/http.sh."),
+        Setting(key: "TANDEM_FEED_CACHE", flag: nil, summary: "false to read every feed page from the database instead of keeping each reader's first page in memory (default true)."),
     ]
 
     /// Resolves the settings. `flags` holds values given on the command line, keyed like the env.
@@ -124,6 +127,7 @@ public struct TandemConfiguration: Sendable, Equatable {
         }
         if let value = try boolean("TANDEM_TRUST_PROXY") { configuration.trustProxy = value }
         if let value = try boolean("TANDEM_BENCH_ROUTES") { configuration.benchRoutes = value }
+        if let value = try boolean("TANDEM_FEED_CACHE") { configuration.feedCache = value }
         if let value = try integer("TANDEM_PRIVACY_MIN_GROUP", 3...1000) { configuration.privacyMinimumGroup = value }
         if let url = values["TANDEM_TRANSLATE_URL"], !url.isEmpty {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {

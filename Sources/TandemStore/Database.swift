@@ -11,6 +11,8 @@ public final class Database: Sendable {
     public let location: DatabaseLocation
     public let dialect: Dialect
     public let logger: Logger
+    /// Changes to what people see in their feeds, for the caches that keep feed pages.
+    public let feedSignal = FeedSignal()
     private let engine: Engine
 
     private enum Engine: Sendable {

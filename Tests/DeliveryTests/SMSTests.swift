@@ -120,7 +120,7 @@ struct SMSDeliveryTests {
     @Test("sent with the account's Basic auth and an idempotency key; 429 holds the channel; 5xx and garbage retried; a refused number is dead",
           arguments: TestDatabase.kinds)
     func outcomes(kind: DatabaseKind) async throws {
-        let gateway = try GatewaySink(token: "tok-secret")
+        let gateway = try GatewaySink(token: "tok-secret", retryAfter: 60)
         defer { gateway.stop() }
         try await TestDatabase.with(kind, migrator: deliveryMigrator) { (database: Database) async throws in
             let good = "+15550101001", slow = "+15550100429", down = "+15550100500", refused = "+15550100400", garbage = "+15550100999"
@@ -140,7 +140,7 @@ struct SMSDeliveryTests {
             #expect(outcome.sent == 1 && outcome.retrying == 3 && outcome.dead == 1)
             let states = try await texts.states()
             #expect(states[good]?.state == "sent" && states[good]?.external?.hasPrefix("SM") == true)
-            #expect(states[slow]?.state == "failed" && states[slow]?.error?.contains("429") == true && (states[slow]?.due ?? 0) >= started + 1_000)
+            #expect(states[slow]?.state == "failed" && states[slow]?.error?.contains("429") == true && (states[slow]?.due ?? 0) >= started + 60_000)
             #expect(states[down]?.state == "failed" && states[down]?.error?.contains("503") == true)
             #expect(states[refused]?.state == "dead" && states[refused]?.error?.contains("not a valid phone number") == true)
             #expect(states[garbage]?.state == "failed" && states[garbage]?.error?.contains("not with JSON") == true)

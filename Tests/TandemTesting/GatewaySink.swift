@@ -6,9 +6,11 @@ public final class GatewaySink: Sendable {
     let sink: SinkProcess
     public var port: Int { sink.port }
 
-    public init(token: String? = nil) throws {
+    /// `retryAfter` is the Retry-After its 429s carry; tests that check the hold use a long one
+    /// so a slow machine cannot outlast it before the check.
+    public init(token: String? = nil, retryAfter: Int = 1) throws {
         sink = try SinkProcess(script: "gateway-sink.py", failure: "scripts/gateway-sink.py did not start (it needs python3)") { _ in
-            token.map { ["--token", $0] } ?? []
+            (token.map { ["--token", $0] } ?? []) + ["--retry-after", String(retryAfter)]
         }
     }
 

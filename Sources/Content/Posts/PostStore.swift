@@ -106,7 +106,7 @@ public struct PostStore: Sendable {
     /// approves the version they read, not one saved since.
     public func transition(_ id: Post.ID, _ action: PostAction, expectedVersion: Int?, note: String = "", scheduleZone: String? = nil,
                            by actor: PostActor?) async throws -> Post {
-        try await database.transaction { db in
+        let (post, leftFeeds) = try await database.transaction { db -> (Post, Bool) in
             guard let current = try await Self.load(id, on: db) else { throw AppError.notFound("Post") }
             if let expectedVersion { try Self.checkVersion(current, expected: expectedVersion) }
             let facts = try await Self.facts(current, on: db)
@@ -154,8 +154,13 @@ public struct PostStore: Sendable {
                            summary: "\(action.name.capitalized) \"\(current.title)\": \(current.state.rawValue) → \(next.state.rawValue)",
                            before: ["state": current.state.rawValue], after: ["state": next.state.rawValue, "stage": String(next.stage)]),
                 by: actor?.audit ?? .system, on: db)
-            return try await Self.load(id, on: db)!
+            // A published post that is withdrawn or archived leaves everyone's feed.
+            let leftFeeds = current.state == .published && next.state != .published
+            if leftFeeds { try await database.feedSignal.record(.everyone, on: db) }
+            return (try await Self.load(id, on: db)!, leftFeeds)
         }
+        if leftFeeds { database.feedSignal.notify(.everyone) }
+        return post
     }
 
     /// Saves an earlier version's content as a new version (the workflow treats it as an edit).

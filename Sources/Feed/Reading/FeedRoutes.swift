@@ -11,6 +11,9 @@ struct FeedRoutes {
 
     func register(in table: RouteTable) {
         table.page(.get, "/feed", .employee) { request, context in
+            if let first = try await firstPage(request, context, strict: false) {
+                return Pages.render(request, context, title: "Your feed", html: first.html)
+            }
             let (reader, filter, search, cursor) = try await parameters(request, context, strict: false)
             let (pinned, entries, next, waiting) = try await load(reader, filter: filter, search: search, cursor: cursor)
             let html = FeedPages.list(reader: reader, pinned: pinned, entries: entries, waiting: waiting, filter: filter, search: search, next: next)
@@ -66,8 +69,14 @@ struct FeedRoutes {
                                    Schema.Property("data", .array(.ref("FeedItem"))), Schema.Property("next_cursor", .nullable(.text), required: false),
                                    Schema.Property("waiting_acknowledgement", .integer(minimum: 0)),
                                ])), errors: [400])) { request, context in
-            let (reader, filter, search, cursor) = try await parameters(request, context, strict: true)
-            let (pinned, entries, next, waiting) = try await load(reader, filter: filter, search: search, cursor: cursor)
+            let reader: FeedReader, pinned: [(FeedEntry, FeedContent.Entry)], entries: [(FeedEntry, FeedContent.Entry)], next: Int64?, waiting: Int
+            if let first = try await firstPage(request, context, strict: true) {
+                (reader, pinned, entries, next, waiting) = (first.reader, first.pinned, first.entries, first.next, first.waiting)
+            } else {
+                let (who, filter, search, cursor) = try await parameters(request, context, strict: true)
+                reader = who
+                (pinned, entries, next, waiting) = try await load(reader, filter: filter, search: search, cursor: cursor)
+            }
             struct Page: Encodable { let data: [FeedItemJSON]; let nextCursor: String?; let waitingAcknowledgement: Int }
             let items = pinned.map { FeedItemJSON($0.0, $0.1, reader: reader, pinned: true, body: false) }
                 + entries.map { FeedItemJSON($0.0, $0.1, reader: reader, pinned: false, body: false) }
@@ -124,6 +133,21 @@ struct FeedRoutes {
             throw AppError(.forbidden, code: "not_an_employee", message: "This feed is for employees. Your employee record was not found; ask HR to check it.")
         }
         return reader
+    }
+
+    /// The first page with no filter, search or cursor: from the page cache, or read and kept.
+    /// Nil for any other page (and for bad parameters, which `parameters` then reports).
+    func firstPage(_ request: Request, _ context: TandemContext, strict: Bool) async throws -> FeedPageCache.Page? {
+        let query = request.uri.queryParameters
+        guard query.isEmpty || (query.count == 1 && query["filter"] == "all") else { return nil }
+        guard let id = try context.requireIdentity().employeeID else { return nil }
+        if let page = feature.pages.page(id) { return page }
+        return try await feature.pages.fill(id) {
+            let reader = try await reader(context)
+            let (pinned, entries, next, waiting) = try await load(reader, filter: .all, search: nil, cursor: nil)
+            let html = FeedPages.list(reader: reader, pinned: pinned, entries: entries, waiting: waiting, filter: .all, search: nil, next: next)
+            return FeedPageCache.Page(reader: reader, pinned: pinned, entries: entries, next: next, waiting: waiting, html: html)
+        }
     }
 
     func parameters(_ request: Request, _ context: TandemContext, strict: Bool) async throws -> (FeedReader, FeedStore.Filter, String?, Int64?) {

@@ -142,7 +142,8 @@ public struct FeedStore: Sendable {
 
     /// Records "I have read and understood"; a second press changes nothing.
     public func acknowledge(_ employeeID: Int64, post postID: Int64, now: Date = Date()) async throws -> AckResult {
-        try await database.transaction { db in
+        let signal = database.feedSignal
+        let result = try await database.transaction { db -> AckResult in
             if try await db.raw("""
                 INSERT INTO post_acks (post_id, employee_id, acked_at) VALUES (\(bind: postID), \(bind: employeeID), \(bind: Millis.from(now)))
                 ON CONFLICT (post_id, employee_id) DO NOTHING RETURNING acked_at
@@ -150,15 +151,19 @@ public struct FeedStore: Sendable {
                 try await db.raw("""
                     UPDATE deliveries SET waiting_ack = \(bind: false) WHERE post_id = \(bind: postID) AND employee_id = \(bind: employeeID) AND waiting_ack
                     """).run()
+                try await signal.record(.employee(employeeID), on: db, now: now)
                 return .recorded(now)
             }
             let at = try await db.raw("SELECT acked_at FROM post_acks WHERE post_id = \(bind: postID) AND employee_id = \(bind: employeeID)").first()
             return .already(Millis.date(try at?.decode(column: "acked_at", as: Int64.self) ?? Millis.from(now)))
         }
+        if case .recorded = result { signal.notify(.employee(employeeID)) }
+        return result
     }
 
     /// Sets or clears (nil) the person's one reaction to a post, keeping the counts in step.
     public func react(_ employeeID: Int64, post postID: Int64, _ reaction: Reaction?, now: Date = Date()) async throws {
+        let signal = database.feedSignal
         try await database.transaction { db in
             let previous = try await db.raw("""
                 DELETE FROM post_reactions WHERE post_id = \(bind: postID) AND employee_id = \(bind: employeeID) RETURNING kind
@@ -176,7 +181,11 @@ public struct FeedStore: Sendable {
                     ON CONFLICT (post_id, kind) DO UPDATE SET n = post_reaction_counts.n + 1
                     """).run()
             }
+            // Only the person's own page: others see new counts when their page is next read
+            // from the database (at most FeedPageCache.maximumAge later).
+            try await signal.record(.employee(employeeID), on: db, now: now)
         }
+        signal.notify(.employee(employeeID))
     }
 
     func withReactions(_ entries: [FeedEntry], employeeID: Int64) async throws -> [FeedEntry] {
