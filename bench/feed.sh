@@ -8,6 +8,9 @@
 #   DATABASE_URL=postgres://… bash bench/feed.sh     # on PostgreSQL (an empty database)
 #   BIN=… BENCH_BIN=… bash bench/feed.sh             # use these release binaries
 #
+# "/feed no cache" is the same load on a server started with TANDEM_FEED_CACHE=false: every
+# request reads the database. GET /feed is the default server, where each reader's first page
+# is kept in memory until their feed changes.
 # Targets: GET /feed p99 < 25 ms at 64 connections and >= 40% of the hello-world rate;
 # server RSS < 150 MB during the 100,000-person send. Loopback only. Needs wrk and curl.
 set -euo pipefail
@@ -19,7 +22,7 @@ DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 PORT="${PORT:-18082}"
-SEND_IN="${SEND_IN:-60}"
+SEND_IN="${SEND_IN:-90}"
 command -v wrk >/dev/null || { echo "bench: wrk is missing; apt-get install wrk" >&2; exit 1; }
 if [[ -z "${BIN:-}" || -z "${BENCH_BIN:-}" ]]; then
     echo "bench: building release binaries (swift build -c release)…" >&2
@@ -41,10 +44,16 @@ echo "bench: seeding $EMPLOYEES employees and $POSTS posts (each to $READERS rea
     --sessions-file "$WORK/sessions" --send-in "$SEND_IN" >&2
 SEND_POST=$((POSTS + 1))
 
-TANDEM_BENCH_ROUTES=true TANDEM_LOG_LEVEL=warning "$BIN" serve "${STORAGE[@]}" --port "$PORT" >"$WORK/server.log" 2>&1 &
-SERVER=$!
-for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+start_server() { # cache on|off
+    if [[ -n "${SERVER:-}" ]]; then kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; fi
+    TANDEM_FEED_CACHE=$([[ $1 == on ]] && echo true || echo false) TANDEM_BENCH_ROUTES=true TANDEM_LOG_LEVEL=warning \
+        "$BIN" serve "${STORAGE[@]}" --port "$PORT" >>"$WORK/server.log" 2>&1 &
+    SERVER=$!
+    for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+    curl -fs "http://127.0.0.1:$PORT/readyz" >/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+}
+# First without the page cache (every request reads the database), then with it.
+start_server off
 SESSION=$(head -n 1 "$WORK/sessions")
 curl -fs -o "$WORK/feed.html" -H "Cookie: tandem_session=$SESSION" "http://127.0.0.1:$PORT/feed"
 CARDS=$(grep -o '<article' "$WORK/feed.html" | wc -l)
@@ -73,11 +82,13 @@ run() { # name path [script]
 rss_mb() { awk '/VmRSS/{printf "%.1f", $2/1024}' "/proc/$SERVER/status"; }
 
 echo "bench: measuring ($DURATION per route, $CONNECTIONS connections)…" >&2
+UNCACHED=$(run "/feed no cache" "/feed" "$WORK/readers.lua")
+start_server on
 HELLO=$(run "hello-world" "/_hello")
 FEED=$(run "GET /feed" "/feed" "$WORK/readers.lua")
 printf '\n%-14s %10s %8s %9s %9s %8s\n' "route" "req/s" "ratio" "p50 ms" "p99 ms" "non-2xx"
 BASE=$(cut -d'|' -f2 <<<"$HELLO")
-for row in "$HELLO" "$FEED"; do
+for row in "$HELLO" "$FEED" "$UNCACHED"; do
     IFS='|' read -r name rps p50 p99 bad <<<"$row"
     printf '%-14s %10.0f %8.2f %9.2f %9.2f %8s\n' "$name" "$rps" "$(awk -v a="$rps" -v b="$BASE" 'BEGIN{print a/b}')" "$p50" "$p99" "${bad:-0}"
 done

@@ -22,6 +22,9 @@ public enum SendFailure: Error, Sendable, Equatable {
     case permanent(reason: String)
     /// Not to be sent after all (the person unsubscribed after the audience was frozen).
     case skipped(reason: String)
+    /// Not now, by the person's wish: due again at `until` (quiet hours), or collected into
+    /// their digest sent then. Not counted as an attempt.
+    case held(until: Date, reason: String, digest: Bool)
 }
 
 /// Sends messages on one channel. Each adapter is called at most once per claim of a delivery;

@@ -29,6 +29,9 @@ public struct DeliveryFeature: Sendable {
     public let sms: SMSAdapter
     public let destinations: DestinationStore
     public let destinationWorker: DestinationWorker
+    public let preferences: PreferenceStore
+    /// Nil without SMTP, like `email`.
+    public let digests: DigestSender?
 
     public init(database: Database, posts: PostStore, counter: AudienceCounter, owner: String, baseURL: String, smtp: SMTPSettings?, secrets: SecretBox? = nil) {
         fanOut = FanOut(database: database, counter: counter, owner: owner)
@@ -49,6 +52,8 @@ public struct DeliveryFeature: Sendable {
         var adapters: [any ChannelAdapter] = [FeedAdapter(), sms]
         if let email { adapters.append(email) }
         worker = DeliveryWorker(database: database, adapters: adapters, owner: owner)
+        preferences = PreferenceStore(database: database)
+        digests = email.map { DigestSender(adapter: $0, database: database, owner: owner) }
     }
 
     public func register(in table: RouteTable) {

@@ -7,10 +7,13 @@ public struct DeliveryLoop: Service {
     let scheduler: Scheduler
     let worker: DeliveryWorker
     let destinations: DestinationWorker?
+    let digests: DigestSender?
     let interval: Duration
     let logger: Logger
 
-    public init(scheduler: Scheduler, worker: DeliveryWorker, destinations: DestinationWorker? = nil, interval: Duration, logger: Logger) {
+    public init(scheduler: Scheduler, worker: DeliveryWorker, destinations: DestinationWorker? = nil, digests: DigestSender? = nil,
+                interval: Duration, logger: Logger) {
+        self.digests = digests
         self.scheduler = scheduler
         self.worker = worker
         self.destinations = destinations
@@ -44,6 +47,10 @@ public struct DeliveryLoop: Service {
                 async let posted = drainDestinations()
                 let sent = try await worker.drain()
                 if sent.claimed > 0 { logger.info("deliveries: \(sent.sent) sent, \(sent.retrying) to retry, \(sent.dead) dead") }
+                if let digests {
+                    let done = try await digests.runOnce()
+                    if done.sent + done.retrying + done.dead > 0 { logger.info("digests: \(done.sent) sent, \(done.retrying) to retry, \(done.dead) dead") }
+                }
                 if let chat = try await posted, chat.claimed > 0 {
                     logger.info("chat and webhooks: \(chat.sent) sent, \(chat.retrying) to retry, \(chat.dead) dead")
                 }

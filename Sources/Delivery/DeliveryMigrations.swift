@@ -168,5 +168,38 @@ public enum DeliveryMigrations {
         Migration(76, "deliveries: waiting for acknowledgement") { d in
             ["ALTER TABLE deliveries ADD COLUMN waiting_ack \(d.boolean) NOT NULL DEFAULT FALSE"]
         },
+        // Each person's digest and quiet hours; email rows waiting for a digest (state
+        // 'digest'), and the digest emails themselves, claimed and leased like deliveries.
+        Migration(77, "delivery preferences and digests") { d in
+            [
+                """
+                CREATE TABLE delivery_preferences (
+                    employee_id \(d.bigint) PRIMARY KEY REFERENCES employees (id) ON DELETE CASCADE,
+                    digest \(d.text) NOT NULL,
+                    quiet_start \(d.bigint),
+                    quiet_end \(d.bigint),
+                    updated_at \(d.bigint) NOT NULL)
+                """,
+                """
+                CREATE TABLE digests (
+                    id \(d.idColumn),
+                    employee_id \(d.bigint) NOT NULL REFERENCES employees (id) ON DELETE CASCADE,
+                    mode \(d.text) NOT NULL,
+                    state \(d.text) NOT NULL,
+                    attempts \(d.bigint) NOT NULL DEFAULT 0,
+                    due_at \(d.bigint) NOT NULL,
+                    lease_owner \(d.text),
+                    lease_until \(d.bigint),
+                    last_error \(d.text),
+                    external_id \(d.text),
+                    created_at \(d.bigint) NOT NULL,
+                    sent_at \(d.bigint))
+                """,
+                "CREATE INDEX digests_open ON digests (due_at) WHERE state IN ('sending', 'failed')",
+                "ALTER TABLE deliveries ADD COLUMN digest_id \(d.bigint)",
+                "CREATE INDEX deliveries_digest_due ON deliveries (due_at, employee_id) WHERE state = 'digest'",
+                "CREATE INDEX deliveries_digest_id ON deliveries (digest_id) WHERE digest_id IS NOT NULL",
+            ]
+        },
     ]
 }

@@ -2,6 +2,8 @@
 /// they are claimed again.
 public enum DeliveryState: String, Sendable, Codable, CaseIterable {
     case pending, sending, sent, failed, dead, cancelled
+    /// An optional email collected for the person's next digest (due then).
+    case digest
 
     public var title: String {
         switch self {
@@ -11,6 +13,7 @@ public enum DeliveryState: String, Sendable, Codable, CaseIterable {
         case .failed: "Failed (will retry)"
         case .dead: "Dead"
         case .cancelled: "Cancelled"
+        case .digest: "In a digest"
         }
     }
 }

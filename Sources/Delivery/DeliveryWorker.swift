@@ -30,9 +30,12 @@ public struct DeliveryWorker: Sendable {
         public var retrying = 0
         public var dead = 0
         public var skipped = 0
-        public var claimed: Int { sent + retrying + dead + skipped }
+        /// Held for quiet hours or a digest.
+        public var held = 0
+        public var claimed: Int { sent + retrying + dead + skipped + held }
 
         mutating func add(_ other: Outcome) {
+            held += other.held
             sent += other.sent
             retrying += other.retrying
             dead += other.dead
@@ -148,6 +151,8 @@ public struct DeliveryWorker: Sendable {
                 if try await record(message, state: .dead, error: reason, dueAt: nil, now: Date()) { outcome.dead += 1 }
             case .skipped(let reason):
                 if try await record(message, state: .cancelled, error: reason, dueAt: nil, now: Date()) { outcome.skipped += 1 }
+            case .held(let until, let reason, let digest):
+                if try await record(message, state: digest ? .digest : .pending, error: reason, dueAt: until, now: Date(), refund: true) { outcome.held += 1 }
             }
         } catch {
             // An adapter bug or an unexpected error: retried like a temporary failure.
@@ -199,12 +204,15 @@ public struct DeliveryWorker: Sendable {
     }
 
     /// Writes the outcome if the row is still this claim's; false when another worker took it over.
-    func record(_ message: OutboundMessage, state: DeliveryState, error: String?, dueAt: Date?, now: Date, externalID: String? = nil) async throws -> Bool {
+    /// `refund` gives the attempt back (a message held by the person's wish was not tried).
+    func record(_ message: OutboundMessage, state: DeliveryState, error: String?, dueAt: Date?, now: Date, externalID: String? = nil,
+                refund: Bool = false) async throws -> Bool {
         let stamp = Millis.from(now)
         return try await database.transaction { db in
             let sentAt: Int64? = state == .sent ? stamp : nil
             var due: SQLQueryString = dueAt.map { ", due_at = \(bind: Millis.from($0))" } ?? ""
             if let externalID { due = due + ", external_id = \(bind: String(externalID.prefix(200)))" }
+            if refund { due = due + ", attempts = attempts - 1" }
             let row = try await db.raw("""
                 UPDATE deliveries SET state = \(bind: state.rawValue), lease_until = NULL, last_error = \(bind: error.map { String($0.prefix(500)) }),
                     sent_at = \(bind: sentAt), updated_at = \(bind: stamp)
@@ -261,7 +269,7 @@ public struct DeliveryWorker: Sendable {
             try await db.raw("""
                 UPDATE deliveries SET state = \(bind: DeliveryState.cancelled.rawValue), lease_until = NULL, updated_at = \(bind: Millis.from(now))
                 WHERE post_id IN (SELECT id FROM posts WHERE state = \(bind: PostState.withdrawn.rawValue))
-                  AND state IN ('pending', 'failed')
+                  AND state IN ('pending', 'failed', 'digest')
                 RETURNING id
                 """).all().count
         }

@@ -19,6 +19,8 @@ public struct FeedFeature: Sendable {
     public let comments: FeedCommentStore
     public let content: FeedContent
     public let pages: FeedPageCache
+    public let preferences: PreferenceStore
+    let optOuts: OptOutStore
     let sender: SignInLinkSender
     let identities: IdentityCache
     let database: Database
@@ -33,6 +35,8 @@ public struct FeedFeature: Sendable {
         board = AckBoardStore(database: database)
         comments = FeedCommentStore(database: database)
         content = FeedContent(posts: posts, database: database)
+        preferences = delivery.preferences
+        optOuts = delivery.optOuts
         pages = FeedPageCache(signal: database.feedSignal, enabled: pageCache)
         sender = SignInLinkSender(email: delivery.email, sms: delivery.sms, logger: logger)
         self.identities = identities
@@ -40,10 +44,11 @@ public struct FeedFeature: Sendable {
     }
 
     public func register(in table: RouteTable) {
-        Layout.register([NavItem("Feed", "/feed", .employee), NavItem("Moderation", "/moderation/comments", FeedCommentRoutes.moderators)])
+        Layout.register([NavItem("Feed", "/feed", .employee), NavItem("Preferences", "/feed/preferences", .employee), NavItem("Moderation", "/moderation/comments", FeedCommentRoutes.moderators)])
         SignInRoutes(feature: self).register(in: table)
         FeedRoutes(feature: self).register(in: table)
         AckBoardRoutes(feature: self).register(in: table)
         FeedCommentRoutes(feature: self).register(in: table)
+        PreferenceRoutes(feature: self).register(in: table)
     }
 }

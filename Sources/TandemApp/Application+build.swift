@@ -136,7 +136,8 @@ public func buildApplication(_ services: TandemServices, logger: Logger, backgro
         logger: logger)
     if background {
         app.addServices(FeedChangePoller(database: services.database, logger: logger))
-        app.addServices(DeliveryLoop(scheduler: services.delivery.scheduler, worker: services.delivery.worker, destinations: services.delivery.destinationWorker, interval: .seconds(services.configuration.schedulerSeconds), logger: logger))
+        app.addServices(DeliveryLoop(scheduler: services.delivery.scheduler, worker: services.delivery.worker, destinations: services.delivery.destinationWorker,
+                                     digests: services.delivery.digests, interval: .seconds(services.configuration.schedulerSeconds), logger: logger))
     }
     return app
 }

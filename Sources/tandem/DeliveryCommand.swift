@@ -30,12 +30,18 @@ struct DeliveryCommand: AsyncParsableCommand {
                 let cancelled = try await services.delivery.worker.cancelWithdrawn()
                 if cancelled > 0 { print("cancelled \(cancelled) deliveries of withdrawn posts") }
                 let sent = try await services.delivery.worker.drain()
+                let digests = try await services.delivery.digests?.runOnce() ?? DigestSender.Outcome()
                 await services.delivery.email?.shutdown()
-                if sent.claimed > 0 { print("deliveries: \(sent.sent) sent, \(sent.retrying) to retry, \(sent.dead) dead, \(sent.skipped) skipped (unsubscribed)") }
+                if sent.claimed > 0 {
+                    print("deliveries: \(sent.sent) sent, \(sent.retrying) to retry, \(sent.dead) dead, \(sent.skipped) skipped (unsubscribed), \(sent.held) held (quiet hours or digests)")
+                }
+                if digests.sent + digests.retrying + digests.dead > 0 { print("digests: \(digests.sent) sent, \(digests.retrying) to retry, \(digests.dead) dead") }
                 _ = try await services.delivery.destinationWorker.cancelWithdrawn()
                 let posted = try await services.delivery.destinationWorker.drain()
                 if posted.claimed > 0 { print("chat and webhooks: \(posted.sent) sent, \(posted.retrying) to retry, \(posted.dead) dead") }
-                if pass.published.isEmpty && pass.resolved.isEmpty && sent.claimed == 0 && cancelled == 0 && posted.claimed == 0 { print("Nothing was due.") }
+                if pass.published.isEmpty && pass.resolved.isEmpty && sent.claimed == 0 && cancelled == 0 && posted.claimed == 0 && digests.sent + digests.retrying + digests.dead == 0 {
+                    print("Nothing was due.")
+                }
             }
         }
     }

@@ -58,6 +58,9 @@ final class Browser: Sendable {
 
     var cookies: [String: String] { jar.withLock { $0 } }
 
+    /// Starts with a cookie, as a browser that signed in elsewhere.
+    func setCookie(_ name: String, _ value: String) { jar.withLock { $0[name] = value } }
+
     func request(_ path: String, method: HTTPRequest.Method = .get, headers extra: HTTPFields = [:], body: String? = nil) async throws -> TestResponse {
         var headers = extra
         let cookieHeader = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")

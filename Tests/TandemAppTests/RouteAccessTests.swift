@@ -81,6 +81,8 @@ let expectedAccess: [String: Access] = [
     "GET /signin": .anyone, "POST /signin": .anyone, "GET /signin/link/{token}": .anyone, "POST /signin/link/{token}": .anyone,
     "POST /api/v1/signin/links": .anyone, "POST /feed/signout": .employee,
     "GET /feed": .employee, "GET /feed/posts/{id}": .employee, "POST /feed/posts/{id}/acknowledge": .employee, "POST /feed/posts/{id}/reaction": .employee,
+    "GET /feed/preferences": .employee, "POST /feed/preferences": .employee,
+    "GET /api/v1/feed/preferences": .employee, "PUT /api/v1/feed/preferences": .employee,
     "GET /api/v1/feed": .employee, "GET /api/v1/feed/posts/{id}": .employee, "POST /api/v1/feed/posts/{id}/acknowledgement": .employee,
     "PUT /api/v1/feed/posts/{id}/reaction": .employee, "DELETE /api/v1/feed/posts/{id}/reaction": .employee,
     "GET /posts/{id}/acknowledgements": .roles([.hr, .comms]), "GET /posts/{id}/acknowledgements.csv": .roles([.hr, .comms]),

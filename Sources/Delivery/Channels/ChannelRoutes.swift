@@ -110,7 +110,7 @@ struct ChannelRoutes {
                 return Pages.redirect("/deliveries/channels", flash: Flash(.success, "The gateway accepted the test message (\(id ?? "no id"))."), context: context)
             } catch let failure as SendFailure {
                 let reason: String = switch failure {
-                case .retry(let reason, _), .permanent(let reason), .skipped(let reason): reason
+                case .retry(let reason, _), .permanent(let reason), .skipped(let reason), .held(_, let reason, _): reason
                 }
                 return Pages.redirect("/deliveries/channels", flash: Flash(.error, "The test message was not sent: \(reason)"), context: context)
             }

@@ -147,6 +147,9 @@ public struct DestinationWorker: Sendable {
                 if try await record(row, state: .dead, error: "gave up after \(row.attempt) attempts: \(reason)", dueAt: nil) { outcome.dead = 1 }
             case .permanent(let reason), .skipped(let reason):
                 if try await record(row, state: .dead, error: reason, dueAt: nil) { outcome.dead = 1 }
+            case .held(let until, let reason, _):
+                // Destinations have no quiet hours; kept for completeness of the outcomes.
+                if try await record(row, state: .pending, error: reason, dueAt: until) { outcome.retrying = 1 }
             }
         } catch {
             // The store or a secret failed, not the destination: try again later.

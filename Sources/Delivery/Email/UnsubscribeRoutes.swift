@@ -24,6 +24,10 @@ struct UnsubscribeRoutes {
     }
 
     func target(_ token: String) async throws -> Target? {
+        // A digest's link names only the person: it stops every optional email.
+        if let ids = try await feature.signer.verify(token, kind: "ud", count: 1) {
+            return Target(employeeID: ids[0], postTitle: "your digest", topicIDs: [], topicNames: [], mandatory: false)
+        }
         guard let ids = try await feature.signer.verify(token, kind: "u", count: 2),
               let sent = try await SentPostCache.load(ids[1], posts: feature.scheduler.posts, database: feature.database) else { return nil }
         let title = sent.content.variant(for: sent.content.fallbackLanguage)?.title ?? "a post"
