@@ -577,6 +577,38 @@ def test_published_post_has_its_audience_frozen(driver):
 MAIL_LOG = os.environ.get("TANDEM_E2E_MAIL_LOG", "")
 
 
+def acknowledge_over_http(address, post_path):
+    """Signs in by magic link and acknowledges a post with urllib, as a second person would."""
+    import http.cookiejar
+    import json
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    asked = opener.open(urllib.request.Request(BASE_URL + "/api/v1/signin/links", data=json.dumps({"identifier": address}).encode(),
+                                               headers={"Content-Type": "application/json"}, method="POST"))
+    assert asked.status == 202
+    link = None
+    deadline = time.time() + 30
+    while time.time() < deadline and not link:
+        for message in mail_log():
+            if message.get("subject") == "Your Tandem sign-in link" and message["to"] == [address]:
+                found = re.search(r"(https?://\S+/signin/link/\S+)", message["text"])
+                link = found and found.group(1)
+        time.sleep(0.5)
+    assert link, "no sign-in link for the second reader"
+
+    def form_post(path, page):
+        html = opener.open(BASE_URL + page).read().decode()
+        token = re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
+        body = urllib.parse.urlencode({"_csrf": token}).encode()
+        return opener.open(urllib.request.Request(BASE_URL + path, data=body, method="POST",
+                                                  headers={"Content-Type": "application/x-www-form-urlencoded"}))
+
+    link_path = urllib.parse.urlsplit(link).path
+    form_post(link_path, link_path)
+    done = form_post(post_path + "/acknowledge", post_path)
+    assert "You acknowledged this on" in done.read().decode()
+
+
 def mail_log():
     """The messages the SMTP sink (scripts/smtp-sink.py) accepted, as it logged them."""
     import json
@@ -745,3 +777,15 @@ def test_employee_signs_in_by_magic_link_and_acknowledges(driver):
     still = {row.find_elements(By.TAG_NAME, "td")[1].text
              for row in driver.find_elements(By.XPATH, "//table[caption[starts-with(normalize-space(), 'Still waiting')]]//tr[td]")}
     assert not any(name and name in person["to_header"] for name in still)
+
+    # The board is live: another reader acknowledges from their own phone (plain HTTP here)
+    # while HR keeps the page open, and the count moves without a reload.
+    other = next((m for m in recipients if m is not person and any(name and name in m["to_header"] for name in still)), None)
+    assert other, "no second reader waiting"
+    post_path = board[: -len("/acknowledgements")].replace("/posts/", "/feed/posts/")
+    driver.execute_script("window.tandemBoardMarker = 1")
+    acknowledge_over_http(other["to"][0], post_path)
+    wait_long = WebDriverWait(driver, 30)
+    wait_long.until(lambda b: int(b.find_element(By.ID, "ack-count").text.split()[0]) == after + 1)
+    assert driver.execute_script("return window.tandemBoardMarker") == 1, "the page reloaded instead of updating in place"
+    assert driver.find_element(By.ID, "ack-board").get_attribute("data-updated")

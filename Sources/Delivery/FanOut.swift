@@ -68,7 +68,11 @@ public struct FanOut: Sendable {
                 }
                 let due = dueByZone[person.timeZone] ?? Millis.from(RecipientPlan.due(publishAt: publishAt, zone: post.scheduleZone, recipientZone: person.timeZone))
                 dueByZone[person.timeZone] = due
-                for channel in channels { planned.append((person.id, channel, due)) }
+                for channel in channels {
+                    let delay = RecipientPlan.delay(channel, among: channels, priority: post.content.priority,
+                                                    requiresAcknowledgement: post.content.requiresAcknowledgement)
+                    planned.append((person.id, channel, due + Int64(delay * 1_000)))
+                }
             }
             let last = page.last!.id
             // The next page is read while this one is written (another connection): the walk

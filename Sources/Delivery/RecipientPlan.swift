@@ -18,6 +18,18 @@ public enum RecipientPlan {
         return has.filter(chosen.contains)
     }
 
+    /// A critical post that asks for acknowledgement escalates: the feed and email at once, a
+    /// text message this much later to people who have not acknowledged by then (the SMS is
+    /// skipped at send time for those who have). People without email get the text at once,
+    /// since it is their first notice beyond the feed.
+    public static let escalation: TimeInterval = 15 * 60
+
+    /// How long after the post's due time this channel's delivery falls due for this person.
+    public static func delay(_ channel: Channel, among channels: [Channel], priority: PostPriority, requiresAcknowledgement: Bool) -> TimeInterval {
+        guard priority == .critical, requiresAcknowledgement, channel == .sms, channels.contains(.email) else { return 0 }
+        return escalation
+    }
+
     /// When the person's deliveries fall due. A post sent at "each employee's local time" stores
     /// its wall-clock time as if it were UTC; each person gets it at that time in their own
     /// zone (an unknown zone falls back to UTC).

@@ -68,7 +68,29 @@ public enum Assets {
           var message = event.target.getAttribute('data-confirm');
           if (message && !window.confirm(message)) { event.preventDefault(); }
         });
-        """ + ruleBuilder + calendarDrag + postReach
+        """ + ruleBuilder + calendarDrag + postReach + liveRegions
+
+    /// `data-live="SECONDS"` on an element with an id: the element is replaced by the same
+    /// element of a fresh copy of the page every SECONDS (the acknowledgement board). Without
+    /// JavaScript the page's Refresh link does the same.
+    static let liveRegions = #"""
+        (function () {
+          Array.prototype.forEach.call(document.querySelectorAll('[data-live][id]'), function (region) {
+            var seconds = Math.max(5, parseInt(region.getAttribute('data-live'), 10) || 15);
+            setInterval(function () {
+              if (document.hidden) { return; }
+              fetch(window.location.href, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
+                .then(function (response) { return response.ok ? response.text() : null; })
+                .then(function (html) {
+                  if (!html) { return; }
+                  var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById(region.id);
+                  if (fresh) { region.innerHTML = fresh.innerHTML; region.setAttribute('data-updated', new Date().toISOString()); }
+                })
+                .catch(function () {});
+            }, seconds * 1000);
+          });
+        })();
+        """#
 
     /// The post editor's reach card: refreshed from /api/v1/reach when audiences or channels change.
     static let postReach = #"""

@@ -162,3 +162,61 @@ struct DigestDeliveryTests {
         }
     }
 }
+
+@Suite("Critical posts escalate to text messages until acknowledged")
+struct CriticalEscalationTests {
+    @Test("the text message waits 15 minutes for people with email and is skipped once they acknowledge; people without email get it at once",
+          arguments: TestDatabase.kinds)
+    func escalation(kind: DatabaseKind) async throws {
+        let gateway = try GatewaySink(token: "tok")
+        defer { gateway.stop() }
+        try await TestDatabase.with(kind, migrator: deliveryMigrator) { (database: Database) async throws in
+            let room = try await Sendroom.make(database)
+            var people = DemoPeople.generate(count: 2, today: room.today)
+            for index in people.indices {
+                people[index].employeeId = "CRIT\(index)"
+                people[index].site = "Critical Site"
+                people[index].mobilePhone = "+1555030100\(index)"
+                people[index].workEmail = index == 0 ? "crit0@example.com" : nil
+                people[index].terminationDate = nil
+                people[index].language = "en"
+            }
+            try await EmployeeStore(database: database).upsert(people, summary: "critical test", by: .system)
+            let audience = try await AudienceStore(database: database).create(
+                AudienceDraft(name: "Critical test", description: "", definition: .rule(try RuleParser.parse(#"site = "Critical Site""#))), mayUseSensitive: true, by: .system)
+            let post = try await room.post(channels: [.feed], priority: .critical, requiresAcknowledgement: true,
+                                           audiences: [PostAudience(audienceID: audience.id, mode: .include)], at: nil)
+            _ = try await FanOut(database: database, counter: AudienceCounter(database: database), owner: "t").run(post)
+            var ids: [String: Int64] = [:]
+            var due: [String: Int64] = [:]
+            for row in try await database.reader.raw("""
+                SELECT e.employee_id, e.id, d.channel, d.due_at FROM deliveries d JOIN employees e ON e.id = d.employee_id WHERE d.post_id = \(bind: post.id)
+                """).all() {
+                let who = try row.decode(column: "employee_id", as: String.self)
+                ids[who] = try row.decode(column: "id", as: Int64.self)
+                due["\(who) \(try row.decode(column: "channel", as: String.self))"] = try row.decode(column: "due_at", as: Int64.self)
+            }
+            #expect(Set(due.keys) == ["CRIT0 feed", "CRIT0 email", "CRIT0 sms", "CRIT1 feed", "CRIT1 sms"], "critical: every channel each person has")
+            #expect(due["CRIT0 sms"]! - due["CRIT0 email"]! == 900_000 && due["CRIT1 sms"] == due["CRIT1 feed"])
+
+            let settings = ChannelSettingsStore(database: database, box: Textroom.box)
+            try await settings.saveSMS(SMSGateway(url: gateway.url, from: "+15550100000", username: "AC1", ratePerSecond: 50, burst: 10), token: "tok", by: .system)
+            let worker = DeliveryWorker(database: database, adapters: [SMSAdapter(database: database, posts: room.posts, settings: settings)], owner: "node-a")
+            #expect(try await worker.runOnce(limit: 100).sent == 1, "only the person without email, at once")
+            // CRIT0 acknowledges on the feed within the 15 minutes.
+            let first = try #require(ids["CRIT0"])
+            try await database.transaction { db in
+                // As FeedStore.acknowledge does (the Feed's tables are not in this test's migrations).
+                try await db.raw("UPDATE deliveries SET waiting_ack = \(bind: false) WHERE post_id = \(bind: post.id) AND employee_id = \(bind: first)").run()
+            }
+            let later = try await worker.runOnce(limit: 100, now: Date().addingTimeInterval(16 * 60))
+            #expect(later.skipped == 1 && later.sent == 0)
+            let state = try await database.reader.raw("""
+                SELECT state, last_error FROM deliveries WHERE post_id = \(bind: post.id) AND employee_id = \(bind: ids["CRIT0"]!) AND channel = 'sms'
+                """).first()
+            #expect(try state?.decode(column: "state", as: String.self) == "cancelled")
+            #expect(try state?.decode(column: "last_error", as: String?.self)?.contains("acknowledged") == true)
+            #expect(try gateway.requests().count == 1)
+        }
+    }
+}

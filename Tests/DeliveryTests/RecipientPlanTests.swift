@@ -20,6 +20,16 @@ struct RecipientPlanTests {
         #expect(RecipientPlan.channels(for: both, chosen: [.chat, .social], priority: .normal) == [], "not addressed per person")
     }
 
+    @Test("a critical post asking for acknowledgement sends its text message 15 minutes later to people with email; at once to others")
+    func escalation() {
+        let all: [Channel] = [.feed, .email, .sms], noEmail: [Channel] = [.feed, .sms]
+        #expect(RecipientPlan.delay(.sms, among: all, priority: .critical, requiresAcknowledgement: true) == 900)
+        #expect(RecipientPlan.delay(.email, among: all, priority: .critical, requiresAcknowledgement: true) == 0)
+        #expect(RecipientPlan.delay(.sms, among: noEmail, priority: .critical, requiresAcknowledgement: true) == 0, "the text is their first notice")
+        #expect(RecipientPlan.delay(.sms, among: all, priority: .critical, requiresAcknowledgement: false) == 0, "nothing to wait for")
+        #expect(RecipientPlan.delay(.sms, among: all, priority: .important, requiresAcknowledgement: true) == 0)
+    }
+
     @Test("local-time posts fall due at the wall-clock time in each person's zone, across DST changes")
     func due() throws {
         var utc = Calendar(identifier: .gregorian)

@@ -77,7 +77,17 @@ public struct EmailAdapter: ChannelAdapter {
     }
 
     /// Throws `.held` when the person's quiet hours or digest say not now.
+    ///
+    /// A critical post that asks for acknowledgement is not sent to people who already
+    /// acknowledged it (the escalation's later text message, a retried email).
     static func hold(_ message: OutboundMessage, channel: Content.Channel, content: PostContent, database: Database) async throws {
+        // The person's feed row carries `waiting_ack` until they acknowledge (cleared with the
+        // acknowledgement, in the feed's transaction).
+        if content.priority == .critical, content.requiresAcknowledgement, try await database.reader.raw("""
+            SELECT waiting_ack FROM deliveries WHERE post_id = \(bind: message.postID) AND employee_id = \(bind: message.employeeID) AND channel = 'feed'
+            """).first()?.decode(column: "waiting_ack", as: Bool.self) == false {
+            throw SendFailure.skipped(reason: "acknowledged before this message was due")
+        }
         switch try await PreferenceStore(database: database).gate(message.employeeID, channel: channel, content: content) {
         case .send: return
         case .wait(let until, let reason): throw SendFailure.held(until: until, reason: reason, digest: false)

@@ -73,17 +73,20 @@ enum AckBoardPages {
         if !board.requiresAcknowledgement {
             nodes.append(el("p", [("class", "flash info")], text: "This post does not ask for acknowledgement; people can still confirm it from the post."))
         }
-        nodes.append(UI.details(caption: "Totals", [
+        var live: [HTMLNode] = []
+        live.append(UI.details(caption: "Totals", [
             ("Recipients", text(String(board.recipients))),
             ("Acknowledged", el("span", [("id", "ack-count")], text: "\(board.acknowledged) (\(percent(board.acknowledged, board.recipients)))")),
             ("Waiting", text(String(board.recipients - board.acknowledged))),
         ]))
-        nodes.append(groups("By site", board.bySite))
-        nodes.append(groups("By manager", board.byManager))
-        nodes.append(UI.table(caption: "Still waiting" + (waiting.count == 500 ? " (first 500; the CSV has everyone)" : ""),
+        live.append(groups("By site", board.bySite))
+        live.append(groups("By manager", board.byManager))
+        live.append(UI.table(caption: "Still waiting" + (waiting.count == 500 ? " (first 500; the CSV has everyone)" : ""),
                               headers: ["Employee", "Name", "Site", "Manager"], rows: waiting.map {
             [text($0.employeeId), text($0.name), text($0.site ?? ""), text($0.manager ?? "")]
         }, empty: "Everyone has acknowledged."))
+        // Refreshed in place every 10 s while the page is open (tandem.js, `data-live`).
+        nodes.append(el("div", [("id", "ack-board"), ("data-live", "10"), ("aria-live", "polite")], live))
         return nodes
     }
 }
