@@ -155,7 +155,12 @@ public struct DemoLoader: Sendable {
             ORDER BY CASE WHEN e.language LIKE 'es%' THEN 0 ELSE 1 END, d.employee_id LIMIT 1
             """).first()
         else { return nil }
-        let token = try await feed.links.issue(employeeID: try row.decode(column: "employee_id", as: Int64.self), channel: "demo", lifetime: 86_400)
+        let employee = try row.decode(column: "employee_id", as: Int64.self)
+        // Their preferences show what employees can choose: a weekly digest and quiet hours.
+        if try await feed.preferences.get(employee) == .standard {
+            try await feed.preferences.save(employee, DeliveryPreferences(digest: .weekly, quietStart: 21 * 60, quietEnd: 7 * 60))
+        }
+        let token = try await feed.links.issue(employeeID: employee, channel: "demo", lifetime: 86_400)
         let name = "\(try row.decode(column: "given_name", as: String.self)) \(try row.decode(column: "family_name", as: String.self)) (\(try row.decode(column: "language", as: String.self)))"
         return (name, (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/signin/link/" + token)
     }
