@@ -20,6 +20,7 @@ public struct FeedFeature: Sendable {
     public let content: FeedContent
     public let pages: FeedPageCache
     public let preferences: PreferenceStore
+    public let signage: SignageStore
     let optOuts: OptOutStore
     let sender: SignInLinkSender
     let identities: IdentityCache
@@ -36,6 +37,7 @@ public struct FeedFeature: Sendable {
         comments = FeedCommentStore(database: database)
         content = FeedContent(posts: posts, database: database)
         preferences = delivery.preferences
+        signage = SignageStore(database: database)
         optOuts = delivery.optOuts
         pages = FeedPageCache(signal: database.feedSignal, enabled: pageCache)
         sender = SignInLinkSender(email: delivery.email, sms: delivery.sms, logger: logger)
@@ -44,11 +46,12 @@ public struct FeedFeature: Sendable {
     }
 
     public func register(in table: RouteTable) {
-        Layout.register([NavItem("Feed", "/feed", .employee), NavItem("Preferences", "/feed/preferences", .employee), NavItem("Moderation", "/moderation/comments", FeedCommentRoutes.moderators)])
+        Layout.register([NavItem("Feed", "/feed", .employee), NavItem("Preferences", "/feed/preferences", .employee), NavItem("Moderation", "/moderation/comments", FeedCommentRoutes.moderators), NavItem("Signage", "/signage", SignageRoutes.managers)])
         SignInRoutes(feature: self).register(in: table)
         FeedRoutes(feature: self).register(in: table)
         AckBoardRoutes(feature: self).register(in: table)
         FeedCommentRoutes(feature: self).register(in: table)
         PreferenceRoutes(feature: self).register(in: table)
+        SignageRoutes(feature: self).register(in: table)
     }
 }

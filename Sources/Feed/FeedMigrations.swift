@@ -96,5 +96,20 @@ public enum FeedMigrations {
                 "CREATE INDEX deliveries_waiting_ack ON deliveries (employee_id) WHERE waiting_ack",
             ]
         },
+        // Screens in factories and stores: a secret address per screen (only its hash here).
+        Migration(83, "signage screens") { d in
+            [
+                """
+                CREATE TABLE signage_screens (
+                    id \(d.idColumn),
+                    name \(d.text) NOT NULL,
+                    site \(d.text) NOT NULL,
+                    token_hash \(d.text) NOT NULL UNIQUE,
+                    created_by \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    last_seen_at \(d.bigint))
+                """,
+            ]
+        },
     ]
 }

@@ -165,6 +165,18 @@ public struct DemoLoader: Sendable {
         return (name, (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/signin/link/" + token)
     }
 
+    /// A signage screen for the biggest site, made on the first load only (its address cannot be
+    /// shown again); nil when screens exist.
+    public func signageLink(baseURL: String) async throws -> (site: String, url: String)? {
+        guard try await feed.signage.list().isEmpty,
+              let row = try await feed.store.database.reader.raw("""
+                SELECT site, COUNT(*) AS n FROM employees WHERE site IS NOT NULL AND site <> '' GROUP BY site ORDER BY n DESC, site LIMIT 1
+                """).first() else { return nil }
+        let site = try row.decode(column: "site", as: String.self)
+        let (_, token) = try await feed.signage.create(name: "Canteen screen (demo)", site: site, by: AuditActor(userID: nil, label: "demo", channel: .cli))
+        return (site, (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/signage/screen/" + token)
+    }
+
     /// Defines the demo's custom attributes and fills them for the demo workforce, once.
     func loadAttributes(actor: AuditActor, progress: @escaping @Sendable (String) -> Void) async throws {
         let known = Set(try await people.attributes.all().map(\.name))

@@ -68,7 +68,26 @@ public enum Assets {
           var message = event.target.getAttribute('data-confirm');
           if (message && !window.confirm(message)) { event.preventDefault(); }
         });
-        """ + ruleBuilder + calendarDrag + postReach + liveRegions
+        """ + ruleBuilder + calendarDrag + postReach + liveRegions + signageRotation
+
+    /// Signage screens: one slide at a time, the next every `data-rotate` seconds. Without
+    /// JavaScript the slides stand one under another.
+    static let signageRotation = #"""
+        (function () {
+          var deck = document.querySelector('.slides[data-rotate]');
+          if (!deck) { return; }
+          var slides = deck.querySelectorAll('.slide'), current = 0;
+          deck.classList.add('rotating');
+          slides[0].classList.add('shown');
+          if (slides.length < 2) { return; }
+          setInterval(function () {
+            slides[current].classList.remove('shown');
+            current = (current + 1) % slides.length;
+            slides[current].classList.add('shown');
+            deck.setAttribute('data-current', String(current));
+          }, Math.max(5, parseInt(deck.getAttribute('data-rotate'), 10) || 15) * 1000);
+        })();
+        """#
 
     /// `data-live="SECONDS"` on an element with an id: the element is replaced by the same
     /// element of a fresh copy of the page every SECONDS (the acknowledgement board). Without

@@ -22,6 +22,10 @@ struct Demo: AsyncParsableCommand {
         guard let link = try await loader.employeeLink(baseURL: baseURL) else { return }
         Swift.print("Employee view: sign in as \(link.name) with this link (works once, for 24 hours; `tandem demo` prints a new one):")
         Swift.print("  \(link.url)")
+        if let screen = try await loader.signageLink(baseURL: baseURL) {
+            Swift.print("Signage: a screen for \(screen.site) (open it full-screen; manage screens at \(baseURL)/signage):")
+            Swift.print("  \(screen.url)")
+        }
         fflush(nil)  // all streams: stdout is block-buffered when sent to a file or pipe
     }
 
