@@ -201,5 +201,14 @@ public enum DeliveryMigrations {
                 "CREATE INDEX deliveries_digest_id ON deliveries (digest_id) WHERE digest_id IS NOT NULL",
             ]
         },
+        // Fan-out speed on PostgreSQL (issue 5): the foreign key to employees cost a third of
+        // each page's insert, and the employee index served only its cascade. Employees are
+        // never deleted (leavers keep their row; erasure blanks it), so no delivery can be
+        // orphaned; code that deletes employees must delete their deliveries first.
+        Migration(78, "deliveries without the employee foreign key and index") { d in
+            d.kind == .postgres
+                ? ["ALTER TABLE deliveries DROP CONSTRAINT IF EXISTS deliveries_employee_id_fkey", "DROP INDEX deliveries_employee"]
+                : ["DROP INDEX deliveries_employee"]
+        },
     ]
 }
