@@ -21,6 +21,7 @@ public struct FeedFeature: Sendable {
     public let pages: FeedPageCache
     public let preferences: PreferenceStore
     public let signage: SignageStore
+    public let passwords: EmployeePasswordStore
     let optOuts: OptOutStore
     let sender: SignInLinkSender
     let identities: IdentityCache
@@ -28,7 +29,7 @@ public struct FeedFeature: Sendable {
     let baseURL: String
 
     public init(database: Database, posts: PostStore, delivery: DeliveryFeature, identities: IdentityCache, baseURL: String,
-                pageCache: Bool = true, linkPolicy: MagicLinkStore.Policy = .init(), logger: Logger = Logger(label: "tandem.feed")) {
+                hasher: PasswordHasher = PasswordHasher(), pageCache: Bool = true, linkPolicy: MagicLinkStore.Policy = .init(), logger: Logger = Logger(label: "tandem.feed")) {
         self.database = database
         sessions = EmployeeSessionStore(database: database)
         links = MagicLinkStore(database: database, policy: linkPolicy)
@@ -38,6 +39,7 @@ public struct FeedFeature: Sendable {
         content = FeedContent(posts: posts, database: database)
         preferences = delivery.preferences
         signage = SignageStore(database: database)
+        passwords = EmployeePasswordStore(database: database, hasher: hasher, throttle: SignInThrottle(database: database), links: links)
         optOuts = delivery.optOuts
         pages = FeedPageCache(signal: database.feedSignal, enabled: pageCache)
         sender = SignInLinkSender(email: delivery.email, sms: delivery.sms, logger: logger)
@@ -46,12 +48,13 @@ public struct FeedFeature: Sendable {
     }
 
     public func register(in table: RouteTable) {
-        Layout.register([NavItem("Feed", "/feed", .employee), NavItem("Preferences", "/feed/preferences", .employee), NavItem("Moderation", "/moderation/comments", FeedCommentRoutes.moderators), NavItem("Signage", "/signage", SignageRoutes.managers)])
+        Layout.register([NavItem("Feed", "/feed", .employee), NavItem("Preferences", "/feed/preferences", .employee), NavItem("Your sign-in", "/feed/account", .employee), NavItem("Moderation", "/moderation/comments", FeedCommentRoutes.moderators), NavItem("Signage", "/signage", SignageRoutes.managers)])
         SignInRoutes(feature: self).register(in: table)
         FeedRoutes(feature: self).register(in: table)
         AckBoardRoutes(feature: self).register(in: table)
         FeedCommentRoutes(feature: self).register(in: table)
         PreferenceRoutes(feature: self).register(in: table)
         SignageRoutes(feature: self).register(in: table)
+        EmployeePasswordRoutes(feature: self).register(in: table)
     }
 }

@@ -111,5 +111,16 @@ public enum FeedMigrations {
                 """,
             ]
         },
+        // An employee's own password (bcrypt), for signing in without a link each time.
+        Migration(84, "employee passwords") { d in
+            [
+                """
+                CREATE TABLE employee_passwords (
+                    employee_id \(d.bigint) PRIMARY KEY REFERENCES employees (id) ON DELETE CASCADE,
+                    hash \(d.text) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL)
+                """,
+            ]
+        },
     ]
 }

@@ -54,7 +54,7 @@ public struct TandemServices: Sendable {
         self.delivery = DeliveryFeature(database: database, posts: content.posts, counter: AudienceCounter(database: database), owner: configuration.nodeName,
                                          baseURL: configuration.baseURL, smtp: configuration.smtp, secrets: try? configuration.secretBox())
         self.feed = FeedFeature(database: database, posts: content.posts, delivery: delivery, identities: accounts.cache, baseURL: configuration.baseURL,
-                                pageCache: configuration.feedCache)
+                                hasher: accounts.hasher, pageCache: configuration.feedCache)
     }
 
     /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).

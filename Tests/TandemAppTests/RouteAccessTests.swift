@@ -84,6 +84,8 @@ let expectedAccess: [String: Access] = [
     "GET /signage": .roles([.hr, .comms]), "POST /signage": .roles([.hr, .comms]), "POST /signage/{id}/delete": .roles([.hr, .comms]),
     "GET /signage/screen/{token}": .anyone, "GET /api/v1/signage/screens": .roles([.hr, .comms]), "POST /api/v1/signage/screens": .roles([.hr, .comms]),
     "DELETE /api/v1/signage/screens/{id}": .roles([.hr, .comms]),
+    "POST /signin/password": .anyone, "GET /feed/account": .employee, "POST /feed/account/password": .employee,
+    "POST /feed/account/password/delete": .employee, "PUT /api/v1/feed/password": .employee, "DELETE /api/v1/feed/password": .employee,
     "GET /feed/preferences": .employee, "POST /feed/preferences": .employee,
     "GET /api/v1/feed/preferences": .employee, "PUT /api/v1/feed/preferences": .employee,
     "GET /api/v1/feed": .employee, "GET /api/v1/feed/posts/{id}": .employee, "POST /api/v1/feed/posts/{id}/acknowledgement": .employee,

@@ -112,6 +112,18 @@ extension SignInIdentifier {
 }
 
 enum SignInPages {
+    /// For employees who set a password after a first sign-in by link.
+    static func password(_ page: PageContext, value: String, error: String?) -> HTMLNode {
+        el("details", error == nil ? [] : [("open", "open")], [
+            el("summary", text: "Or sign in with your password"),
+            UI.form(action: "/signin/password", csrf: page.csrfToken, submit: "Sign in", [
+                UI.field("Work email or mobile number", name: "identifier", value: value, required: true, autocomplete: "username"),
+                UI.field("Password", name: "password", type: "password", required: true, hint: "Set it from your feed, under Your sign-in.",
+                         error: error, autocomplete: "current-password"),
+            ]),
+        ])
+    }
+
     static func ask(_ page: PageContext, value: String, error: String?, heading: Bool = true) -> [HTMLNode] {
         let form = UI.form(action: "/signin", csrf: page.csrfToken, submit: "Send me a sign-in link", [
             UI.field("Work email or mobile number", name: "identifier", value: value, required: true,
@@ -122,6 +134,7 @@ enum SignInPages {
         return [el("div", [("class", "narrow")], [
             UI.heading("Sign in to your feed", subtitle: "For every employee: no password needed."),
             form,
+            password(page, value: "", error: nil),
             el("p", [("class", "hint")], [text("HR, Internal Communications or Marketing staff? "), link("Sign in with your password", "/login"), text(".")]),
         ])]
     }
