@@ -11,6 +11,8 @@ public struct OutboundMessage: Sendable, Equatable {
     public let attempt: Int
     /// When this claim's lease ends (milliseconds): with the owner, it names the claim.
     public let leaseUntil: Int64
+    /// 0 for the message itself, n for its n-th reminder (a critical post not yet acknowledged).
+    public var round: Int = 0
 }
 
 /// How a send ended when it did not succeed.

@@ -41,6 +41,8 @@ public struct DeliveryLoop: Service {
                 for send in pass.resolved where send.state == .resolved {
                     logger.info("post \(send.postID): \(send.people) people, \(send.deliveries) deliveries, \(send.unreachable) unreachable")
                 }
+                let reminders = try await worker.remindUnacknowledged()
+                if reminders > 0 { logger.info("\(reminders) reminders of critical posts not yet acknowledged") }
                 let cancelled = try await worker.cancelWithdrawn()
                 if cancelled > 0 { logger.info("cancelled \(cancelled) deliveries of withdrawn posts") }
                 // Chat and webhooks in their own task, so a slow endpoint never holds up people's deliveries.

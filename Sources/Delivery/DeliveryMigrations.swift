@@ -210,5 +210,10 @@ public enum DeliveryMigrations {
                 ? ["ALTER TABLE deliveries DROP CONSTRAINT IF EXISTS deliveries_employee_id_fkey", "DROP INDEX deliveries_employee"]
                 : ["DROP INDEX deliveries_employee"]
         },
+        // How many times a critical post's last message was sent again to someone who has not
+        // acknowledged it (DeliveryWorker.remindUnacknowledged).
+        Migration(79, "delivery reminders") { d in
+            ["ALTER TABLE deliveries ADD COLUMN reminders \(d.bigint) NOT NULL DEFAULT 0"]
+        },
     ]
 }

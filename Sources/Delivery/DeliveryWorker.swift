@@ -194,11 +194,12 @@ public struct DeliveryWorker: Sendable {
             return try await db.raw("""
                 UPDATE deliveries SET state = \(bind: DeliveryState.sending.rawValue), lease_until = \(bind: until), lease_owner = \(bind: owner),
                     attempts = attempts + 1, updated_at = \(bind: stamp)
-                WHERE id IN (\(binds: Array(ids.prefix(limit)))) RETURNING id, post_id, employee_id, attempts
+                WHERE id IN (\(binds: Array(ids.prefix(limit)))) RETURNING id, post_id, employee_id, attempts, reminders
                 """).all().map { row in
                 OutboundMessage(deliveryID: try row.decode(column: "id", as: Int64.self), postID: try row.decode(column: "post_id", as: Int64.self),
                                 employeeID: try row.decode(column: "employee_id", as: Int64.self), channel: channel,
-                                attempt: Int(try row.decode(column: "attempts", as: Int64.self)), leaseUntil: until)
+                                attempt: Int(try row.decode(column: "attempts", as: Int64.self)), leaseUntil: until,
+                                round: Int(try row.decode(column: "reminders", as: Int64.self)))
             }.sorted { $0.deliveryID < $1.deliveryID }
         }
     }
@@ -264,6 +265,31 @@ public struct DeliveryWorker: Sendable {
     }
 
     /// Pending and failed deliveries of withdrawn posts stop; those already sent stay recorded.
+    /// A critical post's reminder: this long after its last message (the escalation's text
+    /// message, or the email for people without a mobile number) went to someone who has still
+    /// not acknowledged, that message goes once more, marked as a reminder.
+    public static let reminderAfter: TimeInterval = 3_600
+    public static let maximumReminders = 1
+
+    /// Puts due reminders back in the queue (one statement: a crash leaves each row either
+    /// re-armed or not). Returns how many.
+    public func remindUnacknowledged(now: Date = Date()) async throws -> Int {
+        let stamp = Millis.from(now), sentBefore = Millis.from(now.addingTimeInterval(-Self.reminderAfter))
+        return try await database.transaction { db in
+            try await db.raw("""
+                UPDATE deliveries SET state = \(bind: DeliveryState.pending.rawValue), due_at = \(bind: stamp), attempts = 0, reminders = reminders + 1,
+                    lease_owner = NULL, lease_until = NULL, last_error = \(bind: "reminder: not acknowledged an hour after this message"), updated_at = \(bind: stamp)
+                WHERE state = 'sent' AND reminders < \(bind: Int64(Self.maximumReminders)) AND sent_at <= \(bind: sentBefore)
+                  AND post_id IN (SELECT id FROM posts WHERE state = 'published' AND priority = 'critical' AND requires_ack = \(bind: true))
+                  AND (channel = 'sms' OR (channel = 'email' AND NOT EXISTS (
+                      SELECT 1 FROM deliveries s WHERE s.post_id = deliveries.post_id AND s.employee_id = deliveries.employee_id AND s.channel = 'sms')))
+                  AND EXISTS (SELECT 1 FROM deliveries f WHERE f.post_id = deliveries.post_id AND f.employee_id = deliveries.employee_id
+                              AND f.channel = 'feed' AND f.waiting_ack)
+                RETURNING id
+                """).all().count
+        }
+    }
+
     public func cancelWithdrawn(now: Date = Date()) async throws -> Int {
         try await database.transaction { db in
             try await db.raw("""

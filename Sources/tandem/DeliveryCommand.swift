@@ -27,6 +27,8 @@ struct DeliveryCommand: AsyncParsableCommand {
                 for send in pass.resolved {
                     print("post \(send.postID): \(send.state.rawValue), \(send.people) people, \(send.deliveries) deliveries, \(send.unreachable) unreachable")
                 }
+                let reminders = try await services.delivery.worker.remindUnacknowledged()
+                if reminders > 0 { print("\(reminders) reminders of critical posts not yet acknowledged") }
                 let cancelled = try await services.delivery.worker.cancelWithdrawn()
                 if cancelled > 0 { print("cancelled \(cancelled) deliveries of withdrawn posts") }
                 let sent = try await services.delivery.worker.drain()

@@ -217,6 +217,18 @@ struct CriticalEscalationTests {
             #expect(try state?.decode(column: "state", as: String.self) == "cancelled")
             #expect(try state?.decode(column: "last_error", as: String?.self)?.contains("acknowledged") == true)
             #expect(try gateway.requests().count == 1)
+
+            // An hour after CRIT1's text, still unacknowledged: one reminder, its own idempotency key.
+            #expect(try await worker.remindUnacknowledged(now: Date().addingTimeInterval(30 * 60)) == 0, "not before the hour")
+            #expect(try await worker.remindUnacknowledged(now: Date().addingTimeInterval(61 * 60)) == 1, "CRIT0 acknowledged: no reminder")
+            let reminded = try await worker.runOnce(limit: 100, now: Date().addingTimeInterval(62 * 60))
+            #expect(reminded.sent == 1)
+            let requests = try gateway.requests()
+            #expect(requests.count == 2)
+            let keys = requests.compactMap { $0["idempotency_key"] as? String }
+            #expect(keys.count == 2 && keys[1] == keys[0] + "-r1")
+            #expect((requests[1]["form"] as? [String: String])?["Body"]?.hasPrefix("Reminder: ") == true)
+            #expect(try await worker.remindUnacknowledged(now: Date().addingTimeInterval(3 * 3_600)) == 0, "one reminder at most")
         }
     }
 }

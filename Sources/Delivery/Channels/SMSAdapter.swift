@@ -67,19 +67,21 @@ public struct SMSAdapter: ChannelAdapter {
         let language = try await database.reader.raw("SELECT language FROM employees WHERE id = \(bind: message.employeeID)").first()?
             .decode(column: "language", as: String.self) ?? sent.content.fallbackLanguage
         guard let variant = sent.content.variant(for: language) else { throw SendFailure.permanent(reason: "the post has no text for this person") }
-        let text = PostRules.channelText(variant, channel: .sms)
+        let text = (message.round > 0 ? "Reminder: " : "") + PostRules.channelText(variant, channel: .sms)
 
         try await pacer.acquire(rate: current.gateway.ratePerSecond, burst: current.gateway.burst)
-        return try await post(to: number, text: text, deliveryID: message.deliveryID, gateway: current.gateway, token: current.token)
+        // A reminder is a new message for the gateway: its own idempotency key.
+        let key = "tandem-d\(message.deliveryID)" + (message.round > 0 ? "-r\(message.round)" : "")
+        return try await post(to: number, text: text, idempotencyKey: key, gateway: current.gateway, token: current.token)
     }
 
     /// One gateway call, its answer sorted into the outcomes above.
-    func post(to number: String, text: String, deliveryID: Int64?, gateway: SMSGateway, token: String?) async throws -> String? {
+    func post(to number: String, text: String, idempotencyKey: String?, gateway: SMSGateway, token: String?) async throws -> String? {
         var request = HTTPClientRequest(url: gateway.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
-        if let deliveryID { request.headers.add(name: "Idempotency-Key", value: "tandem-d\(deliveryID)") }
+        if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
         if !gateway.username.isEmpty || token != nil {
             request.headers.add(name: "Authorization", value: "Basic " + Data("\(gateway.username):\(token ?? "")".utf8).base64EncodedString())
         }
@@ -130,14 +132,14 @@ public struct SMSAdapter: ChannelAdapter {
     public func sendText(to number: String, text: String) async throws -> String? {
         guard let normalized = PhoneNumber.normalized(number) else { throw SendFailure.permanent(reason: "\(number.prefix(30)) is not an international mobile number") }
         guard let current = try await settings.smsForSending() else { throw SendFailure.permanent(reason: "no SMS gateway is set up") }
-        return try await post(to: normalized, text: text, deliveryID: nil, gateway: current.gateway, token: current.token)
+        return try await post(to: normalized, text: text, idempotencyKey: nil, gateway: current.gateway, token: current.token)
     }
 
     /// Sends a test message to `number` (admins checking the settings); throws with the reason.
     public func sendTest(to number: String) async throws -> String? {
         guard let normalized = PhoneNumber.normalized(number) else { throw SendFailure.permanent(reason: "\(number.prefix(30)) is not an international mobile number such as +15551234567") }
         guard let current = try await settings.smsForSending() else { throw SendFailure.permanent(reason: "no SMS gateway is set up") }
-        return try await post(to: normalized, text: "Tandem test message: SMS works.", deliveryID: nil, gateway: current.gateway, token: current.token)
+        return try await post(to: normalized, text: "Tandem test message: SMS works.", idempotencyKey: nil, gateway: current.gateway, token: current.token)
     }
 }
 

@@ -57,9 +57,14 @@ public struct EmailAdapter: ChannelAdapter {
         guard let prepared = await cache.prepared(message.postID, language: person.language, entry: sent, readLink: "\(baseURL)/feed/posts/\(message.postID)") else {
             throw SendFailure.permanent(reason: "the post has no text in the person's language or its fallback")
         }
-        let mail = EmailComposer.compose(prepared, to: .init(name: person.name, address: address, language: person.language), unsubscribe: unsubscribe,
+        var mail = EmailComposer.compose(prepared, to: .init(name: person.name, address: address, language: person.language), unsubscribe: unsubscribe,
                                          deliveryID: message.deliveryID, postID: message.postID,
                                          fromName: settings.fromName, fromAddress: settings.fromAddress, date: Date())
+        if message.round > 0 {
+            // A reminder is its own message: mail systems must not fold it into the first one.
+            mail.subject = "Reminder: " + mail.subject
+            mail.messageID = "tandem.d\(message.deliveryID).p\(message.postID).r\(message.round)@\(EmailAddress.domain(of: settings.fromAddress))"
+        }
         do {
             return try await pool.send(from: settings.fromAddress, to: address, message: ByteBuffer(bytes: mail.smtpData())).summary
         } catch let error as SMTPError {
