@@ -34,8 +34,9 @@ public struct AccountsFeature: Sendable {
     public var authenticator: Authenticator { authenticator(resolvers: []) }
 
     /// The authenticator, also accepting other features' bearer tokens (SCIM).
-    public func authenticator(resolvers: [any BearerTokenResolver], cookieResolvers: [any SessionCookieResolver] = []) -> Authenticator {
-        Authenticator(sessions: sessions, tokens: tokens, cache: cache, resolvers: resolvers, cookieResolvers: cookieResolvers)
+    public func authenticator(resolvers: [any BearerTokenResolver], cookieResolvers: [any SessionCookieResolver] = [],
+                              linker: (any StaffEmployeeLinker)? = nil) -> Authenticator {
+        Authenticator(sessions: sessions, tokens: tokens, cache: cache, resolvers: resolvers, cookieResolvers: cookieResolvers, linker: linker)
     }
 
     public func register(in table: RouteTable) {

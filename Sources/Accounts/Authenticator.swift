@@ -16,6 +16,12 @@ public protocol SessionCookieResolver: Sendable {
     func identity(forToken token: String) async throws -> Identity?
 }
 
+/// Finds the employee record of a staff member, so staff who are also employees read their own
+/// feed with their staff session.
+public protocol StaffEmployeeLinker: Sendable {
+    func employeeID(forStaffEmail email: String) async throws -> Int64?
+}
+
 /// Resolves the caller from `Authorization: Bearer …` or the session cookie and puts the
 /// identity on the context. It never rejects: the route table decides who may pass.
 public struct Authenticator: RouterMiddleware {
@@ -25,9 +31,11 @@ public struct Authenticator: RouterMiddleware {
     let cache: IdentityCache
     let resolvers: [any BearerTokenResolver]
     let cookieResolvers: [any SessionCookieResolver]
+    let linker: (any StaffEmployeeLinker)?
 
     public init(sessions: SessionStore, tokens: TokenStore, cache: IdentityCache, resolvers: [any BearerTokenResolver] = [],
-                cookieResolvers: [any SessionCookieResolver] = []) {
+                cookieResolvers: [any SessionCookieResolver] = [], linker: (any StaffEmployeeLinker)? = nil) {
+        self.linker = linker
         self.sessions = sessions
         self.tokens = tokens
         self.cache = cache
@@ -55,7 +63,10 @@ public struct Authenticator: RouterMiddleware {
             let resolver = cookieResolvers.first { cookie.hasPrefix($0.cookiePrefix) }
             context.identity = try await resolve("s:" + cookie, {
                 if let resolver { return try await resolver.identity(forToken: cookie) }
-                return try await sessions.identity(forToken: cookie)
+                guard let staff = try await sessions.identity(forToken: cookie) else { return nil }
+                guard let linker, let employeeID = try await linker.employeeID(forStaffEmail: staff.email) else { return staff }
+                return Identity(userID: staff.userID, email: staff.email, displayName: staff.displayName, roles: staff.roles,
+                                mustChangePassword: staff.mustChangePassword, credential: staff.credential, employeeID: employeeID)
             })
         }
         return try await next(request, context)

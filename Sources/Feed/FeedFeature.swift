@@ -58,3 +58,14 @@ public struct FeedFeature: Sendable {
         EmployeePasswordRoutes(feature: self).register(in: table)
     }
 }
+
+extension FeedFeature {
+    /// The signed-in person's employee id, for the employee's own pages; 403 for staff without
+    /// an employee record.
+    static func employeeID(_ context: TandemContext) throws -> Int64 {
+        guard let id = try context.requireIdentity().employeeID else {
+            throw AppError(.forbidden, code: "not_an_employee", message: "This page is for employees. Your employee record was not found; ask HR to check it.")
+        }
+        return id
+    }
+}

@@ -74,7 +74,8 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     router.add(middleware: ErrorMiddleware(routes: routes))
     router.add(middleware: RequestSettingsMiddleware(
         bodyLimit: configuration.maxBodyMegabytes * 1_048_576, secureCookies: configuration.servesHTTPS, trustProxy: configuration.trustProxy))
-    router.add(middleware: services.accounts.authenticator(resolvers: [services.scim.tokens], cookieResolvers: [services.feed.sessions]))
+    router.add(middleware: services.accounts.authenticator(resolvers: [services.scim.tokens], cookieResolvers: [services.feed.sessions],
+                                                                   linker: StaffEmployeeLink(database: services.database)))
     router.add(middleware: CSRFMiddleware())
     router.add(middleware: PasswordChangeGate())
 

@@ -75,4 +75,30 @@ struct EmployeePasswordHTTPTests {
             #expect(audit.count == 3 && !audit.joined().contains("horse"))
         }
     }
+
+    @Test("staff whose work email is one current employee's read that employee's feed with their staff session; other staff get 403",
+          arguments: TestDatabase.kinds)
+    func staffLinked(kind: DatabaseKind) async throws {
+        try await withApp(kind) { client, services in
+            var people = DemoPeople.generate(count: 3, today: EmployeeRules.today())
+            for index in people.indices {
+                people[index].workEmail = ["Casey.Comms@Example.com", "shared@example.com", "shared@example.com"][index]
+                people[index].terminationDate = nil
+            }
+            try await services.people.employees.upsert(people, summary: "seed", by: .system)
+            _ = try await services.user("casey.comms@example.com", [.comms])
+            _ = try await services.user("shared@example.com", [.hr])
+            _ = try await services.user("other@example.com", [.hr])
+            let casey = Browser(client)
+            #expect(try await casey.signIn("casey.comms@example.com").status == .seeOther)
+            #expect(try await casey.request("/feed").status == .ok, "linked by email, in any letter case")
+            #expect(try await casey.request("/feed/preferences").status == .ok)
+            #expect(try await casey.request("/posts").status == .ok, "still staff")
+            for email in ["shared@example.com", "other@example.com"] {
+                let staff = Browser(client)
+                #expect(try await staff.signIn(email).status == .seeOther)
+                #expect(try await staff.request("/api/v1/feed").status == .forbidden, "\(email): no single employee record")
+            }
+        }
+    }
 }

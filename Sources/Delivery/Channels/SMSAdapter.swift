@@ -63,7 +63,7 @@ public struct SMSAdapter: ChannelAdapter {
            try await OptOutStore(database: database).isOptedOut(employee: message.employeeID, topics: sent.content.topicIDs, channel: .sms) {
             throw SendFailure.skipped(reason: "unsubscribed from these text messages")
         }
-        try await EmailAdapter.hold(message, channel: .sms, content: sent.content, database: database)
+        try await PreferenceStore(database: database).hold(message, channel: .sms, content: sent.content)
         let language = try await database.reader.raw("SELECT language FROM employees WHERE id = \(bind: message.employeeID)").first()?
             .decode(column: "language", as: String.self) ?? sent.content.fallbackLanguage
         guard let variant = sent.content.variant(for: language) else { throw SendFailure.permanent(reason: "the post has no text for this person") }

@@ -52,7 +52,7 @@ public struct EmailAdapter: ChannelAdapter {
         if !sent.content.mandatory, try await OptOutStore(database: database).isOptedOut(employee: message.employeeID, topics: sent.content.topicIDs, channel: .email) {
             throw SendFailure.skipped(reason: "unsubscribed from these emails")
         }
-        try await Self.hold(message, channel: .email, content: sent.content, database: database)
+        try await PreferenceStore(database: database).hold(message, channel: .email, content: sent.content)
         let unsubscribe = sent.content.mandatory ? nil : baseURL + "/unsubscribe/" + (try await signer.sign("u", [message.employeeID, message.postID]))
         guard let prepared = await cache.prepared(message.postID, language: person.language, entry: sent, readLink: "\(baseURL)/feed/posts/\(message.postID)") else {
             throw SendFailure.permanent(reason: "the post has no text in the person's language or its fallback")
@@ -78,25 +78,6 @@ public struct EmailAdapter: ChannelAdapter {
             throw SendFailure.retry(reason: error.description, after: nil)
         } catch {
             throw SendFailure.retry(reason: "could not reach the SMTP server \(settings.host):\(settings.port): \(error)", after: nil)
-        }
-    }
-
-    /// Throws `.held` when the person's quiet hours or digest say not now.
-    ///
-    /// A critical post that asks for acknowledgement is not sent to people who already
-    /// acknowledged it (the escalation's later text message, a retried email).
-    static func hold(_ message: OutboundMessage, channel: Content.Channel, content: PostContent, database: Database) async throws {
-        // The person's feed row carries `waiting_ack` until they acknowledge (cleared with the
-        // acknowledgement, in the feed's transaction).
-        if content.priority == .critical, content.requiresAcknowledgement, try await database.reader.raw("""
-            SELECT waiting_ack FROM deliveries WHERE post_id = \(bind: message.postID) AND employee_id = \(bind: message.employeeID) AND channel = 'feed'
-            """).first()?.decode(column: "waiting_ack", as: Bool.self) == false {
-            throw SendFailure.skipped(reason: "acknowledged before this message was due")
-        }
-        switch try await PreferenceStore(database: database).gate(message.employeeID, channel: channel, content: content) {
-        case .send: return
-        case .wait(let until, let reason): throw SendFailure.held(until: until, reason: reason, digest: false)
-        case .digest(let until): throw SendFailure.held(until: until, reason: "collected for the person's digest", digest: true)
         }
     }
 

@@ -32,15 +32,17 @@ public struct PreferenceStore: Sendable {
     /// Checks and saves; the person's own choice, so it is not audited beyond its time.
     public func save(_ employeeID: Int64, _ preferences: DeliveryPreferences, now: Date = Date()) async throws {
         try Self.validate(preferences)
-        try await database.transaction { db in
-            try await db.raw("""
-                INSERT INTO delivery_preferences (employee_id, digest, quiet_start, quiet_end, updated_at)
-                VALUES (\(bind: employeeID), \(bind: preferences.digest.rawValue), \(bind: preferences.quietStart.map(Int64.init)),
-                        \(bind: preferences.quietEnd.map(Int64.init)), \(bind: Millis.from(now)))
-                ON CONFLICT (employee_id) DO UPDATE SET digest = excluded.digest, quiet_start = excluded.quiet_start,
-                    quiet_end = excluded.quiet_end, updated_at = excluded.updated_at
-                """).run()
-        }
+        try await database.transaction { db in try await Self.upsert(employeeID, preferences, on: db, now: now) }
+    }
+
+    static func upsert(_ employeeID: Int64, _ preferences: DeliveryPreferences, on db: any SQLDatabase, now: Date) async throws {
+        try await db.raw("""
+            INSERT INTO delivery_preferences (employee_id, digest, quiet_start, quiet_end, updated_at)
+            VALUES (\(bind: employeeID), \(bind: preferences.digest.rawValue), \(bind: preferences.quietStart.map(Int64.init)),
+                    \(bind: preferences.quietEnd.map(Int64.init)), \(bind: Millis.from(now)))
+            ON CONFLICT (employee_id) DO UPDATE SET digest = excluded.digest, quiet_start = excluded.quiet_start,
+                quiet_end = excluded.quiet_end, updated_at = excluded.updated_at
+            """).run()
     }
 
     /// The whole preferences page at once: digest, quiet hours, and the topics the person
@@ -56,13 +58,7 @@ public struct PreferenceStore: Sendable {
                     throw AppError.invalid("unsubscribed", "There is no topic \(unknown). Use the ids listed with your preferences, or 0 for every optional post.")
                 }
             }
-            try await db.raw("""
-                INSERT INTO delivery_preferences (employee_id, digest, quiet_start, quiet_end, updated_at)
-                VALUES (\(bind: employeeID), \(bind: preferences.digest.rawValue), \(bind: preferences.quietStart.map(Int64.init)),
-                        \(bind: preferences.quietEnd.map(Int64.init)), \(bind: Millis.from(now)))
-                ON CONFLICT (employee_id) DO UPDATE SET digest = excluded.digest, quiet_start = excluded.quiet_start,
-                    quiet_end = excluded.quiet_end, updated_at = excluded.updated_at
-                """).run()
+            try await Self.upsert(employeeID, preferences, on: db, now: now)
             for channel in Self.personalChannels {
                 let topics = optedOut[channel] ?? []
                 if topics.isEmpty {
@@ -107,6 +103,24 @@ public struct PreferenceStore: Sendable {
             throw AppError.invalid("quiet_start", "Give both the start and the end of quiet hours, or neither.")
         case (_, nil):
             throw AppError.invalid("quiet_end", "Give both the start and the end of quiet hours, or neither.")
+        }
+    }
+
+    /// Throws when the message must not go now: `.skipped` when a critical post that asks for
+    /// acknowledgement was acknowledged meanwhile (the escalation's later text message, a
+    /// retried email), `.held` when the person's quiet hours or digest say not now.
+    public func hold(_ message: OutboundMessage, channel: Channel, content: PostContent) async throws {
+        // The person's feed row carries `waiting_ack` until they acknowledge (cleared with the
+        // acknowledgement, in the feed's transaction).
+        if content.priority == .critical, content.requiresAcknowledgement, try await database.reader.raw("""
+            SELECT waiting_ack FROM deliveries WHERE post_id = \(bind: message.postID) AND employee_id = \(bind: message.employeeID) AND channel = 'feed'
+            """).first()?.decode(column: "waiting_ack", as: Bool.self) == false {
+            throw SendFailure.skipped(reason: "acknowledged before this message was due")
+        }
+        switch try await gate(message.employeeID, channel: channel, content: content) {
+        case .send: return
+        case .wait(let until, let reason): throw SendFailure.held(until: until, reason: reason, digest: false)
+        case .digest(let until): throw SendFailure.held(until: until, reason: "collected for the person's digest", digest: true)
         }
     }
 

@@ -36,12 +36,7 @@ struct PreferenceRoutes {
                     topics: try await feature.preferences.topics().map { View.Topic(id: $0.id, name: $0.name) })
     }
 
-    func employee(_ context: TandemContext) throws -> Int64 {
-        guard let id = try context.requireIdentity().employeeID else {
-            throw AppError(.forbidden, code: "not_an_employee", message: "Preferences belong to employees signed in with their sign-in link.")
-        }
-        return id
-    }
+    func employee(_ context: TandemContext) throws -> Int64 { try FeedFeature.employeeID(context) }
 
     static func quiet(start: String?, end: String?) throws -> (Int?, Int?) {
         let start = start?.trimmed ?? "", end = end?.trimmed ?? ""

@@ -129,7 +129,7 @@ struct FeedRoutes {
     }
 
     func reader(_ context: TandemContext) async throws -> FeedReader {
-        guard let id = try context.requireIdentity().employeeID, let reader = try await feature.store.reader(id) else {
+        guard let reader = try await feature.store.reader(try FeedFeature.employeeID(context)) else {
             throw AppError(.forbidden, code: "not_an_employee", message: "This feed is for employees. Your employee record was not found; ask HR to check it.")
         }
         return reader

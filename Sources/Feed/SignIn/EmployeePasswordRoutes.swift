@@ -71,12 +71,7 @@ struct EmployeePasswordRoutes {
         }
     }
 
-    func employee(_ context: TandemContext) throws -> Int64 {
-        guard let id = try context.requireIdentity().employeeID else {
-            throw AppError(.forbidden, code: "not_an_employee", message: "This is for employees signed in to their feed.")
-        }
-        return id
-    }
+    func employee(_ context: TandemContext) throws -> Int64 { try FeedFeature.employeeID(context) }
 }
 
 enum EmployeePasswordPages {

@@ -81,3 +81,23 @@ public struct EmployeeSessionStore: SessionCookieResolver {
         }
     }
 }
+
+/// Staff whose work email belongs to exactly one current employee read that employee's feed
+/// with their staff session (`Access.employee` passes; staff pages are unchanged).
+public struct StaffEmployeeLink: StaffEmployeeLinker {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public func employeeID(forStaffEmail email: String) async throws -> Int64? {
+        let rows = try await database.reader.raw("""
+            SELECT id FROM employees WHERE LOWER(work_email) = \(bind: email.lowercased())
+            AND (termination_date IS NULL OR termination_date = '' OR termination_date >= \(bind: EmployeeRules.today()))
+            LIMIT 2
+            """).all()
+        guard rows.count == 1 else { return nil }
+        return try rows[0].decode(column: "id", as: Int64.self)
+    }
+}

@@ -103,12 +103,15 @@ public struct SignageStore: Sendable {
             """).first()?.decode(column: "n", as: Int64.self) ?? 0
         guard headcount > 0 else { return [] }
         let needed = Int64((Double(headcount) * Self.coverage).rounded(.up))
-        // The newest published posts first; each is counted for the site with the
-        // (post_id, employee_id, channel) key and the employee's site.
+        // The newest published posts first. Each is counted from the site's current people
+        // (employees_site) with one (post_id, employee_id, channel) key lookup each, so the
+        // cost follows the site's size, not the post's audience.
+        let today = EmployeeRules.today(now)
         let rows = try await database.reader.raw("""
             SELECT p.id, s.version, p.priority, s.started_at,
-                (SELECT COUNT(*) FROM deliveries d JOIN employees e ON e.id = d.employee_id
-                 WHERE d.post_id = p.id AND d.channel = 'feed' AND d.state = 'sent' AND e.site = \(bind: site)) AS reached
+                (SELECT COUNT(*) FROM employees e
+                 WHERE e.site = \(bind: site) AND (e.termination_date IS NULL OR e.termination_date = '' OR e.termination_date >= \(bind: today))
+                   AND EXISTS (SELECT 1 FROM deliveries d WHERE d.post_id = p.id AND d.employee_id = e.id AND d.channel = 'feed' AND d.state = 'sent')) AS reached
             FROM posts p JOIN post_sends s ON s.post_id = p.id
             WHERE p.state = 'published' AND (p.expires_at IS NULL OR p.expires_at > \(bind: Millis.from(now)))
             ORDER BY s.started_at DESC LIMIT 50
