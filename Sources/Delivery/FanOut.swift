@@ -60,11 +60,18 @@ public struct FanOut: Sendable {
             var planned: [(employee: Int64, channel: Channel, due: Int64)] = []
             var missed = 0
             var dueByZone: [String: Int64] = [:]
+            let hidden = try await feedOptOuts(post, people: page)
             for person in page {
-                let channels = RecipientPlan.channels(for: person, chosen: post.content.channels, priority: post.content.priority)
+                var channels = RecipientPlan.channels(for: person, chosen: post.content.channels, priority: post.content.priority)
                 if channels.isEmpty {
                     missed += 1
                     continue
+                }
+                // People who hid the post's topics from their feed get no feed row (they chose
+                // it: not counted as unreachable).
+                if hidden.contains(person.id) {
+                    channels.removeAll { $0 == .feed }
+                    if channels.isEmpty { continue }
                 }
                 let due = dueByZone[person.timeZone] ?? Millis.from(RecipientPlan.due(publishAt: publishAt, zone: post.scheduleZone, recipientZone: person.timeZone))
                 dueByZone[person.timeZone] = due
@@ -135,6 +142,21 @@ public struct FanOut: Sendable {
                 """).run()
         }
         return try await summary(post.id)
+    }
+
+    /// Of this page's people, those whose feed opt-outs cover an optional post (every optional
+    /// post, or each of its topics). Mandatory and critical posts ignore them. The page is in
+    /// id order, so one range read of the opt-out key serves it.
+    func feedOptOuts(_ post: Post, people page: [Recipient]) async throws -> Set<Int64> {
+        guard !post.content.mandatory, post.content.priority != .critical, let first = page.first?.id, let last = page.last?.id else { return [] }
+        var byPerson: [Int64: Set<Int64>] = [:]
+        for row in try await database.reader.raw("""
+            SELECT employee_id, topic_id FROM delivery_optouts
+            WHERE employee_id >= \(bind: first) AND employee_id <= \(bind: last) AND channel = \(bind: Channel.feed.rawValue)
+            """).all() {
+            byPerson[try row.decode(column: "employee_id", as: Int64.self), default: []].insert(try row.decode(column: "topic_id", as: Int64.self))
+        }
+        return Set(byPerson.filter { OptOutStore.covers($0.value, topics: post.content.topicIDs) }.keys)
     }
 
     /// Starts the walk, or takes over one whose lease ran out. Returns the cursor to go on from.

@@ -47,9 +47,9 @@ struct Sendroom {
     var audiences: AudienceStore { AudienceStore(database: database) }
 
     /// A post through the workflow to scheduled (or published when `at` is nil).
-    func post(channels: [Channel], priority: PostPriority = .normal, requiresAcknowledgement: Bool = false, audiences: [PostAudience], at: Date?,
-              zone: String = "UTC") async throws -> Post {
-        var post = try await posts.create(PostContent(priority: priority, requiresAcknowledgement: requiresAcknowledgement, fallbackLanguage: "en", topicIDs: [topic.id], audiences: audiences, channels: channels,
+    func post(channels: [Channel], priority: PostPriority = .normal, mandatory: Bool = false, requiresAcknowledgement: Bool = false,
+              audiences: [PostAudience], at: Date?, zone: String = "UTC") async throws -> Post {
+        var post = try await posts.create(PostContent(priority: priority, mandatory: mandatory, requiresAcknowledgement: requiresAcknowledgement, fallbackLanguage: "en", topicIDs: [topic.id], audiences: audiences, channels: channels,
                                                       variants: [PostVariant(language: "en", title: "Site safety", summary: "Helmets", body: "Wear them.",
                                                                              channelTexts: [.sms: "Helmets on"])]), by: author)
         post = try await posts.transition(post.id, .submit, expectedVersion: post.version, by: author)

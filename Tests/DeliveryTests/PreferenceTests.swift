@@ -232,3 +232,48 @@ struct CriticalEscalationTests {
         }
     }
 }
+
+@Suite("Feed opt-outs")
+struct FeedOptOutTests {
+    @Test("optional posts skip the feed of people who hid their topics; mandatory and critical posts reach every feed", arguments: TestDatabase.kinds)
+    func hidden(kind: DatabaseKind) async throws {
+        try await TestDatabase.with(kind, migrator: deliveryMigrator) { (database: Database) async throws in
+            let room = try await Sendroom.make(database)
+            var people = DemoPeople.generate(count: 3, today: room.today)
+            for index in people.indices {
+                people[index].employeeId = "HIDE\(index)"
+                people[index].site = "Hide Site"
+                people[index].workEmail = index == 0 ? "hide0@example.com" : nil
+                people[index].mobilePhone = nil
+                people[index].terminationDate = nil
+            }
+            try await EmployeeStore(database: database).upsert(people, summary: "opt-out test", by: .system)
+            var ids: [String: Int64] = [:]
+            for row in try await database.reader.raw("SELECT id, employee_id FROM employees WHERE employee_id LIKE 'HIDE%'").all() {
+                ids[try row.decode(column: "employee_id", as: String.self)] = try row.decode(column: "id", as: Int64.self)
+            }
+            let optOuts = OptOutStore(database: database)
+            try await optOuts.add(employee: ids["HIDE0"]!, topics: [room.topic.id], channel: .feed)
+            try await optOuts.add(employee: ids["HIDE1"]!, topics: [OptOutStore.everything], channel: .feed)
+            let audience = try await AudienceStore(database: database).create(
+                AudienceDraft(name: "Hide test", description: "", definition: .rule(try RuleParser.parse(#"site = "Hide Site""#))), mayUseSensitive: true, by: .system)
+            let include = [PostAudience(audienceID: audience.id, mode: .include)]
+            let fanOut = FanOut(database: database, counter: AudienceCounter(database: database), owner: "t")
+            func rows(_ post: Post) async throws -> Set<String> {
+                Set(try await database.reader.raw("""
+                    SELECT e.employee_id, d.channel FROM deliveries d JOIN employees e ON e.id = d.employee_id WHERE d.post_id = \(bind: post.id)
+                    """).all().map { "\(try $0.decode(column: "employee_id", as: String.self)) \(try $0.decode(column: "channel", as: String.self))" })
+            }
+            let optional = try await room.post(channels: [.feed, .email], audiences: include, at: nil)
+            let summary = try #require(try await fanOut.run(optional))
+            #expect(try await rows(optional) == ["HIDE0 email", "HIDE2 feed"], "HIDE0 keeps email; HIDE1 hid everything")
+            #expect(summary.unreachable == 0, "hiding is a choice, not unreachable")
+            let mandatory = try await room.post(channels: [.feed], mandatory: true, audiences: include, at: nil)
+            _ = try await fanOut.run(mandatory)
+            #expect(try await rows(mandatory) == ["HIDE0 feed", "HIDE1 feed", "HIDE2 feed"])
+            let critical = try await room.post(channels: [.feed], priority: .critical, audiences: include, at: nil)
+            _ = try await fanOut.run(critical)
+            #expect(try await rows(critical) == ["HIDE0 feed", "HIDE0 email", "HIDE1 feed", "HIDE2 feed"])
+        }
+    }
+}

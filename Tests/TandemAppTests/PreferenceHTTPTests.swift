@@ -39,7 +39,7 @@ struct PreferenceHTTPTests {
 
             let initial = try json(try await browser.request("/api/v1/feed/preferences"))
             #expect(initial["digest"] as? String == "immediately" && initial["time_zone"] as? String == "Europe/Lisbon")
-            #expect((initial["unsubscribed"] as? [String: [Int]]) == ["email": [], "sms": []] && (initial["topics"] as? [[String: Any]])?.count == 2)
+            #expect((initial["unsubscribed"] as? [String: [Int]]) == ["feed": [], "email": [], "sms": []] && (initial["topics"] as? [[String: Any]])?.count == 2)
 
             let csrf = try #require(browser.csrf(from: try await browser.request("/feed/preferences")))
             func put(_ body: String) async throws -> TestResponse {
@@ -49,7 +49,7 @@ struct PreferenceHTTPTests {
             #expect(saved.status == .ok)
             let view = try json(saved)
             #expect(view["digest"] as? String == "weekly" && (view["quiet_hours"] as? [String: String]) == ["start": "22:00", "end": "06:30"])
-            #expect((view["unsubscribed"] as? [String: [Int]]) == ["email": [topics[1]], "sms": [0]])
+            #expect((view["unsubscribed"] as? [String: [Int]]) == ["feed": [], "email": [topics[1]], "sms": [0]])
 
             // Bad input: a clear error naming the field, and nothing changes.
             for (body, field) in [(#"{"digest":"hourly"}"#, "digest"), (#"{"digest":"daily","quiet_hours":{"start":"25:00","end":"06:00"}}"#, "quiet_start"),
@@ -66,13 +66,14 @@ struct PreferenceHTTPTests {
             #expect(page.contains("id=\"digest-weekly\" value=\"weekly\" checked=\"checked\"") && page.contains("value=\"22:00\""))
             #expect(page.contains("id=\"receive_email-\(topics[0])\" name=\"receive_email\" value=\"\(topics[0])\" checked=\"checked\""))
             #expect(page.contains("id=\"receive_email-\(topics[1])\" name=\"receive_email\" value=\"\(topics[1])\" aria-label"))
-            let posted = try await browser.post("/feed/preferences", form: [("digest", "daily"), ("receive_email", "0"), ("receive_email", "\(topics[0])"),
+            let posted = try await browser.post("/feed/preferences", form: [("digest", "daily"), ("receive_feed", "0"), ("receive_feed", "\(topics[0])"),
+                                                                             ("receive_email", "0"), ("receive_email", "\(topics[0])"),
                                                                              ("receive_email", "\(topics[1])"), ("receive_sms", "0"), ("receive_sms", "\(topics[0])")],
                                                 csrfFrom: "/feed/preferences")
             #expect(posted.status == .seeOther)
             let after = try json(try await browser.request("/api/v1/feed/preferences"))
             #expect(after["digest"] as? String == "daily" && after["quiet_hours"] == nil)
-            #expect((after["unsubscribed"] as? [String: [Int]]) == ["email": [], "sms": [topics[1]]])
+            #expect((after["unsubscribed"] as? [String: [Int]]) == ["feed": [topics[1]], "email": [], "sms": [topics[1]]])
             let noToken = try await browser.request("/feed/preferences", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: "digest=daily")
             #expect(noToken.status == .forbidden)
 

@@ -80,9 +80,9 @@ public struct PreferenceStore: Sendable {
         }
     }
 
-    /// The channels addressed to one person, where opt-outs apply (chat goes to shared channels;
-    /// the feed keeps every post).
-    public static let personalChannels: [Channel] = [.email, .sms]
+    /// The channels addressed to one person, where opt-outs apply (chat goes to shared team
+    /// channels, so it has none). Feed opt-outs hide optional posts sent afterwards.
+    public static let personalChannels: [Channel] = [.feed, .email, .sms]
 
     /// Every topic, for the preferences page.
     public func topics() async throws -> [(id: Int64, name: String)] {

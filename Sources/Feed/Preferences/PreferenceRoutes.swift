@@ -6,9 +6,9 @@ import TandemCore
 import TandemUI
 
 /// The employee's own delivery preferences: `/feed/preferences` and
-/// `/api/v1/feed/preferences`. Digest, quiet hours in their time zone, and the topics they
-/// do not want by email or text message. Mandatory posts ignore opt-outs and digests; critical
-/// posts also ignore quiet hours; the feed keeps every post.
+/// `/api/v1/feed/preferences`. Digest, quiet hours in their time zone, and the topics they do
+/// not want in their feed, by email or by text message. Mandatory posts ignore opt-outs and
+/// digests; critical posts also ignore quiet hours.
 struct PreferenceRoutes {
     let feature: FeedFeature
 
@@ -77,7 +77,8 @@ struct PreferenceRoutes {
             Schema.Property("quiet_hours", .nullable(.object([Schema.Property("start", .string(pattern: "^[0-2][0-9]:[0-5][0-9]$")),
                                                               Schema.Property("end", .string(pattern: "^[0-2][0-9]:[0-5][0-9]$"))])), required: false),
             Schema.Property("time_zone", .text),
-            Schema.Property("unsubscribed", .object([Schema.Property("email", .array(.integer(minimum: 0))), Schema.Property("sms", .array(.integer(minimum: 0)))])),
+            Schema.Property("unsubscribed", .object([Schema.Property("feed", .array(.integer(minimum: 0))), Schema.Property("email", .array(.integer(minimum: 0))),
+                                                     Schema.Property("sms", .array(.integer(minimum: 0)))])),
             Schema.Property("topics", .array(.object([Schema.Property("id", .id), Schema.Property("name", .text)]))),
         ])
         table.component("DeliveryPreferences", schema)
@@ -94,12 +95,13 @@ struct PreferenceRoutes {
                                    Schema.Property("digest", .enumeration(DeliveryPreferences.Digest.allCases.map(\.rawValue))),
                                    Schema.Property("quiet_hours", .nullable(.object([Schema.Property("start", .string(pattern: "^[0-2][0-9]:[0-5][0-9]$")),
                                                                                      Schema.Property("end", .string(pattern: "^[0-2][0-9]:[0-5][0-9]$"))])), required: false),
-                                   Schema.Property("unsubscribed", .object([Schema.Property("email", .array(.integer(minimum: 0), maxItems: 1_000), required: false),
+                                   Schema.Property("unsubscribed", .object([Schema.Property("feed", .array(.integer(minimum: 0), maxItems: 1_000), required: false),
+                                                                            Schema.Property("email", .array(.integer(minimum: 0), maxItems: 1_000), required: false),
                                                                             Schema.Property("sms", .array(.integer(minimum: 0), maxItems: 1_000), required: false)]), required: false),
                                ]),
                                success: APIOperation.ok(.ref("DeliveryPreferences")), errors: [400, 415, 422])) { request, context in
             struct Input: Decodable {
-                struct Unsubscribed: Decodable { let email: [Int64]?; let sms: [Int64]? }
+                struct Unsubscribed: Decodable { let feed: [Int64]?; let email: [Int64]?; let sms: [Int64]? }
                 let digest: String
                 let quietHours: View.QuietHours?
                 let unsubscribed: Unsubscribed?
@@ -110,7 +112,8 @@ struct PreferenceRoutes {
                 throw AppError.invalid("digest", "Choose immediately, daily or weekly.")
             }
             let (start, end) = try Self.quiet(start: input.quietHours?.start, end: input.quietHours?.end)
-            let optedOut: [Channel: Set<Int64>] = [.email: Set(input.unsubscribed?.email ?? []), .sms: Set(input.unsubscribed?.sms ?? [])]
+            let optedOut: [Channel: Set<Int64>] = [.feed: Set(input.unsubscribed?.feed ?? []), .email: Set(input.unsubscribed?.email ?? []),
+                                                   .sms: Set(input.unsubscribed?.sms ?? [])]
             if optedOut.values.contains(where: { $0.contains { $0 < 0 } }) { throw AppError.invalid("unsubscribed", "Topic ids are 0 or more.") }
             try await feature.preferences.replace(id, DeliveryPreferences(digest: digest, quietStart: start, quietEnd: end), optedOut: optedOut)
             return try Reply.json(try await view(id))
@@ -121,8 +124,8 @@ struct PreferenceRoutes {
 enum PreferencePages {
     static func form(_ view: PreferenceRoutes.View, csrf: String) -> String {
         var html = "<div class=\"feed\"><h1>Your preferences</h1><p><a href=\"/feed\">← Back to your feed</a></p>"
-        html += "<p class=\"hint\">Your feed always holds every post meant for you. Here you choose what else reaches you by email and text message. "
-        html += "Mandatory messages reach you whatever you choose; critical ones also during quiet hours.</p>"
+        html += "<p class=\"hint\">Choose the topics you want in your feed, by email and by text message. "
+        html += "Mandatory and critical messages reach you whatever you choose; critical ones also during quiet hours. Changes apply to posts sent from now on.</p>"
         html += "<form method=\"post\" action=\"/feed/preferences\" id=\"preferences\"><input type=\"hidden\" name=\"_csrf\" value=\"" + Escape.html(csrf) + "\"/>"
         html += "<fieldset><legend>Optional posts by email</legend>"
         for digest in DeliveryPreferences.Digest.allCases {
@@ -136,16 +139,17 @@ enum PreferencePages {
         html += "<label for=\"quiet_start\">From</label><input type=\"time\" id=\"quiet_start\" name=\"quiet_start\" value=\"" + Escape.html(view.quietHours?.start ?? "21:00") + "\"/>"
         html += "<label for=\"quiet_end\">until</label><input type=\"time\" id=\"quiet_end\" name=\"quiet_end\" value=\"" + Escape.html(view.quietHours?.end ?? "07:00") + "\"/>"
         html += "<p class=\"hint\">In your time zone, \(Escape.html(view.timeZone)). What arrives meanwhile waits until the end.</p></fieldset>"
-        let email = Set(view.unsubscribed["email"] ?? []), sms = Set(view.unsubscribed["sms"] ?? [])
-        html += "<table><caption>Topics you receive</caption><thead><tr><th scope=\"col\">Topic</th><th scope=\"col\">Email</th><th scope=\"col\">Text message</th></tr></thead><tbody>"
+        let feed = Set(view.unsubscribed["feed"] ?? []), email = Set(view.unsubscribed["email"] ?? []), sms = Set(view.unsubscribed["sms"] ?? [])
+        html += "<table><caption>Topics you receive</caption><thead><tr><th scope=\"col\">Topic</th><th scope=\"col\">Feed</th><th scope=\"col\">Email</th>"
+            + "<th scope=\"col\">Text message</th></tr></thead><tbody>"
         let rows: [(Int64, String)] = [(0, "Any optional post")] + view.topics.map { ($0.id, $0.name) }
         for (id, name) in rows {
             html += "<tr><th scope=\"row\">" + Escape.html(name) + "</th>"
-            for (channel, out) in [("email", email), ("sms", sms)] {
+            for (channel, out) in [("feed", feed), ("email", email), ("sms", sms)] {
                 let box = "receive_\(channel)-\(id)"
                 let on = !out.contains(id)
                 html += "<td><input type=\"checkbox\" id=\"" + box + "\" name=\"receive_" + channel + "\" value=\"\(id)\"" + (on ? " checked=\"checked\"" : "")
-                    + " aria-label=\"" + Escape.html(name) + " by " + (channel == "sms" ? "text message" : "email") + "\"/></td>"
+                    + " aria-label=\"" + Escape.html(name) + (channel == "feed" ? " in the feed" : channel == "sms" ? " by text message" : " by email") + "\"/></td>"
             }
             html += "</tr>"
         }
