@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemApp", "People", "Audit", "Accounts", "TandemCore", "Audiences", "SCIM", "Content", "Delivery", "Feed",
+                "TandemApp", "People", "Audit", "Accounts", "TandemCore", "Audiences", "SCIM", "Content", "Delivery", "Feed", "Engagement", "Analytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "TandemBench",
             dependencies: [
-                "TandemApp", "People", "Audiences", "Audit", "TandemStore", "Content", "Accounts", "TandemCore", "Delivery", "Feed",
+                "TandemApp", "People", "Audiences", "Audit", "TandemStore", "Content", "Accounts", "TandemCore", "Delivery", "Feed", "Engagement", "Analytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -67,6 +67,7 @@ let package = Package(
             name: "TandemStore",
             dependencies: [
                 "TandemCore",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -127,7 +128,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "TandemCore", "TandemStore", "TandemUI", "Audit", "Content", "Audiences",
+                "TandemCore", "TandemStore", "TandemUI", "Audit", "Content", "Audiences", "Engagement",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -139,9 +140,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Engagement",
+            dependencies: [
+                "TandemCore", "TandemStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Analytics",
+            dependencies: [
+                "TandemCore", "TandemStore", "TandemUI", "Audit", "Content", "Engagement",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Plot", package: "Plot"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Feed",
             dependencies: [
-                "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Content", "Delivery",
+                "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Content", "Delivery", "Engagement",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -151,7 +171,7 @@ let package = Package(
         .target(
             name: "TandemApp",
             dependencies: [
-                "Content", "Delivery", "Feed",
+                "Content", "Delivery", "Feed", "Engagement", "Analytics",
                 "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Audiences", "SCIM",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -197,14 +217,19 @@ let package = Package(
         ),
         .testTarget(
             name: "DeliveryTests",
-            dependencies: ["Delivery", "Content", "Audiences", "People", "Accounts", "Audit", "TandemCore", "TandemStore", "TandemTesting",
+            dependencies: ["Delivery", "Engagement", "Content", "Audiences", "People", "Accounts", "Audit", "TandemCore", "TandemStore", "TandemTesting",
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AnalyticsTests",
+            dependencies: ["Analytics", "Engagement", "People", "Audit", "TandemCore", "TandemStore", "TandemTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TandemAppTests",
             dependencies: [
-                "TandemApp", "TandemTesting", "SCIM", "Content", "Delivery", "Feed",
+                "TandemApp", "TandemTesting", "SCIM", "Content", "Delivery", "Feed", "Engagement", "Analytics",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,6 +1,7 @@
 public import Audiences
 public import Content
-public import Foundation
+public import Engagement
+import Foundation
 public import TandemCore
 public import TandemStore
 import TandemUI
@@ -33,7 +34,8 @@ public struct DeliveryFeature: Sendable {
     /// Nil without SMTP, like `email`.
     public let digests: DigestSender?
 
-    public init(database: Database, posts: PostStore, counter: AudienceCounter, owner: String, baseURL: String, smtp: SMTPSettings?, secrets: SecretBox? = nil) {
+    public init(database: Database, posts: PostStore, counter: AudienceCounter, owner: String, baseURL: String, smtp: SMTPSettings?, secrets: SecretBox? = nil,
+                trackedHosts: [String] = []) {
         fanOut = FanOut(database: database, counter: counter, owner: owner)
         scheduler = Scheduler(database: database, posts: posts, fanOut: fanOut)
         store = DeliveryStore(database: database)
@@ -43,7 +45,8 @@ public struct DeliveryFeature: Sendable {
         optOuts = OptOutStore(database: database)
         self.smtp = smtp
         self.database = database
-        let email = smtp.map { EmailAdapter(settings: $0, database: database, posts: posts, signer: signer, baseURL: baseURL) }
+        let tracking = EmailTracking(tokens: TrackingTokens(signer: signer), allowed: LinkAllowList(baseURL: baseURL, hosts: trackedHosts), baseURL: baseURL)
+        let email = smtp.map { EmailAdapter(settings: $0, database: database, posts: posts, signer: signer, baseURL: baseURL, tracking: tracking) }
         self.email = email
         channels = ChannelSettingsStore(database: database, box: secrets)
         sms = SMSAdapter(database: database, posts: posts, settings: channels)

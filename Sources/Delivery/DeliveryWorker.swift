@@ -1,4 +1,5 @@
 public import Content
+import Engagement
 public import Foundation
 import SQLKit
 public import TandemCore
@@ -16,12 +17,15 @@ public struct DeliveryWorker: Sendable {
     let adapters: [Channel: any ChannelAdapter]
     /// This server's name (`TANDEM_NODE_NAME`), kept on the rows it is sending.
     let owner: String
+    /// Records a `delivered` event in the transaction that marks a row sent.
+    let engagement: EngagementWriter
     public static let lease: TimeInterval = 300
     public static let maximumAttempts = 8
 
     public init(database: Database, adapters: [any ChannelAdapter], owner: String) {
         self.database = database
         self.owner = owner
+        engagement = EngagementWriter(database: database)
         self.adapters = Dictionary(adapters.map { ($0.channel, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -209,6 +213,10 @@ public struct DeliveryWorker: Sendable {
     func record(_ message: OutboundMessage, state: DeliveryState, error: String?, dueAt: Date?, now: Date, externalID: String? = nil,
                 refund: Bool = false) async throws -> Bool {
         let stamp = Millis.from(now)
+        let delivered = state == .sent && message.round == 0
+            ? try await engagement.prepare([EngagementEvent.delivered(delivery: message.deliveryID, post: message.postID, employee: message.employeeID,
+                                                                      channel: message.channel.rawValue, at: stamp)].compactMap { $0 })
+            : nil
         return try await database.transaction { db in
             let sentAt: Int64? = state == .sent ? stamp : nil
             var due: SQLQueryString = dueAt.map { ", due_at = \(bind: Millis.from($0))" } ?? ""
@@ -221,6 +229,7 @@ public struct DeliveryWorker: Sendable {
                  WHERE id = \(bind: message.deliveryID) AND state = \(bind: DeliveryState.sending.rawValue) AND attempts = \(bind: Int64(message.attempt))
                 RETURNING id
                 """).first()
+            if row != nil, let delivered { try await EngagementWriter.write(delivered, on: db) }
             return row != nil
         }
     }
@@ -229,19 +238,27 @@ public struct DeliveryWorker: Sendable {
     func recordSent(_ messages: [OutboundMessage], now: Date) async throws -> Int {
         let stamp = Millis.from(now)
         let signal = database.feedSignal
+        let delivered = try await engagement.prepare(messages.filter { $0.round == 0 }.compactMap {
+            EngagementEvent.delivered(delivery: $0.deliveryID, post: $0.postID, employee: $0.employeeID, channel: $0.channel.rawValue, at: stamp)
+        })
         let done = try await database.transaction { db in
             var done = 0
+            var marked = Set<String>()
             // One claim's rows share its lease end; with the owner that tells them from a later claim.
             for (until, group) in Dictionary(grouping: messages, by: \.leaseUntil) {
                 for chunk in stride(from: 0, to: group.count, by: 500) {
                     let ids = group[chunk..<min(group.count, chunk + 500)].map(\.deliveryID)
-                    done += try await db.raw("""
+                    for row in try await db.raw("""
                         UPDATE deliveries SET state = \(bind: DeliveryState.sent.rawValue), lease_until = NULL, last_error = NULL, sent_at = \(bind: stamp), updated_at = \(bind: stamp)
                         WHERE id IN (\(binds: ids)) AND state = \(bind: DeliveryState.sending.rawValue) AND lease_owner = \(bind: owner) AND lease_until = \(bind: until)
                         RETURNING id
-                        """).all().count
+                        """).all() {
+                        done += 1
+                        marked.insert("dl.\(try row.decode(column: "id", as: Int64.self))")
+                    }
                 }
             }
+            if !marked.isEmpty { try await EngagementWriter.write(delivered.only(marked), on: db) }
             // New rows in feeds: every cached feed page is out of date (one change per batch).
             if done > 0 { try await signal.record(.everyone, on: db, now: now) }
             return done

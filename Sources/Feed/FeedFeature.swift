@@ -1,6 +1,7 @@
 public import Accounts
 public import Content
 public import Delivery
+public import Engagement
 public import Foundation
 public import Logging
 public import TandemCore
@@ -22,6 +23,8 @@ public struct FeedFeature: Sendable {
     public let preferences: PreferenceStore
     public let signage: SignageStore
     public let passwords: EmployeePasswordStore
+    /// Signs each card's beacon token and records what readers do.
+    public let engagement: EngagementFeature
     let optOuts: OptOutStore
     let sender: SignInLinkSender
     let identities: IdentityCache
@@ -41,6 +44,7 @@ public struct FeedFeature: Sendable {
         signage = SignageStore(database: database)
         passwords = EmployeePasswordStore(database: database, hasher: hasher, throttle: SignInThrottle(database: database), links: links)
         optOuts = delivery.optOuts
+        engagement = EngagementFeature(database: database, signer: delivery.signer, logger: logger)
         pages = FeedPageCache(signal: database.feedSignal, enabled: pageCache)
         sender = SignInLinkSender(email: delivery.email, sms: delivery.sms, logger: logger)
         self.identities = identities

@@ -1,4 +1,6 @@
 public import Accounts
+public import Analytics
+import Engagement
 public import Audiences
 public import Content
 public import Delivery
@@ -29,6 +31,7 @@ public struct TandemServices: Sendable {
     public let content: ContentFeature
     public let delivery: DeliveryFeature
     public let feed: FeedFeature
+    public let analytics: AnalyticsFeature
 
     public init(configuration: TandemConfiguration, database: Database) {
         self.configuration = configuration
@@ -52,9 +55,13 @@ public struct TandemServices: Sendable {
             translator: configuration.translateURL.map { LibreTranslateProvider(url: $0, apiKey: configuration.translateKey) },
             render: { MarkdownRenderer.render($0).html })
         self.delivery = DeliveryFeature(database: database, posts: content.posts, counter: AudienceCounter(database: database), owner: configuration.nodeName,
-                                         baseURL: configuration.baseURL, smtp: configuration.smtp, secrets: try? configuration.secretBox())
+                                         baseURL: configuration.baseURL, smtp: configuration.smtp, secrets: try? configuration.secretBox(),
+                                         trackedHosts: configuration.trackedLinkHosts)
         self.feed = FeedFeature(database: database, posts: content.posts, delivery: delivery, identities: accounts.cache, baseURL: configuration.baseURL,
                                 hasher: accounts.hasher, pageCache: configuration.feedCache)
+        self.analytics = AnalyticsFeature(database: database, engagement: feed.engagement, baseURL: configuration.baseURL,
+                                          trackedHosts: configuration.trackedLinkHosts, privacyThreshold: configuration.privacyMinimumGroup,
+                                          personEngagement: configuration.personEngagement)
     }
 
     /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).
@@ -86,6 +93,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     services.content.register(in: table)
     services.delivery.register(in: table)
     services.feed.register(in: table)
+    services.analytics.register(in: table)
     PrivacyRoutes(service: services.personalData, employees: services.people.employees).register(in: table)
     services.accounts.register(in: table)
     services.audit.register(in: table)
@@ -137,6 +145,7 @@ public func buildApplication(_ services: TandemServices, logger: Logger, backgro
         logger: logger)
     if background {
         app.addServices(FeedChangePoller(database: services.database, logger: logger))
+        app.addServices(EventPruner(feature: services.analytics.engagement, days: services.configuration.eventRetentionDays, logger: logger))
         app.addServices(DeliveryLoop(scheduler: services.delivery.scheduler, worker: services.delivery.worker, destinations: services.delivery.destinationWorker,
                                      digests: services.delivery.digests, interval: .seconds(services.configuration.schedulerSeconds), logger: logger))
     }

@@ -20,6 +20,12 @@ public struct TandemConfiguration: Sendable, Equatable {
     /// Keep each reader's first feed page in memory (off: every page is read from the database).
     public var feedCache = true
     public var privacyMinimumGroup = 5
+    /// Hosts tracked links in messages may lead to, besides Tandem's own.
+    public var trackedLinkHosts: [String] = []
+    /// Lets admin and HR see who was not reached by a post (per-person engagement); off by default.
+    public var personEngagement = false
+    /// Raw engagement events older than this are pruned; rollups keep their counts.
+    public var eventRetentionDays = 180
     /// A LibreTranslate server for machine-translated drafts; nil: translations are done by people.
     public var translateURL: String?
     public var translateKey: String?
@@ -62,6 +68,9 @@ public struct TandemConfiguration: Sendable, Equatable {
         Setting(key: "TANDEM_SECRET_KEY", flag: nil, summary: "32 random bytes in base64 (openssl rand -base64 32) that encrypt channel secrets such as gateway tokens; the same on every server. Unset on SQLite: <data-dir>/secret.key is made."),
         Setting(key: "TANDEM_MAIL_FROM", flag: nil, summary: "Sender of Tandem's email, e.g. 'Company News <news@example.com>' (needed with TANDEM_SMTP_URL)."),
         Setting(key: "TANDEM_BENCH_ROUTES", flag: nil, summary: "true to serve GET /_hello, the baseline route of bench/http.sh."),
+        Setting(key: "TANDEM_TRACKED_LINK_HOSTS", flag: nil, summary: "Comma-separated hosts that tracked links in posts may lead to, besides Tandem's own; links elsewhere are left untracked and the redirector refuses them."),
+        Setting(key: "TANDEM_PERSON_ENGAGEMENT", flag: nil, summary: "true lets admin and HR list the people a post did not reach (per-person engagement; default false)."),
+        Setting(key: "TANDEM_EVENT_RETENTION_DAYS", flag: nil, summary: "Days raw engagement events are kept (61–3650, default 180); dashboards read rollups, which pruning leaves alone."),
         Setting(key: "TANDEM_FEED_CACHE", flag: nil, summary: "false to read every feed page from the database instead of keeping each reader's first page in memory (default true)."),
     ]
 
@@ -128,6 +137,15 @@ public struct TandemConfiguration: Sendable, Equatable {
         if let value = try boolean("TANDEM_TRUST_PROXY") { configuration.trustProxy = value }
         if let value = try boolean("TANDEM_BENCH_ROUTES") { configuration.benchRoutes = value }
         if let value = try boolean("TANDEM_FEED_CACHE") { configuration.feedCache = value }
+        if let hosts = values["TANDEM_TRACKED_LINK_HOSTS"], !hosts.isEmpty {
+            let list = hosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+            guard list.allSatisfy({ $0.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 || $0 == 46 } }) else {
+                throw ConfigurationError("TANDEM_TRACKED_LINK_HOSTS must be host names separated by commas, such as benefits.example.com,intranet.example.com (got '\(hosts)').")
+            }
+            configuration.trackedLinkHosts = list
+        }
+        if let value = try boolean("TANDEM_PERSON_ENGAGEMENT") { configuration.personEngagement = value }
+        if let value = try integer("TANDEM_EVENT_RETENTION_DAYS", 61...3650) { configuration.eventRetentionDays = value }
         if let value = try integer("TANDEM_PRIVACY_MIN_GROUP", 3...1000) { configuration.privacyMinimumGroup = value }
         if let url = values["TANDEM_TRANSLATE_URL"], !url.isEmpty {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {

@@ -3,10 +3,12 @@ public import Audiences
 public import Audit
 import Content
 import Delivery
+import Engagement
 import Feed
 import Foundation
 public import People
 import TandemCore
+import TandemStore
 
 /// Loads a demo organisation so a newcomer sees Tandem alive on the first run. Running it again
 /// changes nothing: it only adds what is missing.
@@ -111,7 +113,53 @@ public struct DemoLoader: Sendable {
             progress("undeliverable address \(address)")
         }
         try await loadAcknowledgements(progress: progress)
+        try await loadEngagement(progress: progress)
         return created
+    }
+
+    /// What people did with the demo's published posts over the last three days — feed views
+    /// and reads, email opens and clicks — so the dashboards at /analytics have figures. Frontline
+    /// staff read on the feed more than by email, desk staff the other way round; some people are
+    /// never reached. Marked as demo data by their dedupe keys (`demo.`).
+    func loadEngagement(progress: @escaping @Sendable (String) -> Void) async throws {
+        let database = feed.store.database
+        guard try await database.reader.raw("SELECT 1 FROM engagement_events WHERE dedupe LIKE 'demo.%' LIMIT 1").first() == nil else { return }
+        let rows = try await database.reader.raw("""
+            SELECT d.post_id, d.employee_id, d.channel, e.worker_type FROM deliveries d JOIN posts p ON p.id = d.post_id JOIN employees e ON e.id = d.employee_id
+            WHERE p.state = 'published' AND d.state <> 'cancelled' ORDER BY d.id
+            """).all()
+        let now = Date()
+        var events: [EngagementEvent] = []
+        for row in rows {
+            let post = try row.decode(column: "post_id", as: Int64.self), employee = try row.decode(column: "employee_id", as: Int64.self)
+            let frontline = try row.decode(column: "worker_type", as: String.self) == "frontline"
+            let mixed: Int64 = (employee &* 2_654_435_761) &+ (post &* 40_503)
+            let roll = Int((mixed & 0x7FFF_FFFF) % 1_000)
+            // Minutes after publishing, bunched in the first hours as real reading is.
+            let spread = Int64(roll * roll % 4_320)
+            let minutes: Int64 = spread / Int64(roll % 3 + 1)
+            let at = Millis.from(now) - 72 * 3_600_000 + minutes * 60_000
+            func event(_ channel: EventChannel, _ kind: EventKind, dwell: Int64? = nil, after: Int64 = 0) {
+                events.append(EngagementEvent(postID: post, employeeID: employee, channel: channel, kind: kind, occurredAt: min(Millis.from(now), at + after),
+                                              dwellMilliseconds: dwell, dedupe: "demo.\(post).\(employee).\(channel.rawValue).\(kind.rawValue)"))
+            }
+            switch try row.decode(column: "channel", as: String.self) {
+            case "feed" where roll < (frontline ? 780 : 520):
+                event(.feed, .viewed)
+                let dwell = Int64(roll % 20) * 1_000
+                event(.feed, EventKind.dwell(milliseconds: dwell), dwell: dwell, after: dwell)
+            case "email" where roll % 1_000 < (frontline ? 180 : 560):
+                event(.email, .opened, after: 60_000)
+                if roll % 5 == 0 { event(.email, .clicked, after: 120_000) }
+            default:
+                break
+            }
+        }
+        let writer = EngagementWriter(database: database)
+        for start in stride(from: 0, to: events.count, by: 2_000) {
+            try await writer.record(Array(events[start..<min(events.count, start + 2_000)]))
+        }
+        if !events.isEmpty { progress("engagement events \(events.count) (demo: views, reads, opens and clicks)") }
     }
 
     /// Some people have already confirmed the demo's policy post, so its board has numbers.

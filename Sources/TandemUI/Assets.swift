@@ -60,6 +60,9 @@ public enum Assets {
         .reactions{display:flex;flex-wrap:wrap;gap:.4rem;margin-top:1rem}.reactions button{background:var(--card);color:var(--ink);border:1px solid var(--line)}
         .reactions button[aria-pressed=true]{border-color:var(--brand);font-weight:700}.ack{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:1rem}
         .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+        .chart{margin:1rem 0}.chart>svg{display:block;width:100%;height:auto;font-size:12px}.chart .no-data{font-style:italic}
+        .chart figcaption{font-weight:600;margin-top:.3rem}.chart-legend{list-style:none;display:flex;flex-wrap:wrap;gap:.2rem 1rem;margin:.2rem 0 0;padding:0;font-weight:400;font-size:.9rem}
+        .chart-legend svg{vertical-align:middle;margin-right:.35rem}
         """
 
     /// Progressive enhancement only: pages work without it.
@@ -68,7 +71,66 @@ public enum Assets {
           var message = event.target.getAttribute('data-confirm');
           if (message && !window.confirm(message)) { event.preventDefault(); }
         });
-        """ + ruleBuilder + calendarDrag + postReach + liveRegions + signageRotation
+        """ + ruleBuilder + calendarDrag + postReach + liveRegions + signageRotation + engagementBeacons
+
+    /// Feed cards and posts with `data-ev` (a signed token) report when they are on screen and
+    /// for how long (dwell), as beacons to /api/v1/events. A view is sent once per page; the
+    /// dwell so far is sent when the page is hidden or left, with an id per report so a retried
+    /// beacon counts once. Tandem sorts dwell into glanced (< 3 s), skimmed (3–8 s) and read (> 8 s).
+    static let engagementBeacons = #"""
+        (function () {
+          var items = document.querySelectorAll('[data-ev]');
+          if (!items.length || !('IntersectionObserver' in window)) { return; }
+          var queue = [], states = [];
+          function id() { return (Date.now().toString(36) + Math.random().toString(36).slice(2, 12)).replace(/[^a-z0-9]/g, ''); }
+          function send() {
+            while (queue.length) {
+              var body = JSON.stringify({ events: queue.splice(0, 100) });
+              var sent = false;
+              try { sent = navigator.sendBeacon && navigator.sendBeacon('/api/v1/events', new Blob([body], { type: 'application/json' })); } catch (e) { sent = false; }
+              if (!sent) { fetch('/api/v1/events', { method: 'POST', body: body, keepalive: true, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' } }).catch(function () {}); }
+            }
+          }
+          function settle(state, now) { if (state.since) { state.dwell += now - state.since; state.since = now; } }
+          function report() {
+            var now = Date.now();
+            states.forEach(function (state) {
+              settle(state, now);
+              if (state.dwell > state.reported) {
+                state.reported = state.dwell;
+                queue.push({ token: state.token, type: 'dwell', id: id(), dwell_ms: Math.round(state.dwell) });
+              }
+            });
+            send();
+          }
+          var observer = new IntersectionObserver(function (entries) {
+            var now = Date.now();
+            entries.forEach(function (entry) {
+              var state = states[entry.target.getAttribute('data-ev-index')];
+              var seen = entry.isIntersecting && entry.intersectionRect.height >= Math.min(entry.boundingClientRect.height, window.innerHeight) * 0.5;
+              state.seen = seen;
+              if (seen && !state.since) {
+                state.since = now;
+                if (!state.viewed) { state.viewed = true; queue.push({ token: state.token, type: 'view', id: id() }); }
+              } else if (!seen && state.since) {
+                settle(state, now);
+                state.since = 0;
+              }
+            });
+            if (queue.length) { setTimeout(send, 1000); }
+          }, { threshold: [0, 0.25, 0.5, 0.75, 1] });
+          Array.prototype.forEach.call(items, function (item, index) {
+            item.setAttribute('data-ev-index', String(index));
+            states.push({ token: item.getAttribute('data-ev'), since: 0, dwell: 0, reported: 0, viewed: false, seen: false });
+            observer.observe(item);
+          });
+          document.addEventListener('visibilitychange', function () {
+            if (document.hidden) { report(); states.forEach(function (state) { state.since = 0; }); }
+            else { var now = Date.now(); states.forEach(function (state) { if (state.seen) { state.since = now; } }); }
+          });
+          window.addEventListener('pagehide', report);
+        })();
+        """#
 
     /// Signage screens: one slide at a time, the next every `data-rotate` seconds. Without
     /// JavaScript the slides stand one under another.

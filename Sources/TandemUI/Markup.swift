@@ -1,12 +1,14 @@
 public import Plot
 
 /// Every view builds `Node<HTML.BodyContext>` through these helpers, so components compose in
-/// any position (forms, tables, lists) while Plot still escapes all text and attribute values.
+/// any position (forms, tables, lists). Plot escapes text but writes attribute values as given,
+/// so these helpers escape attribute values themselves (a quote in a name must not end the
+/// attribute).
 public typealias HTMLNode = Node<HTML.BodyContext>
 
 public func el(_ name: String, _ attributes: [(String, String)] = [], _ children: [HTMLNode] = []) -> HTMLNode {
     // Keep empty values: `<option value="">` must post an empty string, not its label.
-    .element(named: name, nodes: attributes.map { HTMLNode.attribute(named: $0.0, value: $0.1, ignoreIfValueIsEmpty: false) } + children)
+    .element(named: name, nodes: attributes.map { HTMLNode.attribute(named: $0.0, value: Escape.html($0.1), ignoreIfValueIsEmpty: false) } + children)
 }
 
 public func el(_ name: String, _ attributes: [(String, String)] = [], text: String) -> HTMLNode {
@@ -15,7 +17,7 @@ public func el(_ name: String, _ attributes: [(String, String)] = [], text: Stri
 
 /// A void element such as `<input>` or `<meta>`.
 public func void(_ name: String, _ attributes: [(String, String)]) -> HTMLNode {
-    .selfClosedElement(named: name, attributes: attributes.map { Attribute<HTML.BodyContext>(name: $0.0, value: $0.1, ignoreIfValueIsEmpty: false) })
+    .selfClosedElement(named: name, attributes: attributes.map { Attribute<HTML.BodyContext>(name: $0.0, value: Escape.html($0.1), ignoreIfValueIsEmpty: false) })
 }
 
 public func link(_ label: String, _ href: String, _ attributes: [(String, String)] = []) -> HTMLNode {

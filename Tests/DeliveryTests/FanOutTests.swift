@@ -3,6 +3,7 @@ import Audiences
 import Audit
 @testable import Content
 @testable import Delivery
+import Engagement
 import Foundation
 import People
 import TandemCore
@@ -11,7 +12,7 @@ import TandemTesting
 import Testing
 
 let deliveryMigrator = Migrator(AccountsFeature.migrations + AuditFeature.migrations + PeopleFeature.migrations + AudiencesFeature.migrations
-    + ContentMigrations.all + DeliveryMigrations.all)
+    + ContentMigrations.all + DeliveryMigrations.all + EngagementMigrations.all)
 
 /// An organisation of 2,500 people (some without email or phone), an audience, and a published post.
 struct Sendroom {

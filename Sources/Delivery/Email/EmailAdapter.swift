@@ -21,14 +21,16 @@ public struct EmailAdapter: ChannelAdapter {
     let posts: PostStore
     let signer: LinkSigner
     let baseURL: String
+    let tracking: EmailTracking?
     let cache = SentPostCache()
 
-    public init(settings: SMTPSettings, database: Database, posts: PostStore, signer: LinkSigner, baseURL: String) {
+    public init(settings: SMTPSettings, database: Database, posts: PostStore, signer: LinkSigner, baseURL: String, tracking: EmailTracking? = nil) {
         self.settings = settings
         self.pool = SMTPPool(settings: settings)
         self.database = database
         self.posts = posts
         self.signer = signer
+        self.tracking = tracking
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
     }
 
@@ -57,8 +59,9 @@ public struct EmailAdapter: ChannelAdapter {
         guard let prepared = await cache.prepared(message.postID, language: person.language, entry: sent, readLink: "\(baseURL)/feed/posts/\(message.postID)") else {
             throw SendFailure.permanent(reason: "the post has no text in the person's language or its fallback")
         }
+        let tracked = try await tracking?.tracking(for: prepared, post: message.postID, employee: message.employeeID) ?? .none
         var mail = EmailComposer.compose(prepared, to: .init(name: person.name, address: address, language: person.language), unsubscribe: unsubscribe,
-                                         deliveryID: message.deliveryID, postID: message.postID,
+                                         tracking: tracked, deliveryID: message.deliveryID, postID: message.postID,
                                          fromName: settings.fromName, fromAddress: settings.fromAddress, date: Date())
         if message.round > 0 {
             // A reminder is its own message: mail systems must not fold it into the first one.

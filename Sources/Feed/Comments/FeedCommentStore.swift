@@ -1,5 +1,6 @@
 public import Audit
 import Content
+import Engagement
 public import Foundation
 import SQLKit
 public import TandemCore
@@ -35,10 +36,12 @@ public struct FeedCommentStore: Sendable {
     public static let maximumLength = 2_000
     let database: Database
     let limits: Limits
+    let engagement: EngagementWriter
 
     public init(database: Database, limits: Limits = Limits()) {
         self.database = database
         self.limits = limits
+        engagement = EngagementWriter(database: database)
     }
 
     public func add(post postID: Int64, employee employeeID: Int64, body raw: String, now: Date = Date()) async throws -> FeedComment {
@@ -50,6 +53,8 @@ public struct FeedCommentStore: Sendable {
         guard !body.unicodeScalars.contains(where: { $0.value == 0 }) else { throw AppError.invalid("body", "The comment contains a NUL character.") }
         let html = MarkdownRenderer.render(body).html
         let stamp = Millis.from(now)
+        let event = try await engagement.prepare([EngagementEvent(postID: postID, employeeID: employeeID, channel: .feed, kind: .commented, occurredAt: stamp,
+                                                                  dedupe: "cm.\(postID).\(employeeID).\(stamp)")])
         let id = try await database.transaction { db -> Int64 in
             for (window, limit) in [(limits.burstWindow, limits.burst), (86_400.0, limits.daily)] {
                 let since = Millis.from(now.addingTimeInterval(-window))
@@ -64,6 +69,7 @@ public struct FeedCommentStore: Sendable {
                                    retryAfter: wait)
                 }
             }
+            try await EngagementWriter.write(event, on: db)
             return try await db.raw("""
                 INSERT INTO feed_comments (post_id, employee_id, body, body_html, state, created_at)
                 VALUES (\(bind: postID), \(bind: employeeID), \(bind: body), \(bind: html), 'pending', \(bind: stamp)) RETURNING id

@@ -6,7 +6,7 @@ import TandemUI
 /// The employee's pages: mobile-first, one column. Each card's post part is rendered once per
 /// (post, version, language) and cached; per request only the reader's own state is added.
 enum FeedPages {
-    static func card(_ entry: FeedEntry, content: FeedContent.Entry, language: String) -> String {
+    static func card(_ entry: FeedEntry, content: FeedContent.Entry, language: String, token: String?) -> String {
         var html = FragmentCache.shared.html("feedcard|\(entry.postID)|\(entry.version)|\(language.lowercased())") {
             guard let variant = content.content.variant(for: language) else { return "" }
             var out = "<h2 lang=\"" + Escape.html(variant.language) + "\"><a href=\"/feed/posts/\(entry.postID)\">" + Escape.html(variant.title) + "</a></h2>"
@@ -19,7 +19,12 @@ enum FeedPages {
         }
         if html.isEmpty { return "" }
         html += mine(entry)
-        return "<article class=\"feed-card" + (entry.priority == .critical ? " critical" : "") + "\">" + html + "</article>"
+        return "<article class=\"feed-card" + (entry.priority == .critical ? " critical" : "") + "\"" + beacon(token) + ">" + html + "</article>"
+    }
+
+    /// The signed token tandem.js sends with this post's view and dwell beacons.
+    static func beacon(_ token: String?) -> String {
+        token.map { " data-ev=\"" + Escape.html($0) + "\"" } ?? ""
     }
 
     /// The reader's own part of a card: acknowledgement state and reactions.
@@ -36,7 +41,7 @@ enum FeedPages {
     }
 
     static func list(reader: FeedReader, pinned: [(FeedEntry, FeedContent.Entry)], entries: [(FeedEntry, FeedContent.Entry)], waiting: Int,
-                     filter: FeedStore.Filter, search: String?, next: Int64?) -> String {
+                     filter: FeedStore.Filter, search: String?, next: Int64?, tokens: [Int64: String] = [:]) -> String {
         var html = "<div class=\"feed\"><h1>Your feed</h1>"
         html += "<form method=\"get\" action=\"/feed\" class=\"feed-search\" role=\"search\"><label for=\"q\">Search your feed</label>"
         html += "<input id=\"q\" name=\"q\" type=\"search\" value=\"" + Escape.html(search ?? "") + "\"/><button type=\"submit\">Search</button></form>"
@@ -48,13 +53,13 @@ enum FeedPages {
         }
         if !pinned.isEmpty {
             html += "<section aria-label=\"Pinned\" class=\"pinned\"><h2 class=\"visually-hidden\">Pinned</h2>"
-            for (entry, content) in pinned { html += card(entry, content: content, language: reader.language) }
+            for (entry, content) in pinned { html += card(entry, content: content, language: reader.language, token: tokens[entry.postID]) }
             html += "</section>"
         }
         if entries.isEmpty && pinned.isEmpty {
             html += "<p class=\"empty\">" + (search != nil ? "Nothing in your feed matches that." : filter == .unacknowledged ? "Nothing waits for your acknowledgement." : "Nothing here yet. Posts for you will appear here.") + "</p>"
         }
-        for (entry, content) in entries { html += card(entry, content: content, language: reader.language) }
+        for (entry, content) in entries { html += card(entry, content: content, language: reader.language, token: tokens[entry.postID]) }
         if let next {
             var query = "cursor=\(next)"
             if filter != .all { query += "&filter=" + filter.rawValue }
@@ -64,10 +69,10 @@ enum FeedPages {
         return html + "</div>"
     }
 
-    static func post(_ entry: FeedEntry, content: FeedContent.Entry, reader: FeedReader, csrf: String) -> String {
+    static func post(_ entry: FeedEntry, content: FeedContent.Entry, reader: FeedReader, csrf: String, token: String? = nil) -> String {
         guard let variant = content.content.variant(for: reader.language) else { return "<p>This post has no text in your language.</p>" }
         let lang = Escape.html(variant.language)
-        var html = "<article class=\"feed-post\" lang=\"" + lang + "\"><p><a href=\"/feed\">← Your feed</a></p><h1>" + Escape.html(variant.title) + "</h1><p class=\"meta\">"
+        var html = "<article class=\"feed-post\" lang=\"" + lang + "\"" + beacon(token) + "><p><a href=\"/feed\">← Your feed</a></p><h1>" + Escape.html(variant.title) + "</h1><p class=\"meta\">"
         if entry.priority != .normal { html += "<span class=\"badge priority-" + entry.priority.rawValue + "\">" + entry.priority.rawValue.capitalized + "</span> " }
         if !content.topics.isEmpty { html += Escape.html(content.topics.joined(separator: " · ")) + " · " }
         html += "<time datetime=\"" + ISO8601DateFormatter().string(from: entry.publishedAt) + "\">" + day(entry.publishedAt) + "</time></p>"

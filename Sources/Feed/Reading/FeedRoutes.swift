@@ -1,4 +1,5 @@
 import Content
+import Engagement
 import Foundation
 import Hummingbird
 import TandemCore
@@ -16,7 +17,8 @@ struct FeedRoutes {
             }
             let (reader, filter, search, cursor) = try await parameters(request, context, strict: false)
             let (pinned, entries, next, waiting) = try await load(reader, filter: filter, search: search, cursor: cursor)
-            let html = FeedPages.list(reader: reader, pinned: pinned, entries: entries, waiting: waiting, filter: filter, search: search, next: next)
+            let html = FeedPages.list(reader: reader, pinned: pinned, entries: entries, waiting: waiting, filter: filter, search: search, next: next,
+                                      tokens: try await beaconTokens(reader, pinned + entries))
             return Pages.render(request, context, title: "Your feed", html: html)
         }
 
@@ -25,7 +27,8 @@ struct FeedRoutes {
             let (page, _) = Pages.context(request, context)
             let comments = try await feature.comments.visible(post: entry.postID, to: reader.employeeID)
             return Pages.render(request, context, title: content.content.variant(for: reader.language)?.title ?? "Post",
-                                html: FeedPages.post(entry, content: content, reader: reader, csrf: page.csrfToken)
+                                html: FeedPages.post(entry, content: content, reader: reader, csrf: page.csrfToken,
+                                                     token: try await feature.engagement.tokens.event(post: entry.postID, employee: reader.employeeID, channel: .feed))
                                     + FeedCommentPages.section(comments, postID: entry.postID, csrf: page.csrfToken))
         }
 
@@ -128,6 +131,15 @@ struct FeedRoutes {
         }
     }
 
+    /// One signed beacon token per card (post, reader, feed), for tandem.js's view and dwell beacons.
+    func beaconTokens(_ reader: FeedReader, _ cards: [(FeedEntry, FeedContent.Entry)]) async throws -> [Int64: String] {
+        var tokens: [Int64: String] = [:]
+        for (entry, _) in cards {
+            tokens[entry.postID] = try await feature.engagement.tokens.event(post: entry.postID, employee: reader.employeeID, channel: .feed)
+        }
+        return tokens
+    }
+
     func reader(_ context: TandemContext) async throws -> FeedReader {
         guard let reader = try await feature.store.reader(try FeedFeature.employeeID(context)) else {
             throw AppError(.forbidden, code: "not_an_employee", message: "This feed is for employees. Your employee record was not found; ask HR to check it.")
@@ -145,7 +157,8 @@ struct FeedRoutes {
         return try await feature.pages.fill(id) {
             let reader = try await reader(context)
             let (pinned, entries, next, waiting) = try await load(reader, filter: .all, search: nil, cursor: nil)
-            let html = FeedPages.list(reader: reader, pinned: pinned, entries: entries, waiting: waiting, filter: .all, search: nil, next: next)
+            let html = FeedPages.list(reader: reader, pinned: pinned, entries: entries, waiting: waiting, filter: .all, search: nil, next: next,
+                                      tokens: try await beaconTokens(reader, pinned + entries))
             return FeedPageCache.Page(reader: reader, pinned: pinned, entries: entries, next: next, waiting: waiting, html: html)
         }
     }

@@ -1,4 +1,5 @@
 public import Content
+import Engagement
 public import Foundation
 import SQLKit
 public import TandemCore
@@ -59,9 +60,11 @@ public struct FeedStore: Sendable {
     public enum Filter: String, Sendable, CaseIterable { case all, unacknowledged }
     public static let pageSize = 20
     public let database: Database
+    let engagement: EngagementWriter
 
     public init(database: Database) {
         self.database = database
+        engagement = EngagementWriter(database: database)
     }
 
     public func reader(_ employeeID: Int64) async throws -> FeedReader? {
@@ -143,11 +146,14 @@ public struct FeedStore: Sendable {
     /// Records "I have read and understood"; a second press changes nothing.
     public func acknowledge(_ employeeID: Int64, post postID: Int64, now: Date = Date()) async throws -> AckResult {
         let signal = database.feedSignal
+        let event = try await engagement.prepare([EngagementEvent(postID: postID, employeeID: employeeID, channel: .feed, kind: .acknowledged,
+                                                                  occurredAt: Millis.from(now), dedupe: "ack.\(postID).\(employeeID)")])
         let result = try await database.transaction { db -> AckResult in
             if try await db.raw("""
                 INSERT INTO post_acks (post_id, employee_id, acked_at) VALUES (\(bind: postID), \(bind: employeeID), \(bind: Millis.from(now)))
                 ON CONFLICT (post_id, employee_id) DO NOTHING RETURNING acked_at
                 """).first() != nil {
+                try await EngagementWriter.write(event, on: db)
                 try await db.raw("""
                     UPDATE deliveries SET waiting_ack = \(bind: false) WHERE post_id = \(bind: postID) AND employee_id = \(bind: employeeID) AND waiting_ack
                     """).run()
@@ -164,7 +170,10 @@ public struct FeedStore: Sendable {
     /// Sets or clears (nil) the person's one reaction to a post, keeping the counts in step.
     public func react(_ employeeID: Int64, post postID: Int64, _ reaction: Reaction?, now: Date = Date()) async throws {
         let signal = database.feedSignal
+        let event = reaction == nil ? nil : try await engagement.prepare([EngagementEvent(
+            postID: postID, employeeID: employeeID, channel: .feed, kind: .reacted, occurredAt: Millis.from(now), dedupe: "re.\(postID).\(employeeID).\(Millis.from(now))")])
         try await database.transaction { db in
+            if let event { try await EngagementWriter.write(event, on: db) }
             let previous = try await db.raw("""
                 DELETE FROM post_reactions WHERE post_id = \(bind: postID) AND employee_id = \(bind: employeeID) RETURNING kind
                 """).first().map { try $0.decode(column: "kind", as: String.self) }

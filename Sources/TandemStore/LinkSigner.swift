@@ -2,9 +2,8 @@ import Crypto
 public import Foundation
 import SQLKit
 import TandemCore
-public import TandemStore
 
-/// Signs the links Tandem puts in messages (unsubscribe), with the key migration 72 made for
+/// Signs the links Tandem puts in messages (unsubscribe, tracking), with the key migration 72 made for
 /// this database, so any server can check a link another one wrote. Tampering with the ids
 /// breaks the signature.
 public actor LinkSigner {

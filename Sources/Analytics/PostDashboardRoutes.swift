@@ -1,0 +1,113 @@
+import Engagement
+import Foundation
+import Hummingbird
+import TandemCore
+import TandemUI
+
+/// Post dashboards: `/analytics`, `/analytics/posts/{id}` with CSV exports, and the same in JSON.
+struct PostDashboardRoutes {
+    let feature: AnalyticsFeature
+
+    func register(in table: RouteTable) {
+        table.page(.get, "/analytics", AnalyticsFeature.readers) { request, context in
+            let posts = try await feature.metrics.recent()
+            return Pages.render(request, context, title: "Analytics") { _ in PostDashboardPages.index(posts, suppression: feature.suppression) }
+        }
+
+        table.page(.get, "/analytics/posts/{id}", AnalyticsFeature.readers) { request, context in
+            let dashboard = try await load(context)
+            let mayList = feature.personEngagement && AnalyticsFeature.personReaders.allows(context.identity)
+            return Pages.render(request, context, title: "Analytics: \(dashboard.title)") { _ in PostDashboardPages.dashboard(dashboard, mayListPeople: mayList) }
+        }
+
+        table.page(.get, "/analytics/posts/{id}/breakdowns.csv", AnalyticsFeature.readers) { _, context in
+            let dashboard = try await load(context)
+            return Reply.download(PostDashboardExport.breakdowns(dashboard), filename: "tandem-post-\(dashboard.postID)-breakdowns.csv", contentType: "text/csv; charset=utf-8")
+        }
+
+        table.page(.get, "/analytics/posts/{id}/timeline.csv", AnalyticsFeature.readers) { _, context in
+            let dashboard = try await load(context)
+            return Reply.download(PostDashboardExport.timeline(dashboard), filename: "tandem-post-\(dashboard.postID)-timeline.csv", contentType: "text/csv; charset=utf-8")
+        }
+
+        table.page(.get, "/analytics/posts/{id}/unreached.csv", AnalyticsFeature.personReaders) { _, context in
+            try requirePersonEngagement()
+            let dashboard = try await load(context)
+            var csv = CSVWriter(header: ["employee_id", "name", "site", "channels"])
+            for person in try await feature.metrics.unreached(post: dashboard.postID, limit: nil) {
+                csv.append([person.employeeId, person.name, person.site ?? "", person.channels])
+            }
+            return Reply.download(csv.text, filename: "tandem-post-\(dashboard.postID)-unreached.csv", contentType: "text/csv; charset=utf-8")
+        }
+
+        let tally = Schema.object([Schema.Property("people", .integer(minimum: 0)), Schema.Property("events", .integer(minimum: 0))])
+        let row = Schema.object([
+            Schema.Property("value", .text), Schema.Property("suppressed", .boolean),
+            Schema.Property("recipients", .nullable(.integer(minimum: 0)), required: false), Schema.Property("reached", .nullable(.integer(minimum: 0)), required: false),
+            Schema.Property("read", .nullable(.integer(minimum: 0)), required: false), Schema.Property("clicked", .nullable(.integer(minimum: 0)), required: false),
+            Schema.Property("acknowledged", .nullable(.integer(minimum: 0)), required: false),
+        ])
+        table.api(.get, "/api/v1/analytics/posts", AnalyticsFeature.readers,
+                  APIOperation(id: "listPostMetrics", summary: "Published posts, newest first (50), with recipients and the people reached, who read and who acknowledged", tag: "Analytics",
+                               success: APIOperation.ok(.object([Schema.Property("data", .array(.object([
+                                   Schema.Property("post_id", .id), Schema.Property("title", .text), Schema.Property("state", .text),
+                                   Schema.Property("published_at", .nullable(.dateTime), required: false), Schema.Property("recipients", .nullable(.integer(minimum: 0)), required: false),
+                                   Schema.Property("reached", .nullable(.integer(minimum: 0)), required: false), Schema.Property("read", .nullable(.integer(minimum: 0)), required: false),
+                                   Schema.Property("acknowledged", .nullable(.integer(minimum: 0)), required: false),
+                               ])))])))) { _, _ in
+            struct Item: Encodable { let postId: Int64; let title: String; let state: String; let publishedAt: Date?; let recipients: Int?; let reached: Int?; let read: Int?; let acknowledged: Int? }
+            struct Out: Encodable { let data: [Item] }
+            let items = try await feature.metrics.recent().map { summary in
+                let shown = feature.suppression.allows(summary.recipients)
+                return Item(postId: summary.postId, title: summary.title, state: summary.state, publishedAt: summary.publishedAt,
+                            recipients: shown ? summary.recipients : nil, reached: shown ? summary.reached : nil, read: shown ? summary.read : nil,
+                            acknowledged: shown ? summary.acknowledged : nil)
+            }
+            return try Reply.json(Out(data: items))
+        }
+
+        table.api(.get, "/api/v1/analytics/posts/{id}", AnalyticsFeature.readers,
+                  APIOperation(id: "getPostMetrics", summary: "A post's dashboard: recipients, people and events per channel and kind, the timeline and breakdowns (groups under the privacy threshold are null)", tag: "Analytics",
+                               parameters: [.pathID()],
+                               success: APIOperation.ok(.object([
+                                   Schema.Property("post_id", .id), Schema.Property("title", .text), Schema.Property("published_at", .nullable(.dateTime), required: false),
+                                   Schema.Property("privacy_threshold", .integer(minimum: 3)),
+                                   Schema.Property("recipients", .map(.integer(minimum: 0))),
+                                   Schema.Property("totals", .map(.map(tally))),
+                                   Schema.Property("rates", .map(.nullable(.number))),
+                                   Schema.Property("unreached", .nullable(.integer(minimum: 0)), required: false),
+                                   Schema.Property("timeline", .array(.object([Schema.Property("label", .text), Schema.Property("start", .dateTime),
+                                                                               Schema.Property("reached", .integer(minimum: 0)), Schema.Property("read", .integer(minimum: 0))]))),
+                                   Schema.Property("breakdowns", .map(.array(row))),
+                                   Schema.Property("definitions", .map(.text)),
+                               ])), errors: [404])) { _, context in
+            try Reply.json(PostDashboardExport.json(try await load(context)))
+        }
+
+        table.api(.get, "/api/v1/analytics/posts/{id}/unreached", AnalyticsFeature.personReaders,
+                  APIOperation(id: "getPostUnreached", summary: "Recipients whom no channel reached (only when per-person engagement is turned on)", tag: "Analytics",
+                               parameters: [.pathID()],
+                               success: APIOperation.ok(.object([Schema.Property("data", .array(.object([
+                                   Schema.Property("employee_id", .text), Schema.Property("name", .text),
+                                   Schema.Property("site", .nullable(.text), required: false), Schema.Property("channels", .text),
+                               ])))])), errors: [404, 409])) { _, context in
+            try requirePersonEngagement()
+            let dashboard = try await load(context)
+            struct Out: Encodable { let data: [PostMetricsStore.UnreachedPerson] }
+            return try Reply.json(Out(data: try await feature.metrics.unreached(post: dashboard.postID, limit: 5_000)))
+        }
+    }
+
+    func load(_ context: TandemContext) async throws -> PostDashboard {
+        let id = try context.pathID(what: "Post")
+        guard let dashboard = try await feature.metrics.dashboard(post: id, suppression: feature.suppression) else { throw AppError.notFound("Post") }
+        return dashboard
+    }
+
+    func requirePersonEngagement() throws {
+        guard feature.personEngagement else {
+            throw AppError(.conflict, code: "person_engagement_off",
+                           message: "Per-person engagement is turned off for this organisation. An administrator can turn it on with TANDEM_PERSON_ENGAGEMENT=true.")
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import TandemCore
+import TandemStore
+
+/// Engagement takes migrations 90–99.
+public enum EngagementMigrations {
+    public static let all: [Migration] = [
+        // Raw events are append-only and may be pruned by age; the rollups and the per-person
+        // "firsts" are what dashboards read, and pruning leaves them alone. `dedupe` is unique, so a
+        // retried beacon is stored once. Each event points at the breakdown attributes its person
+        // had when it happened (`engagement_segments`, a few hundred rows), not at five strings.
+        // `engagement_firsts` holds the first event per person, post, kind and channel (channel
+        // `any` across channels): rollups count people from it, so unique counts add up over days.
+        Migration(90, "engagement events, firsts and rollups") { d in
+            [
+                """
+                CREATE TABLE engagement_segments (
+                    id \(d.idColumn),
+                    country \(d.text) NOT NULL,
+                    department \(d.text) NOT NULL,
+                    site \(d.text) NOT NULL,
+                    worker_type \(d.text) NOT NULL,
+                    language \(d.text) NOT NULL,
+                    UNIQUE (country, department, site, worker_type, language))
+                """,
+                """
+                CREATE TABLE engagement_events (
+                    id \(d.idColumn),
+                    post_id \(d.bigint) NOT NULL,
+                    employee_id \(d.bigint) NOT NULL,
+                    channel \(d.text) NOT NULL,
+                    kind \(d.text) NOT NULL,
+                    occurred_at \(d.bigint) NOT NULL,
+                    segment_id \(d.bigint) NOT NULL,
+                    dwell_ms \(d.bigint),
+                    dedupe \(d.text) NOT NULL UNIQUE)
+                """,
+                "CREATE INDEX engagement_events_occurred ON engagement_events (occurred_at)",
+                """
+                CREATE TABLE engagement_firsts (
+                    post_id \(d.bigint) NOT NULL,
+                    kind \(d.text) NOT NULL,
+                    channel \(d.text) NOT NULL,
+                    employee_id \(d.bigint) NOT NULL,
+                    occurred_at \(d.bigint) NOT NULL,
+                    segment_id \(d.bigint) NOT NULL,
+                    PRIMARY KEY (post_id, kind, channel, employee_id))
+                """,
+                """
+                CREATE TABLE engagement_rollups (
+                    post_id \(d.bigint) NOT NULL,
+                    dimension \(d.text) NOT NULL,
+                    value \(d.text) NOT NULL,
+                    channel \(d.text) NOT NULL,
+                    kind \(d.text) NOT NULL,
+                    day \(d.bigint) NOT NULL,
+                    events \(d.bigint) NOT NULL,
+                    people \(d.bigint) NOT NULL,
+                    PRIMARY KEY (post_id, dimension, value, channel, kind, day))
+                """,
+                """
+                CREATE TABLE engagement_hourly (
+                    post_id \(d.bigint) NOT NULL,
+                    channel \(d.text) NOT NULL,
+                    kind \(d.text) NOT NULL,
+                    hour \(d.bigint) NOT NULL,
+                    events \(d.bigint) NOT NULL,
+                    people \(d.bigint) NOT NULL,
+                    PRIMARY KEY (post_id, channel, kind, hour))
+                """,
+                // Beacons and links refused (bad signature, expired, unknown kind), counted per day
+                // and reason so forgery attempts show without storing what was sent.
+                """
+                CREATE TABLE engagement_rejects (
+                    day \(d.bigint) NOT NULL,
+                    reason \(d.text) NOT NULL,
+                    count \(d.bigint) NOT NULL,
+                    PRIMARY KEY (day, reason))
+                """,
+            ]
+        },
+    ]
+}

@@ -1,0 +1,78 @@
+import SQLKit
+
+/// One batch's additions to the rollup tables, summed in memory so a batch of a thousand
+/// events touches each rollup row once.
+struct RollupTally: Sendable {
+    struct DayKey: Hashable, Comparable {
+        let post: Int64, dimension: SegmentDimension, value: String, channel: EventChannel, kind: EventKind, day: Int64
+        static func < (a: DayKey, b: DayKey) -> Bool {
+            (a.post, a.dimension.rawValue, a.value, a.channel.rawValue, a.kind.rawValue, a.day) < (b.post, b.dimension.rawValue, b.value, b.channel.rawValue, b.kind.rawValue, b.day)
+        }
+    }
+    struct HourKey: Hashable, Comparable {
+        let post: Int64, channel: EventChannel, kind: EventKind, hour: Int64
+        static func < (a: HourKey, b: HourKey) -> Bool {
+            (a.post, a.channel.rawValue, a.kind.rawValue, a.hour) < (b.post, b.channel.rawValue, b.kind.rawValue, b.hour)
+        }
+    }
+    struct Counts: Equatable, Sendable { var events: Int64 = 0; var people: Int64 = 0 }
+
+    private(set) var days: [DayKey: Counts] = [:]
+    private(set) var hours: [HourKey: Counts] = [:]
+
+    /// An event counts on its channel and on `any`, under its kind and, when it shows the post
+    /// was seen, under `reached` too.
+    mutating func count(_ event: EngagementEvent, segment: Segment) {
+        var kinds = [event.kind]
+        if event.kind.reaches(on: event.channel) { kinds.append(.reached) }
+        for kind in kinds {
+            for channel in [event.channel, .any] {
+                add(post: event.postID, channel: channel, kind: kind, at: event.occurredAt, segment: segment) { $0.events += 1 }
+            }
+        }
+    }
+
+    /// A person's first event of a kind on a channel: one more person, on that event's day.
+    mutating func person(_ key: FirstKey, at time: Int64, segment: Segment) {
+        add(post: key.post, channel: key.channel, kind: key.kind, at: time, segment: segment) { $0.people += 1 }
+    }
+
+    private mutating func add(post: Int64, channel: EventChannel, kind: EventKind, at time: Int64, segment: Segment, _ change: (inout Counts) -> Void) {
+        let day = floorDiv(time, .millisPerDay)
+        for dimension in SegmentDimension.allCases {
+            change(&days[DayKey(post: post, dimension: dimension, value: segment.value(dimension), channel: channel, kind: kind, day: day), default: Counts()])
+        }
+        change(&hours[HourKey(post: post, channel: channel, kind: kind, hour: floorDiv(time, .millisPerHour)), default: Counts()])
+    }
+
+    /// Upserts in key order, so two transactions on PostgreSQL lock shared rows in the same order.
+    func save(on db: any SQLDatabase) async throws {
+        let dayRows = days.sorted { $0.key < $1.key }
+        for start in stride(from: 0, to: dayRows.count, by: 500) {
+            let values = dayRows[start..<min(dayRows.count, start + 500)].map { key, counts -> SQLQueryString in
+                "(\(bind: key.post), \(bind: key.dimension.rawValue), \(bind: key.value), \(bind: key.channel.rawValue), \(bind: key.kind.rawValue), \(bind: key.day), \(bind: counts.events), \(bind: counts.people))"
+            }
+            try await db.raw("""
+                INSERT INTO engagement_rollups (post_id, dimension, value, channel, kind, day, events, people) VALUES \(values.joined(separator: ", "))
+                ON CONFLICT (post_id, dimension, value, channel, kind, day)
+                DO UPDATE SET events = engagement_rollups.events + excluded.events, people = engagement_rollups.people + excluded.people
+                """).run()
+        }
+        let hourRows = hours.sorted { $0.key < $1.key }
+        for start in stride(from: 0, to: hourRows.count, by: 500) {
+            let values = hourRows[start..<min(hourRows.count, start + 500)].map { key, counts -> SQLQueryString in
+                "(\(bind: key.post), \(bind: key.channel.rawValue), \(bind: key.kind.rawValue), \(bind: key.hour), \(bind: counts.events), \(bind: counts.people))"
+            }
+            try await db.raw("""
+                INSERT INTO engagement_hourly (post_id, channel, kind, hour, events, people) VALUES \(values.joined(separator: ", "))
+                ON CONFLICT (post_id, channel, kind, hour)
+                DO UPDATE SET events = engagement_hourly.events + excluded.events, people = engagement_hourly.people + excluded.people
+                """).run()
+        }
+    }
+}
+
+/// Division rounding towards minus infinity, so times before 1970 still fall in the right day.
+func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    a >= 0 ? a / b : -((-a + b - 1) / b)
+}
