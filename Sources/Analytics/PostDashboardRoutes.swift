@@ -10,6 +10,7 @@ struct PostDashboardRoutes {
 
     func register(in table: RouteTable) {
         table.page(.get, "/analytics", AnalyticsFeature.readers) { request, context in
+            try await feature.engagement.rollUp()
             let posts = try await feature.metrics.recent()
             return Pages.render(request, context, title: "Analytics") { _ in PostDashboardPages.index(posts, suppression: feature.suppression) }
         }
@@ -57,6 +58,7 @@ struct PostDashboardRoutes {
                                ])))])))) { _, _ in
             struct Item: Encodable { let postId: Int64; let title: String; let state: String; let publishedAt: Date?; let recipients: Int?; let reached: Int?; let read: Int?; let acknowledged: Int? }
             struct Out: Encodable { let data: [Item] }
+            try await feature.engagement.rollUp()
             let items = try await feature.metrics.recent().map { summary in
                 let shown = feature.suppression.allows(summary.recipients)
                 return Item(postId: summary.postId, title: summary.title, state: summary.state, publishedAt: summary.publishedAt,
@@ -100,6 +102,7 @@ struct PostDashboardRoutes {
 
     func load(_ context: TandemContext) async throws -> PostDashboard {
         let id = try context.pathID(what: "Post")
+        try await feature.engagement.rollUp()
         guard let dashboard = try await feature.metrics.dashboard(post: id, suppression: feature.suppression) else { throw AppError.notFound("Post") }
         return dashboard
     }

@@ -179,7 +179,7 @@ public struct PostMetricsStore: Sendable {
               \(unsafeRaw: database.dialect.stringAgg)(d.channel, ', ') AS channels
             FROM deliveries d JOIN employees e ON e.id = d.employee_id
             WHERE d.post_id = \(bind: id) AND NOT EXISTS (
-              SELECT 1 FROM engagement_firsts f WHERE f.post_id = d.post_id AND f.kind = 'reached' AND f.channel = 'any' AND f.employee_id = d.employee_id)
+              SELECT 1 FROM engagement_people f WHERE f.post_id = d.post_id AND f.employee_id = d.employee_id AND (f.lo & 1) = 1)
             GROUP BY e.id, e.employee_id, e.preferred_name, e.given_name, e.family_name, e.site ORDER BY e.family_name, e.given_name, e.employee_id
             """
         if let limit { sql = sql + " LIMIT \(bind: limit)" }

@@ -4,13 +4,11 @@ import TandemStore
 /// Engagement takes migrations 90–99.
 public enum EngagementMigrations {
     public static let all: [Migration] = [
-        // Raw events are append-only and may be pruned by age; the rollups and the per-person
-        // "firsts" are what dashboards read, and pruning leaves them alone. `dedupe` is unique, so a
+        // Raw events are append-only and may be pruned by age (once rolled up); the rollups and
+        // the per-person bits are what dashboards read, and pruning leaves them alone. `dedupe` is unique, so a
         // retried beacon is stored once. Each event points at the breakdown attributes its person
         // had when it happened (`engagement_segments`, a few hundred rows), not at five strings.
-        // `engagement_firsts` holds the first event per person, post, kind and channel (channel
-        // `any` across channels): rollups count people from it, so unique counts add up over days.
-        Migration(90, "engagement events, firsts and rollups") { d in
+        Migration(90, "engagement events, people and rollups") { d in
             [
                 """
                 CREATE TABLE engagement_segments (
@@ -35,16 +33,20 @@ public enum EngagementMigrations {
                     dedupe \(d.text) NOT NULL UNIQUE)
                 """,
                 "CREATE INDEX engagement_events_occurred ON engagement_events (occurred_at)",
+                // What each person has done with each post, one bit per (kind, channel):
+                // `PeopleMask`. The rollup builder counts a person once per bit, so unique
+                // counts add up across days; one row per person and post keeps it small.
                 """
-                CREATE TABLE engagement_firsts (
+                CREATE TABLE engagement_people (
                     post_id \(d.bigint) NOT NULL,
-                    kind \(d.text) NOT NULL,
-                    channel \(d.text) NOT NULL,
                     employee_id \(d.bigint) NOT NULL,
-                    occurred_at \(d.bigint) NOT NULL,
-                    segment_id \(d.bigint) NOT NULL,
-                    PRIMARY KEY (post_id, kind, channel, employee_id))
+                    lo \(d.bigint) NOT NULL,
+                    hi \(d.bigint) NOT NULL,
+                    PRIMARY KEY (post_id, employee_id))
                 """,
+                // How far the rollups have read engagement_events (by id).
+                "CREATE TABLE engagement_progress (name \(d.text) PRIMARY KEY, last_event_id \(d.bigint) NOT NULL)",
+                "INSERT INTO engagement_progress (name, last_event_id) VALUES ('rollups', 0)",
                 """
                 CREATE TABLE engagement_rollups (
                     post_id \(d.bigint) NOT NULL,

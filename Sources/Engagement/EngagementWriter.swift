@@ -14,15 +14,10 @@ public struct PreparedEvents: Sendable {
     public var isEmpty: Bool { items.isEmpty }
 }
 
-/// Stores events and keeps the rollups current in the same transaction, so a dashboard never
-/// shows a count its raw events do not back, and a crash loses or doubles neither.
-///
-/// Per new event: one row in `engagement_events` (skipped when its `dedupe` key is known),
-/// then the person's "first" per (post, kind, channel) and (post, kind, any) — and for events
-/// that show the post was seen, the same for `reached` — and the rollup rows: events counted
-/// per day and hour, people counted once, on the day of their first event. A first belongs to
-/// the earliest *stored* event, so the rollups are exactly what replaying the raw events in id
-/// order gives (`RollupReplay`).
+/// Stores events, inside the caller's transaction where there is one (a delivery marked sent,
+/// an acknowledgement), so an event exists exactly when what it records does. Only the raw row
+/// is written here; `RollupBuilder` turns new rows into rollups in large batches a moment later,
+/// which is what keeps ingest cheap (see docs/ANALYTICS.md).
 public struct EngagementWriter: Sendable {
     let segments: SegmentDirectory
     let database: Database
@@ -51,75 +46,24 @@ public struct EngagementWriter: Sendable {
         return try await database.transaction { db in try await Self.write(prepared, on: db) }
     }
 
-    /// Writes inside the caller's transaction; the number of events that were new.
+    /// Writes inside the caller's transaction; the number of events that were new (a known
+    /// dedupe key is skipped).
     @discardableResult
     public static func write(_ prepared: PreparedEvents, on db: any SQLDatabase) async throws -> Int {
         var seen = Set<String>()
         let unique = prepared.items.filter { seen.insert($0.event.dedupe).inserted }
-        var stored = Set<String>()
-        for start in stride(from: 0, to: unique.count, by: 400) {
-            let rows = unique[start..<min(unique.count, start + 400)].map { item -> SQLQueryString in
+        var stored = 0
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let rows = unique[start..<min(unique.count, start + 500)].map { item -> SQLQueryString in
                 let e = item.event
                 return "(\(bind: e.postID), \(bind: e.employeeID), \(bind: e.channel.rawValue), \(bind: e.kind.rawValue), \(bind: e.occurredAt), \(bind: item.segmentID), \(bind: e.dwellMilliseconds), \(bind: e.dedupe))"
             }
-            for row in try await db.raw("""
+            stored += try await db.raw("""
                 INSERT INTO engagement_events (post_id, employee_id, channel, kind, occurred_at, segment_id, dwell_ms, dedupe) VALUES \(rows.joined(separator: ", "))
-                ON CONFLICT (dedupe) DO NOTHING RETURNING dedupe
-                """).all() {
-                stored.insert(try row.decode(column: "dedupe", as: String.self))
-            }
+                ON CONFLICT (dedupe) DO NOTHING RETURNING id
+                """).all().count
         }
-        let fresh = unique.filter { stored.contains($0.event.dedupe) }
-        guard !fresh.isEmpty else { return 0 }
-
-        var tally = RollupTally()
-        var candidates: [FirstKey: PreparedEvents.Item] = [:]
-        var order: [FirstKey] = []
-        for item in fresh {
-            tally.count(item.event, segment: item.segment)
-            for key in FirstKey.keys(for: item.event) where candidates[key] == nil {
-                candidates[key] = item
-                order.append(key)
-            }
-        }
-        for start in stride(from: 0, to: order.count, by: 500) {
-            let chunk = order[start..<min(order.count, start + 500)]
-            let rows = chunk.map { key -> SQLQueryString in
-                let item = candidates[key]!
-                return "(\(bind: key.post), \(bind: key.kind.rawValue), \(bind: key.channel.rawValue), \(bind: key.employee), \(bind: item.event.occurredAt), \(bind: item.segmentID))"
-            }
-            for row in try await db.raw("""
-                INSERT INTO engagement_firsts (post_id, kind, channel, employee_id, occurred_at, segment_id) VALUES \(rows.joined(separator: ", "))
-                ON CONFLICT (post_id, kind, channel, employee_id) DO NOTHING RETURNING post_id, kind, channel, employee_id
-                """).all() {
-                let key = FirstKey(post: try row.decode(column: "post_id", as: Int64.self), employee: try row.decode(column: "employee_id", as: Int64.self),
-                                   kind: EventKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .reached,
-                                   channel: EventChannel(rawValue: try row.decode(column: "channel", as: String.self)) ?? .any)
-                if let item = candidates[key] { tally.person(key, at: item.event.occurredAt, segment: item.segment) }
-            }
-        }
-        try await tally.save(on: db)
-        return fresh.count
-    }
-}
-
-/// The first-event key: one person, post, kind and channel.
-struct FirstKey: Hashable, Sendable {
-    let post: Int64
-    let employee: Int64
-    let kind: EventKind
-    let channel: EventChannel
-
-    /// The firsts an event may set: its own kind on its channel and across channels, and
-    /// `reached` likewise when the event shows the post was seen.
-    static func keys(for event: EngagementEvent) -> [FirstKey] {
-        var keys = [FirstKey(post: event.postID, employee: event.employeeID, kind: event.kind, channel: event.channel),
-                    FirstKey(post: event.postID, employee: event.employeeID, kind: event.kind, channel: .any)]
-        if event.kind.reaches(on: event.channel) {
-            keys += [FirstKey(post: event.postID, employee: event.employeeID, kind: .reached, channel: event.channel),
-                     FirstKey(post: event.postID, employee: event.employeeID, kind: .reached, channel: .any)]
-        }
-        return keys
+        return stored
     }
 }
 

@@ -23,7 +23,33 @@ public struct EventPruner: Service {
             } catch {
                 logger.warning("could not prune engagement events (will try again in an hour): \(error)")
             }
-            try? await Task.sleep(for: .seconds(3_600))
+            // The hour's wait ends early when the server shuts down.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3_600)) }
+        }
+    }
+}
+
+/// Keeps the rollups within a second of the stored events.
+public struct RollupWorker: Service {
+    let feature: EngagementFeature
+    let interval: Duration
+    let logger: Logger
+
+    public init(feature: EngagementFeature, interval: Duration = .milliseconds(500), logger: Logger) {
+        self.feature = feature
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                // Small batches, so a large backlog does not hold the SQLite writer for long.
+                try await feature.rollups.catchUp(batch: 5_000)
+            } catch {
+                logger.warning("could not roll up engagement events (will try again): \(error)")
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }

@@ -33,8 +33,8 @@ struct RollupTally: Sendable {
     }
 
     /// A person's first event of a kind on a channel: one more person, on that event's day.
-    mutating func person(_ key: FirstKey, at time: Int64, segment: Segment) {
-        add(post: key.post, channel: key.channel, kind: key.kind, at: time, segment: segment) { $0.people += 1 }
+    mutating func person(post: Int64, kind: EventKind, channel: EventChannel, at time: Int64, segment: Segment) {
+        add(post: post, channel: channel, kind: kind, at: time, segment: segment) { $0.people += 1 }
     }
 
     private mutating func add(post: Int64, channel: EventChannel, kind: EventKind, at time: Int64, segment: Segment, _ change: (inout Counts) -> Void) {

@@ -3,10 +3,14 @@ import TandemStore
 
 /// Finds each person's breakdown attributes and the id of that combination in
 /// `engagement_segments`. Combinations are never deleted, so their ids are cached for good;
-/// people's attributes are read fresh for every batch, as they change with HR data.
+/// a person's combination is remembered for a minute (HR changes reach events within a minute,
+/// and a busy feed does not query `employees` for every beacon).
 actor SegmentDirectory {
     let database: Database
     private var ids: [Segment: Int64] = [:]
+    private var people: [Int64: (segment: Segment, id: Int64, at: ContinuousClock.Instant)] = [:]
+    static let remember: Duration = .seconds(60)
+    static let maximumPeople = 200_000
 
     init(database: Database) {
         self.database = database
@@ -16,8 +20,14 @@ actor SegmentDirectory {
     /// Must not run inside a transaction: a new combination is added in one of its own.
     func segments(of employees: Set<Int64>) async throws -> [Int64: (segment: Segment, id: Int64)] {
         guard !employees.isEmpty else { return [:] }
+        let now = ContinuousClock.now
+        var known: [Int64: (segment: Segment, id: Int64)] = [:]
+        for employee in employees {
+            if let entry = people[employee], entry.at.duration(to: now) < Self.remember { known[employee] = (entry.segment, entry.id) }
+        }
+        if known.count == employees.count { return known }
         var found: [Int64: Segment] = [:]
-        let list = Array(employees)
+        let list = Array(employees.filter { known[$0] == nil })
         for start in stride(from: 0, to: list.count, by: 500) {
             let chunk = Array(list[start..<min(list.count, start + 500)])
             for row in try await database.reader.raw("""
@@ -31,7 +41,13 @@ actor SegmentDirectory {
         }
         let missing = Set(found.values).filter { ids[$0] == nil }
         if !missing.isEmpty { try await add(missing) }
-        return found.compactMapValues { segment in ids[segment].map { (segment, $0) } }
+        if people.count > Self.maximumPeople { people = [:] }
+        for (employee, segment) in found {
+            guard let id = ids[segment] else { continue }
+            known[employee] = (segment, id)
+            people[employee] = (segment, id, now)
+        }
+        return known
     }
 
     private func add(_ segments: Set<Segment>) async throws {

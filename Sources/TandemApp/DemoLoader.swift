@@ -159,6 +159,7 @@ public struct DemoLoader: Sendable {
         for start in stride(from: 0, to: events.count, by: 2_000) {
             try await writer.record(Array(events[start..<min(events.count, start + 2_000)]))
         }
+        try await RollupBuilder(database: database).catchUp()
         if !events.isEmpty { progress("engagement events \(events.count) (demo: views, reads, opens and clicks)") }
     }
 

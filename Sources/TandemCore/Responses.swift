@@ -67,13 +67,31 @@ extension Request {
     }
 
     /// Decodes a JSON body into `T`, turning decoding failures into a 400 that names the problem.
+    /// A raw NUL, or the JSON escape `\u0000` in any letter case. Byte by byte: Foundation's
+    /// case-insensitive search showed in the beacon profile.
+    static func containsNUL(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0 { return true }
+            if byte == 92, index + 5 < bytes.count, bytes[index + 1] | 0x20 == 117,
+               bytes[index + 2] == 48, bytes[index + 3] == 48, bytes[index + 4] == 48, bytes[index + 5] == 48 {
+                return true
+            }
+            // An escaped backslash is not the start of an escape.
+            index += byte == 92 && index + 1 < bytes.count && bytes[index + 1] == 92 ? 2 : 1
+        }
+        return false
+    }
+
     public func json<T: Decodable>(_ type: T.Type, context: TandemContext) async throws -> T {
         let contentType = headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/json") else {
             throw AppError(.unsupportedMediaType, code: "unsupported_media_type", message: "Send the body as JSON with 'Content-Type: application/json'.")
         }
         let text = try await bodyText(context: context)
-        if text.contains("\u{0}") || text.range(of: "\\u0000", options: .caseInsensitive) != nil {
+        if Self.containsNUL(text) {
             throw AppError(.badRequest, code: "invalid_text", message: "Text must not contain NUL characters (\\u0000).")
         }
         do {

@@ -57,15 +57,16 @@ public final class RouteTable {
             checked = { request, context in
                 var request = request
                 let buffer = try await request.collectBody(upTo: context.bodyLimit)
-                if let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any],
-                    let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
-                    throw AppError(.unprocessableContent, code: "unknown_field",
-                                   message: "'\(unknown.prefix(60))' is not a field of this request. Known fields: \(known.sorted().joined(separator: ", ")).",
-                                   field: String(unknown.prefix(60)))
-                }
-                if let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any],
-                    let null = object.keys.sorted().first(where: { object[$0] is NSNull && !nullable.contains($0) }) {
-                    throw AppError(.unprocessableContent, code: "invalid_field", message: "'\(null)' must not be null; leave it out instead.", field: null)
+                // Parsed once for both checks (it showed in the beacon profile parsed twice).
+                if let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any] {
+                    if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+                        throw AppError(.unprocessableContent, code: "unknown_field",
+                                       message: "'\(unknown.prefix(60))' is not a field of this request. Known fields: \(known.sorted().joined(separator: ", ")).",
+                                       field: String(unknown.prefix(60)))
+                    }
+                    if let null = object.keys.sorted().first(where: { object[$0] is NSNull && !nullable.contains($0) }) {
+                        throw AppError(.unprocessableContent, code: "invalid_field", message: "'\(null)' must not be null; leave it out instead.", field: null)
+                    }
                 }
                 return try await handler(request, context)
             }

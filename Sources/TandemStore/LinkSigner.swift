@@ -1,33 +1,36 @@
 import Crypto
 public import Foundation
 import SQLKit
+import Synchronization
 import TandemCore
 
 /// Signs the links Tandem puts in messages (unsubscribe, tracking), with the key migration 72 made for
 /// this database, so any server can check a link another one wrote. Tampering with the ids
-/// breaks the signature.
-public actor LinkSigner {
+/// breaks the signature. Not an actor: every beacon checks a signature, and one actor would
+/// make all of them wait in one line; the key is read once and then shared behind a mutex.
+public final class LinkSigner: Sendable {
     let database: Database
-    private var key: SymmetricKey?
+    private let key: Mutex<SymmetricKey?>
 
     public init(database: Database) {
         self.database = database
+        key = Mutex(nil)
     }
 
     /// For tests and benchmarks: a fixed key.
     public init(database: Database, key: Data) {
         self.database = database
-        self.key = SymmetricKey(data: key)
+        self.key = Mutex(SymmetricKey(data: key))
     }
 
     private func currentKey() async throws -> SymmetricKey {
-        if let key { return key }
+        if let known = key.withLock({ $0 }) { return known }
         guard let row = try await database.reader.raw("SELECT secret FROM link_keys WHERE name = 'links'").first(),
               let data = Data(base64URLEncoded: try row.decode(column: "secret", as: String.self)) else {
             throw LinkKeyMissing()
         }
         let loaded = SymmetricKey(data: data)
-        key = loaded
+        key.withLock { $0 = loaded }
         return loaded
     }
 

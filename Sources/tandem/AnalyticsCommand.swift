@@ -22,6 +22,7 @@ struct AnalyticsCommand: AsyncParsableCommand {
             guard (1...1_000).contains(limit) else { throw ValidationError("--limit must be 1 to 1000.") }
             let rule = Suppression(threshold: configuration.privacyMinimumGroup)
             try await withDatabase(configuration) { database in
+                try await RollupBuilder(database: database).catchUp()
                 print(["post", "title", "recipients", "reached", "read", "acknowledged"].joined(separator: "\t"))
                 for post in try await PostMetricsStore(database: database).recent(limit: limit) {
                     let shown = rule.allows(post.recipients)
@@ -40,6 +41,7 @@ struct AnalyticsCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try storage.configuration()
             try await withDatabase(configuration) { database in
+                try await RollupBuilder(database: database).catchUp()
                 guard let dashboard = try await PostMetricsStore(database: database).dashboard(post: id, suppression: Suppression(threshold: configuration.privacyMinimumGroup)) else {
                     throw ValidationError("There is no post \(id). 'tandem analytics posts' lists the published ones.")
                 }
@@ -59,6 +61,7 @@ struct AnalyticsCommand: AsyncParsableCommand {
             guard keep >= 61 else { throw ValidationError("--days must be at least 61: tracking links stay valid for 60 days, and their retries must still be recognised.") }
             try await withDatabase(configuration) { database in
                 let feature = EngagementFeature(database: database, signer: LinkSigner(database: database))
+                try await feature.rollUp()
                 print("pruned \(try await feature.prune(olderThanDays: keep)) raw events older than \(keep) days")
             }
         }
