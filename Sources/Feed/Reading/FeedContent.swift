@@ -14,6 +14,9 @@ public final class FeedContent: Sendable {
     private let entries = Mutex<[String: Entry]>([:])
     let posts: PostStore
     let database: Database
+    /// Names this database in the process-wide fragment cache: post ids repeat across
+    /// databases (tests run several apps in one process), rendered cards must not.
+    let cacheNamespace = UUID().uuidString
 
     public init(posts: PostStore, database: Database) {
         self.posts = posts

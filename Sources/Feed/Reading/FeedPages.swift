@@ -6,8 +6,8 @@ import TandemUI
 /// The employee's pages: mobile-first, one column. Each card's post part is rendered once per
 /// (post, version, language) and cached; per request only the reader's own state is added.
 enum FeedPages {
-    static func card(_ entry: FeedEntry, content: FeedContent.Entry, language: String, token: String?) -> String {
-        var html = FragmentCache.shared.html("feedcard|\(entry.postID)|\(entry.version)|\(language.lowercased())") {
+    static func card(_ entry: FeedEntry, content: FeedContent.Entry, language: String, token: String?, namespace: String) -> String {
+        var html = FragmentCache.shared.html("feedcard|\(namespace)|\(entry.postID)|\(entry.version)|\(language.lowercased())") {
             guard let variant = content.content.variant(for: language) else { return "" }
             var out = "<h2 lang=\"" + Escape.html(variant.language) + "\"><a href=\"/feed/posts/\(entry.postID)\">" + Escape.html(variant.title) + "</a></h2>"
             out += "<p class=\"meta\">"
@@ -41,7 +41,7 @@ enum FeedPages {
     }
 
     static func list(reader: FeedReader, pinned: [(FeedEntry, FeedContent.Entry)], entries: [(FeedEntry, FeedContent.Entry)], waiting: Int,
-                     filter: FeedStore.Filter, search: String?, next: Int64?, tokens: [Int64: String] = [:]) -> String {
+                     filter: FeedStore.Filter, search: String?, next: Int64?, tokens: [Int64: String] = [:], namespace: String) -> String {
         var html = "<div class=\"feed\"><h1>Your feed</h1>"
         html += "<form method=\"get\" action=\"/feed\" class=\"feed-search\" role=\"search\"><label for=\"q\">Search your feed</label>"
         html += "<input id=\"q\" name=\"q\" type=\"search\" value=\"" + Escape.html(search ?? "") + "\"/><button type=\"submit\">Search</button></form>"
@@ -53,13 +53,13 @@ enum FeedPages {
         }
         if !pinned.isEmpty {
             html += "<section aria-label=\"Pinned\" class=\"pinned\"><h2 class=\"visually-hidden\">Pinned</h2>"
-            for (entry, content) in pinned { html += card(entry, content: content, language: reader.language, token: tokens[entry.postID]) }
+            for (entry, content) in pinned { html += card(entry, content: content, language: reader.language, token: tokens[entry.postID], namespace: namespace) }
             html += "</section>"
         }
         if entries.isEmpty && pinned.isEmpty {
             html += "<p class=\"empty\">" + (search != nil ? "Nothing in your feed matches that." : filter == .unacknowledged ? "Nothing waits for your acknowledgement." : "Nothing here yet. Posts for you will appear here.") + "</p>"
         }
-        for (entry, content) in entries { html += card(entry, content: content, language: reader.language, token: tokens[entry.postID]) }
+        for (entry, content) in entries { html += card(entry, content: content, language: reader.language, token: tokens[entry.postID], namespace: namespace) }
         if let next {
             var query = "cursor=\(next)"
             if filter != .all { query += "&filter=" + filter.rawValue }

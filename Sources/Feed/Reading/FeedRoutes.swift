@@ -18,7 +18,7 @@ struct FeedRoutes {
             let (reader, filter, search, cursor) = try await parameters(request, context, strict: false)
             let (pinned, entries, next, waiting) = try await load(reader, filter: filter, search: search, cursor: cursor)
             let html = FeedPages.list(reader: reader, pinned: pinned, entries: entries, waiting: waiting, filter: filter, search: search, next: next,
-                                      tokens: try await beaconTokens(reader, pinned + entries))
+                                      tokens: try await beaconTokens(reader, pinned + entries), namespace: feature.content.cacheNamespace)
             return Pages.render(request, context, title: "Your feed", html: html)
         }
 
@@ -158,7 +158,7 @@ struct FeedRoutes {
             let reader = try await reader(context)
             let (pinned, entries, next, waiting) = try await load(reader, filter: .all, search: nil, cursor: nil)
             let html = FeedPages.list(reader: reader, pinned: pinned, entries: entries, waiting: waiting, filter: .all, search: nil, next: next,
-                                      tokens: try await beaconTokens(reader, pinned + entries))
+                                      tokens: try await beaconTokens(reader, pinned + entries), namespace: feature.content.cacheNamespace)
             return FeedPageCache.Page(reader: reader, pinned: pinned, entries: entries, next: next, waiting: waiting, html: html)
         }
     }
