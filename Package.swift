@@ -223,7 +223,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AnalyticsTests",
-            dependencies: ["Analytics", "Engagement", "People", "Audit", "TandemCore", "TandemStore", "TandemTesting"],
+            dependencies: ["Analytics", "Engagement", "People", "Audit", "TandemApp", "TandemCore", "TandemStore", "TandemTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

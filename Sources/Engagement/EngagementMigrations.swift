@@ -80,5 +80,42 @@ public enum EngagementMigrations {
                 """,
             ]
         },
+        // Campaigns count each person once across their posts, so they keep bits and rollups of
+        // their own, written by the same rollup transaction as the posts'. A post's events count
+        // towards the campaign it belongs to when they are rolled up.
+        Migration(92, "campaign people and rollups") { d in
+            [
+                """
+                CREATE TABLE campaign_people (
+                    campaign_id \(d.bigint) NOT NULL,
+                    employee_id \(d.bigint) NOT NULL,
+                    lo \(d.bigint) NOT NULL,
+                    hi \(d.bigint) NOT NULL,
+                    PRIMARY KEY (campaign_id, employee_id))
+                """,
+                """
+                CREATE TABLE campaign_rollups (
+                    campaign_id \(d.bigint) NOT NULL,
+                    dimension \(d.text) NOT NULL,
+                    value \(d.text) NOT NULL,
+                    channel \(d.text) NOT NULL,
+                    kind \(d.text) NOT NULL,
+                    day \(d.bigint) NOT NULL,
+                    events \(d.bigint) NOT NULL,
+                    people \(d.bigint) NOT NULL,
+                    PRIMARY KEY (campaign_id, dimension, value, channel, kind, day))
+                """,
+                """
+                CREATE TABLE campaign_hourly (
+                    campaign_id \(d.bigint) NOT NULL,
+                    channel \(d.text) NOT NULL,
+                    kind \(d.text) NOT NULL,
+                    hour \(d.bigint) NOT NULL,
+                    events \(d.bigint) NOT NULL,
+                    people \(d.bigint) NOT NULL,
+                    PRIMARY KEY (campaign_id, channel, kind, hour))
+                """,
+            ]
+        },
     ]
 }

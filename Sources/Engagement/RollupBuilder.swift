@@ -66,34 +66,19 @@ public actor RollupBuilder {
                                                channel: channel, kind: kind, occurredAt: try row.decode(column: "occurred_at", as: Int64.self), dedupe: ""), segment))
             }
             guard missing.isEmpty else { return (0, missing) }
-            var tally = RollupTally()
-            var masks = try await Self.masks(of: Set(events.map { Pair(post: $0.0.postID, employee: $0.0.employeeID) }), on: db)
-            var changed = Set<Pair>()
+            let campaigns = try await Self.campaigns(of: Set(events.map(\.0.postID)), on: db)
+            var posts = ScopeTally(scope: .post), inCampaigns = ScopeTally(scope: .campaign)
+            posts.masks = try await Self.masks(of: Set(events.map { Pair(post: $0.0.postID, employee: $0.0.employeeID) }), scope: .post, on: db)
+            inCampaigns.masks = try await Self.masks(of: Set(events.compactMap { event, _ in campaigns[event.postID].map { Pair(post: $0, employee: event.employeeID) } }),
+                                                     scope: .campaign, on: db)
             for (event, segmentID) in events {
                 // Segments are never deleted; an unknown one (after a retry) counts as blank.
                 let segment = known[segmentID] ?? Segment(country: "", department: "", site: "", workerType: "", language: "")
-                tally.count(event, segment: segment)
-                let pair = Pair(post: event.postID, employee: event.employeeID)
-                var mask = masks[pair] ?? PeopleMask()
-                for (kind, channel, bit) in PeopleMask.bits(for: event) where !mask.contains(bit) {
-                    mask.insert(bit)
-                    tally.person(post: event.postID, kind: kind, channel: channel, at: event.occurredAt, segment: segment)
-                    changed.insert(pair)
-                }
-                masks[pair] = mask
+                posts.add(event, key: event.postID, segment: segment)
+                if let campaign = campaigns[event.postID] { inCampaigns.add(event, key: campaign, segment: segment) }
             }
-            let updates = changed.sorted { ($0.post, $0.employee) < ($1.post, $1.employee) }
-            for start in stride(from: 0, to: updates.count, by: 500) {
-                let values = updates[start..<min(updates.count, start + 500)].map { pair -> SQLQueryString in
-                    let mask = masks[pair]!
-                    return "(\(bind: pair.post), \(bind: pair.employee), \(bind: mask.lo), \(bind: mask.hi))"
-                }
-                try await db.raw("""
-                    INSERT INTO engagement_people (post_id, employee_id, lo, hi) VALUES \(values.joined(separator: ", "))
-                    ON CONFLICT (post_id, employee_id) DO UPDATE SET lo = excluded.lo, hi = excluded.hi
-                    """).run()
-            }
-            try await tally.save(on: db)
+            try await posts.save(on: db)
+            try await inCampaigns.save(on: db)
             try await db.raw("UPDATE engagement_progress SET last_event_id = \(bind: try lastRow.decode(column: "id", as: Int64.self)) WHERE name = 'rollups'").run()
             return (rows.count, [])
         }
@@ -107,15 +92,69 @@ public actor RollupBuilder {
 
     struct Pair: Hashable, Sendable { let post: Int64; let employee: Int64 }
 
-    static func masks(of pairs: Set<Pair>, on db: any SQLDatabase) async throws -> [Pair: PeopleMask] {
+    /// One scope's counts and people's bits for a batch.
+    struct ScopeTally {
+        let scope: RollupScope
+        var tally = RollupTally()
+        var masks: [Pair: PeopleMask] = [:]
+        var changed = Set<Pair>()
+
+        init(scope: RollupScope) { self.scope = scope }
+
+        mutating func add(_ event: EngagementEvent, key: Int64, segment: Segment) {
+            tally.count(event, key: key, segment: segment)
+            let pair = Pair(post: key, employee: event.employeeID)
+            var mask = masks[pair] ?? PeopleMask()
+            for (kind, channel, bit) in PeopleMask.bits(for: event) where !mask.contains(bit) {
+                mask.insert(bit)
+                tally.person(post: key, kind: kind, channel: channel, at: event.occurredAt, segment: segment)
+                changed.insert(pair)
+            }
+            masks[pair] = mask
+        }
+
+        func save(on db: any SQLDatabase) async throws {
+            let people = SQLQueryString(scope.people), key = SQLQueryString(scope.key)
+            let updates = changed.sorted { ($0.post, $0.employee) < ($1.post, $1.employee) }
+            for start in stride(from: 0, to: updates.count, by: 500) {
+                let values = updates[start..<min(updates.count, start + 500)].map { pair -> SQLQueryString in
+                    let mask = masks[pair]!
+                    return "(\(bind: pair.post), \(bind: pair.employee), \(bind: mask.lo), \(bind: mask.hi))"
+                }
+                try await db.raw("""
+                    INSERT INTO \(people) (\(key), employee_id, lo, hi) VALUES \(values.joined(separator: ", "))
+                    ON CONFLICT (\(key), employee_id) DO UPDATE SET lo = excluded.lo, hi = excluded.hi
+                    """).run()
+            }
+            try await tally.save(on: db, scope: scope)
+        }
+    }
+
+    /// The campaign of each post that has one. Posts that are not in `posts` (tests that write
+    /// events alone) have none.
+    static func campaigns(of posts: Set<Int64>, on db: any SQLDatabase) async throws -> [Int64: Int64] {
+        var out: [Int64: Int64] = [:]
+        let list = Array(posts)
+        for start in stride(from: 0, to: list.count, by: 500) {
+            for row in try await db.raw("""
+                SELECT id, campaign_id FROM posts WHERE campaign_id IS NOT NULL AND id IN (\(binds: Array(list[start..<min(list.count, start + 500)])))
+                """).all() {
+                out[try row.decode(column: "id", as: Int64.self)] = try row.decode(column: "campaign_id", as: Int64.self)
+            }
+        }
+        return out
+    }
+
+    static func masks(of pairs: Set<Pair>, scope: RollupScope, on db: any SQLDatabase) async throws -> [Pair: PeopleMask] {
+        let people = SQLQueryString(scope.people), key = SQLQueryString(scope.key)
         var out: [Pair: PeopleMask] = [:]
-        for (post, group) in Dictionary(grouping: pairs, by: \.post) {
-            let people = group.map(\.employee)
-            for start in stride(from: 0, to: people.count, by: 500) {
+        for (owner, group) in Dictionary(grouping: pairs, by: \.post) {
+            let employees = group.map(\.employee)
+            for start in stride(from: 0, to: employees.count, by: 500) {
                 for row in try await db.raw("""
-                    SELECT employee_id, lo, hi FROM engagement_people WHERE post_id = \(bind: post) AND employee_id IN (\(binds: Array(people[start..<min(people.count, start + 500)])))
+                    SELECT employee_id, lo, hi FROM \(people) WHERE \(key) = \(bind: owner) AND employee_id IN (\(binds: Array(employees[start..<min(employees.count, start + 500)])))
                     """).all() {
-                    out[Pair(post: post, employee: try row.decode(column: "employee_id", as: Int64.self))] =
+                    out[Pair(post: owner, employee: try row.decode(column: "employee_id", as: Int64.self))] =
                         PeopleMask(lo: try row.decode(column: "lo", as: Int64.self), hi: try row.decode(column: "hi", as: Int64.self))
                 }
             }

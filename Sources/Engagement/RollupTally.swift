@@ -22,12 +22,12 @@ struct RollupTally: Sendable {
 
     /// An event counts on its channel and on `any`, under its kind and, when it shows the post
     /// was seen, under `reached` too.
-    mutating func count(_ event: EngagementEvent, segment: Segment) {
+    mutating func count(_ event: EngagementEvent, key: Int64, segment: Segment) {
         var kinds = [event.kind]
         if event.kind.reaches(on: event.channel) { kinds.append(.reached) }
         for kind in kinds {
             for channel in [event.channel, .any] {
-                add(post: event.postID, channel: channel, kind: kind, at: event.occurredAt, segment: segment) { $0.events += 1 }
+                add(post: key, channel: channel, kind: kind, at: event.occurredAt, segment: segment) { $0.events += 1 }
             }
         }
     }
@@ -46,16 +46,18 @@ struct RollupTally: Sendable {
     }
 
     /// Upserts in key order, so two transactions on PostgreSQL lock shared rows in the same order.
-    func save(on db: any SQLDatabase) async throws {
+    /// `post` in the keys is the scope's key: a post id or a campaign id.
+    func save(on db: any SQLDatabase, scope: RollupScope = .post) async throws {
+        let rollups = SQLQueryString(scope.rollups), hourly = SQLQueryString(scope.hourly), key = SQLQueryString(scope.key)
         let dayRows = days.sorted { $0.key < $1.key }
         for start in stride(from: 0, to: dayRows.count, by: 500) {
             let values = dayRows[start..<min(dayRows.count, start + 500)].map { key, counts -> SQLQueryString in
                 "(\(bind: key.post), \(bind: key.dimension.rawValue), \(bind: key.value), \(bind: key.channel.rawValue), \(bind: key.kind.rawValue), \(bind: key.day), \(bind: counts.events), \(bind: counts.people))"
             }
             try await db.raw("""
-                INSERT INTO engagement_rollups (post_id, dimension, value, channel, kind, day, events, people) VALUES \(values.joined(separator: ", "))
-                ON CONFLICT (post_id, dimension, value, channel, kind, day)
-                DO UPDATE SET events = engagement_rollups.events + excluded.events, people = engagement_rollups.people + excluded.people
+                INSERT INTO \(rollups) (\(key), dimension, value, channel, kind, day, events, people) VALUES \(values.joined(separator: ", "))
+                ON CONFLICT (\(key), dimension, value, channel, kind, day)
+                DO UPDATE SET events = \(rollups).events + excluded.events, people = \(rollups).people + excluded.people
                 """).run()
         }
         let hourRows = hours.sorted { $0.key < $1.key }
@@ -64,9 +66,9 @@ struct RollupTally: Sendable {
                 "(\(bind: key.post), \(bind: key.channel.rawValue), \(bind: key.kind.rawValue), \(bind: key.hour), \(bind: counts.events), \(bind: counts.people))"
             }
             try await db.raw("""
-                INSERT INTO engagement_hourly (post_id, channel, kind, hour, events, people) VALUES \(values.joined(separator: ", "))
-                ON CONFLICT (post_id, channel, kind, hour)
-                DO UPDATE SET events = engagement_hourly.events + excluded.events, people = engagement_hourly.people + excluded.people
+                INSERT INTO \(hourly) (\(key), channel, kind, hour, events, people) VALUES \(values.joined(separator: ", "))
+                ON CONFLICT (\(key), channel, kind, hour)
+                DO UPDATE SET events = \(hourly).events + excluded.events, people = \(hourly).people + excluded.people
                 """).run()
         }
     }

@@ -3,12 +3,14 @@ import Audit
 import Foundation
 import People
 import SQLKit
+import TandemApp
 import TandemCore
 import TandemStore
 import TandemTesting
 import Testing
 
-let engagementMigrator = Migrator(AuditFeature.migrations + PeopleFeature.migrations + EngagementMigrations.all)
+/// Every migration: the rollups read `posts` for each post's campaign.
+let engagementMigrator = Migrations.all
 
 /// A small random-number generator with a seed, so a failing stream can be replayed.
 struct SeededGenerator: RandomNumberGenerator {
@@ -34,14 +36,17 @@ struct RollupReplay {
     var days: [Key: [Int64]] = [:]
     var hours: [Key: [Int64]] = [:]
 
-    init(_ database: Database) async throws {
+    /// `campaigns` maps posts to their campaign: with it the replay works out the campaign
+    /// rollups (people counted once across the campaign's posts), without it the posts'.
+    init(_ database: Database, campaigns: [Int64: Int64]? = nil) async throws {
         var firsts = Set<String>()
         let rows = try await database.reader.raw("""
             SELECT e.post_id, e.employee_id, e.channel, e.kind, e.occurred_at, s.country, s.department, s.site, s.worker_type, s.language
             FROM engagement_events e JOIN engagement_segments s ON s.id = e.segment_id ORDER BY e.id
             """).all()
         for row in rows {
-            let post = try row.decode(column: "post_id", as: Int64.self), employee = try row.decode(column: "employee_id", as: Int64.self)
+            let posted = try row.decode(column: "post_id", as: Int64.self), employee = try row.decode(column: "employee_id", as: Int64.self)
+            guard let post = campaigns.map({ $0[posted] }) ?? posted else { continue }
             let channel = try row.decode(column: "channel", as: String.self), kind = try row.decode(column: "kind", as: String.self)
             let at = try row.decode(column: "occurred_at", as: Int64.self)
             let values: [(String, String)] = [("all", ""), ("country", try row.decode(column: "country", as: String.self)),
@@ -65,16 +70,17 @@ struct RollupReplay {
         }
     }
 
-    static func stored(_ database: Database) async throws -> (days: [Key: [Int64]], hours: [Key: [Int64]]) {
+    static func stored(_ database: Database, scope: RollupScope = .post) async throws -> (days: [Key: [Int64]], hours: [Key: [Int64]]) {
         var days: [Key: [Int64]] = [:], hours: [Key: [Int64]] = [:]
-        for row in try await database.reader.raw("SELECT post_id, dimension, value, channel, kind, day, events, people FROM engagement_rollups").all() {
-            days[Key(post: try row.decode(column: "post_id", as: Int64.self), dimension: try row.decode(column: "dimension", as: String.self),
+        let key = SQLQueryString(scope.key)
+        for row in try await database.reader.raw("SELECT \(key) AS owner, dimension, value, channel, kind, day, events, people FROM \(unsafeRaw: scope.rollups)").all() {
+            days[Key(post: try row.decode(column: "owner", as: Int64.self), dimension: try row.decode(column: "dimension", as: String.self),
                      value: try row.decode(column: "value", as: String.self), channel: try row.decode(column: "channel", as: String.self),
                      kind: try row.decode(column: "kind", as: String.self), bucket: try row.decode(column: "day", as: Int64.self))]
                 = [try row.decode(column: "events", as: Int64.self), try row.decode(column: "people", as: Int64.self)]
         }
-        for row in try await database.reader.raw("SELECT post_id, channel, kind, hour, events, people FROM engagement_hourly").all() {
-            hours[Key(post: try row.decode(column: "post_id", as: Int64.self), dimension: "all", value: "", channel: try row.decode(column: "channel", as: String.self),
+        for row in try await database.reader.raw("SELECT \(key) AS owner, channel, kind, hour, events, people FROM \(unsafeRaw: scope.hourly)").all() {
+            hours[Key(post: try row.decode(column: "owner", as: Int64.self), dimension: "all", value: "", channel: try row.decode(column: "channel", as: String.self),
                       kind: try row.decode(column: "kind", as: String.self), bucket: try row.decode(column: "hour", as: Int64.self))]
                 = [try row.decode(column: "events", as: Int64.self), try row.decode(column: "people", as: Int64.self)]
         }
@@ -92,11 +98,35 @@ struct RollupTests {
         return try await database.reader.raw("SELECT id FROM employees ORDER BY id").all().map { try $0.decode(column: "id", as: Int64.self) }
     }
 
+    /// Posts 1 and 2 in one campaign, post 3 in none; the map of posts to campaigns.
+    static func campaignFixture(_ database: Database) async throws -> [Int64: Int64] {
+        let now = Millis.from(Date())
+        try await database.transaction { db in try await db.raw("""
+            INSERT INTO users (email, display_name, created_at, updated_at) VALUES ('rollups@example.com', 'Rollups', \(bind: now), \(bind: now))
+            """).run() }
+        let user = try await database.reader.raw("SELECT id FROM users").first()!.decode(column: "id", as: Int64.self)
+        try await database.transaction { db in try await db.raw("""
+            INSERT INTO campaigns (name, name_key, goal, owner_teams, starts_on, ends_on, outcome_metric, updated_by, created_at, updated_at)
+            VALUES ('Benefits', 'benefits', '', 'hr', '2026-01-01', '2026-12-31', '', 'test', \(bind: now), \(bind: now))
+            """).run() }
+        let campaign = try await database.reader.raw("SELECT id FROM campaigns").first()!.decode(column: "id", as: Int64.self)
+        for index in 1...3 {
+            try await database.transaction { db in try await db.raw("""
+                INSERT INTO posts (state, author_id, priority, mandatory, requires_ack, fallback_language, campaign_id, schedule_zone, stage, version, updated_by, created_at, updated_at)
+                VALUES ('published', \(bind: user), 'normal', \(bind: false), \(bind: false), 'en', \(bind: index < 3 ? campaign : nil), 'UTC', 0, 1, 'test', \(bind: now), \(bind: now))
+                """).run() }
+        }
+        let posts = try await database.reader.raw("SELECT id FROM posts ORDER BY id").all().map { try $0.decode(column: "id", as: Int64.self) }
+        #expect(posts == [1, 2, 3], "events below name posts 1 to 3")
+        return [posts[0]: campaign, posts[1]: campaign]
+    }
+
     @Test("rollups equal a replay of the raw events, for random streams with retries and late arrivals, rolled up in batches; pruning raw events leaves them as they were",
           arguments: TestDatabase.kinds)
     func property(kind: DatabaseKind) async throws {
         try await TestDatabase.with(kind, migrator: engagementMigrator) { (database: Database) async throws in
             let ids = try await Self.people(database, count: 40)
+            let campaigns = try await Self.campaignFixture(database)
             let writer = EngagementWriter(database: database)
             let ingestor = EventIngestor(writer: writer, batchLimit: 37)
             let kinds = EventKind.allCases.filter { $0 != .reached }
@@ -137,12 +167,18 @@ struct RollupTests {
                 let stored = try await RollupReplay.stored(database)
                 #expect(stored.days == expected.days, "seed \(seed): daily rollups differ from the replay")
                 #expect(stored.hours == expected.hours, "seed \(seed): hourly rollups differ from the replay")
+                let expectedCampaigns = try await RollupReplay(database, campaigns: campaigns)
+                let storedCampaigns = try await RollupReplay.stored(database, scope: .campaign)
+                #expect(!storedCampaigns.days.isEmpty)
+                #expect(storedCampaigns.days == expectedCampaigns.days, "seed \(seed): campaign rollups differ from the replay")
+                #expect(storedCampaigns.hours == expectedCampaigns.hours, "seed \(seed): campaign hourly rollups differ from the replay")
                 let storedCount = try await database.reader.raw("SELECT COUNT(*) AS n FROM engagement_events WHERE dedupe LIKE \(bind: "s\(seed).%")").first()!
                     .decode(column: "n", as: Int64.self)
                 #expect(Int(storedCount) == Set(sent.map(\.dedupe)).count, "seed \(seed): each dedupe key stored once, retries dropped")
             }
             // Pruning every raw event keeps every rollup.
             let before = try await RollupReplay.stored(database)
+            let campaignsBefore = try await RollupReplay.stored(database, scope: .campaign)
             #expect(!before.days.isEmpty)
             let feature = EngagementFeature(database: database, signer: LinkSigner(database: database, key: Data(repeating: 1, count: 32)))
             let removed = try await feature.prune(olderThanDays: 90, now: Date(timeIntervalSince1970: 1_790_000_000 + 200 * 86_400))
@@ -151,6 +187,8 @@ struct RollupTests {
             #expect(left == 0, "every raw event was older than the retention")
             let after = try await RollupReplay.stored(database)
             #expect(after.days == before.days && after.hours == before.hours)
+            let campaignsAfter = try await RollupReplay.stored(database, scope: .campaign)
+            #expect(campaignsAfter.days == campaignsBefore.days && campaignsAfter.hours == campaignsBefore.hours)
         }
     }
 }
