@@ -26,5 +26,25 @@ public enum AnalyticsMigrations {
                 """,
             ]
         },
+        // The same for campaigns: each person once across the campaign's posts.
+        Migration(93, "recipient counts per campaign and segment") { d in
+            [
+                """
+                CREATE TABLE campaign_recipients (
+                    campaign_id \(d.bigint) NOT NULL,
+                    dimension \(d.text) NOT NULL,
+                    value \(d.text) NOT NULL,
+                    channel \(d.text) NOT NULL,
+                    people \(d.bigint) NOT NULL,
+                    PRIMARY KEY (campaign_id, dimension, value, channel))
+                """,
+                """
+                CREATE TABLE campaign_recipient_totals (
+                    campaign_id \(d.bigint) PRIMARY KEY,
+                    deliveries \(d.bigint) NOT NULL,
+                    counted_at \(d.bigint) NOT NULL)
+                """,
+            ]
+        },
     ]
 }

@@ -14,34 +14,57 @@ enum PostDashboardPages {
         el("span", [("class", "metric"), ("title", kind.definition), ("tabindex", "0")], text: label ?? kind.rawValue.capitalized)
     }
 
-    static func index(_ posts: [PostMetricsStore.Summary], suppression: Suppression) -> [HTMLNode] {
+    static func index(_ posts: [PostMetricsStore.Summary], campaigns: [PostMetricsStore.CampaignSummary], suppression: Suppression) -> [HTMLNode] {
         [
             UI.heading("Analytics", subtitle: "Reach, reads and acknowledgements of every published post, in one set of numbers for HR, IC and Marketing."),
-            UI.table(caption: "Published posts", headers: ["Post", "Published", "Recipients", "Reached", "Read", "Acknowledged"], rows: posts.map { post in
-                let shown = suppression.allows(post.recipients)
-                return [link(post.title, "/analytics/posts/\(post.postId)"), text(post.publishedAt.map(day) ?? "–"),
-                        text(shown ? String(post.recipients) : "fewer than \(suppression.threshold)"),
-                        text(shown ? "\(post.reached) (\(percent(post.reached, post.recipients)))" : "–"),
-                        text(shown ? "\(post.read) (\(percent(post.read, post.recipients)))" : "–"),
-                        text(shown ? String(post.acknowledged) : "–")]
-            }, empty: "Nothing published yet. Figures appear here once a post goes out."),
+            el("p", [], [link("Channel effectiveness", "/analytics/channels"), text(" · "), link("Best-performing posts", "/analytics/best"), text(" · "),
+                         link("KPIs and team scorecards", "/analytics/kpis")]),
+            UI.table(caption: "Campaigns", headers: ["Campaign", "Runs", "Posts", "Recipients", "Reached", "Read", "Acknowledged"], rows: campaigns.map { campaign in
+                let shown = suppression.allows(campaign.recipients)
+                return [link(campaign.name, "/analytics/campaigns/\(campaign.campaignId)"), text("\(campaign.startsOn) to \(campaign.endsOn)"), text(String(campaign.posts)),
+                        text(shown ? String(campaign.recipients) : "fewer than \(suppression.threshold)"),
+                        text(shown ? "\(campaign.reached) (\(percent(campaign.reached, campaign.recipients)))" : "–"),
+                        text(shown ? "\(campaign.read) (\(percent(campaign.read, campaign.recipients)))" : "–"),
+                        text(shown ? String(campaign.acknowledged) : "–")]
+            }, empty: "No campaign has a published post yet."),
+            postTable(posts, caption: "Published posts", suppression: suppression),
         ]
     }
 
-    static func dashboard(_ d: PostDashboard, mayListPeople: Bool) -> [HTMLNode] {
-        var nodes: [HTMLNode] = [
-            UI.heading(d.title, subtitle: "Post \(d.postID)" + (d.publishedAt.map { ", published " + day($0) } ?? "")),
-            el("p", [], [link("Delivery status", "/posts/\(d.postID)/deliveries"), text(" · "), link("Acknowledgements", "/posts/\(d.postID)/acknowledgements"),
-                         text(" · "), link("Breakdowns (CSV)", "/analytics/posts/\(d.postID)/breakdowns.csv"), text(" · "),
-                         link("Timeline (CSV)", "/analytics/posts/\(d.postID)/timeline.csv")]),
-        ]
+    static func postTable(_ posts: [PostMetricsStore.Summary], caption: String, suppression: Suppression) -> HTMLNode {
+        UI.table(caption: caption, headers: ["Post", "Published", "Recipients", "Reached", "Read", "Acknowledged"], rows: posts.map { post in
+            let shown = suppression.allows(post.recipients)
+            return [link(post.title, "/analytics/posts/\(post.postId)"), text(post.publishedAt.map(day) ?? "–"),
+                    text(shown ? String(post.recipients) : "fewer than \(suppression.threshold)"),
+                    text(shown ? "\(post.reached) (\(percent(post.reached, post.recipients)))" : "–"),
+                    text(shown ? "\(post.read) (\(percent(post.read, post.recipients)))" : "–"),
+                    text(shown ? String(post.acknowledged) : "–")]
+        }, empty: "Nothing published yet. Figures appear here once a post goes out.")
+    }
+
+    static func dashboard(_ d: PostDashboard, mayListPeople: Bool, suppression: Suppression) -> [HTMLNode] {
+        let exports: [HTMLNode] = [link("Breakdowns (CSV)", "\(d.subject.path)/breakdowns.csv"), text(" · "), link("Timeline (CSV)", "\(d.subject.path)/timeline.csv")]
+        var nodes: [HTMLNode]
+        switch d.subject {
+        case .post(let id):
+            nodes = [
+                UI.heading(d.title, subtitle: "Post \(id)" + (d.publishedAt.map { ", published " + day($0) } ?? "")),
+                el("p", [], [link("Delivery status", "/posts/\(id)/deliveries"), text(" · "), link("Acknowledgements", "/posts/\(id)/acknowledgements"), text(" · ")] + exports),
+            ]
+        case .campaign(let id):
+            nodes = [
+                UI.heading(d.title, subtitle: "Campaign, \(d.posts.count) published post\(d.posts.count == 1 ? "" : "s")" + (d.publishedAt.map { ", first on " + day($0) } ?? "")
+                           + ". Each person counts once across the campaign."),
+                el("p", [], [link("Campaign plan", "/campaigns/\(id)"), text(" · ")] + exports),
+            ]
+        }
         let everyone = d.recipients[.any] ?? 0
         guard d.totals[.any] != nil || everyone == 0 else {
-            nodes.append(el("p", [("class", "flash info")], text: "This post went to fewer than \(d.threshold) people, so its figures are hidden to protect their privacy."))
+            nodes.append(el("p", [("class", "flash info")], text: "This \(d.subject.noun) went to fewer than \(d.threshold) people, so its figures are hidden to protect their privacy."))
             return nodes
         }
         if everyone == 0 {
-            nodes.append(UI.emptyState("Nobody has received this post yet. Figures appear once its audience is frozen at publishing."))
+            nodes.append(UI.emptyState("Nobody has received this \(d.subject.noun) yet. Figures appear once an audience is frozen at publishing."))
             return nodes
         }
         let headline: [(EventKind, String)] = [(.reached, "Reached"), (.read, "Read"), (.clicked, "Clicked"), (.acknowledged, "Acknowledged"), (.opened, "Opened (email)")]
@@ -93,7 +116,10 @@ enum PostDashboardPages {
         }
         nodes.append(el("p", [("class", "hint")], text: "Groups of fewer than \(d.threshold) people are suppressed, and so is the next smallest group where needed, so no hidden figure can be worked out from the totals."))
         if mayListPeople && d.unreached > 0 {
-            nodes.append(el("p", [], [link("Download the \(d.unreached) people not reached (CSV)", "/analytics/posts/\(d.postID)/unreached.csv")]))
+            nodes.append(el("p", [], [link("Download the \(d.unreached) people not reached (CSV)", "\(d.subject.path)/unreached.csv")]))
+        }
+        if case .campaign = d.subject {
+            nodes.append(postTable(d.posts, caption: "The campaign's posts", suppression: suppression))
         }
         return nodes
     }
@@ -133,10 +159,13 @@ public enum PostDashboardExport {
     struct JSONRow: Encodable { let value: String; let suppressed: Bool; let recipients: Int?; let reached: Int?; let read: Int?; let clicked: Int?; let acknowledged: Int? }
     struct JSONPoint: Encodable { let label: String; let start: Date; let reached: Int; let read: Int }
     public struct JSONOut: Encodable {
-        let postId: Int64; let title: String; let publishedAt: Date?; let privacyThreshold: Int
+        let postId: Int64?; let campaignId: Int64?; let title: String; let publishedAt: Date?; let privacyThreshold: Int
         let recipients: [String: Int]; let totals: [String: [String: Tally]]; let rates: [String: Double?]
         let unreached: Int?; let timeline: [JSONPoint]; let breakdowns: [String: [JSONRow]]; let definitions: [String: String]
+        /// A campaign's posts.
+        let posts: [JSONPost]?
     }
+    struct JSONPost: Encodable { let postId: Int64; let title: String; let publishedAt: Date?; let recipients: Int?; let reached: Int?; let read: Int?; let acknowledged: Int? }
 
     public static func json(_ d: PostDashboard) -> JSONOut {
         let shown = d.totals[.any] != nil
@@ -144,7 +173,7 @@ public enum PostDashboardExport {
         for kind in [EventKind.reached, .read, .clicked, .acknowledged] { rates[kind.rawValue] = shown ? d.rate(kind) : nil }
         rates["opened"] = d.totals[.email] != nil ? d.rate(.opened, on: .email) : nil
         return JSONOut(
-            postId: d.postID, title: d.title, publishedAt: d.publishedAt, privacyThreshold: d.threshold,
+            postId: d.subject.scope == .post ? d.subject.id : nil, campaignId: d.subject.scope == .campaign ? d.subject.id : nil, title: d.title, publishedAt: d.publishedAt, privacyThreshold: d.threshold,
             recipients: Dictionary(uniqueKeysWithValues: d.recipients.map { ($0.key.rawValue, $0.value) }),
             totals: Dictionary(uniqueKeysWithValues: d.totals.map { channel, kinds in (channel.rawValue, Dictionary(uniqueKeysWithValues: kinds.map { ($0.key.rawValue, $0.value) })) }),
             rates: rates, unreached: shown ? d.unreached : nil,
@@ -152,6 +181,11 @@ public enum PostDashboardExport {
             breakdowns: Dictionary(uniqueKeysWithValues: d.breakdowns.map { dimension, rows in
                 (dimension.rawValue, rows.map { JSONRow(value: $0.value, suppressed: $0.suppressed, recipients: $0.recipients, reached: $0.reached, read: $0.read, clicked: $0.clicked, acknowledged: $0.acknowledged) })
             }),
-            definitions: Dictionary(uniqueKeysWithValues: DashboardKinds.shown.map { ($0.rawValue, $0.definition) }))
+            definitions: Dictionary(uniqueKeysWithValues: DashboardKinds.shown.map { ($0.rawValue, $0.definition) }),
+            posts: d.subject.scope == .campaign ? d.posts.map { post in
+                let shown = post.recipients >= d.threshold || post.recipients == 0
+                return JSONPost(postId: post.postId, title: post.title, publishedAt: post.publishedAt, recipients: shown ? post.recipients : nil,
+                                reached: shown ? post.reached : nil, read: shown ? post.read : nil, acknowledged: shown ? post.acknowledged : nil)
+            } : nil)
     }
 }

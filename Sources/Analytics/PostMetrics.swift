@@ -11,9 +11,43 @@ public struct Tally: Sendable, Equatable, Codable {
     }
 }
 
-/// Everything a post's dashboard shows, already suppressed where groups are small.
+/// What a dashboard is about: one post, or a campaign with its people counted once across its posts.
+public enum DashboardSubject: Sendable, Hashable {
+    case post(Int64), campaign(Int64)
+
+    public var id: Int64 {
+        switch self {
+        case .post(let id), .campaign(let id): id
+        }
+    }
+    public var scope: RollupScope {
+        switch self {
+        case .post: .post
+        case .campaign: .campaign
+        }
+    }
+    /// The dashboard page; exports hang below it.
+    public var path: String {
+        switch self {
+        case .post(let id): "/analytics/posts/\(id)"
+        case .campaign(let id): "/analytics/campaigns/\(id)"
+        }
+    }
+    public var noun: String {
+        switch self {
+        case .post: "post"
+        case .campaign: "campaign"
+        }
+    }
+    /// Table names: constants.
+    var recipients: String { scope == .post ? "engagement_recipients" : "campaign_recipients" }
+    var recipientTotals: String { scope == .post ? "engagement_recipient_totals" : "campaign_recipient_totals" }
+}
+
+/// Everything a post's or campaign's dashboard shows, already suppressed where groups are small.
 public struct PostDashboard: Sendable {
-    public let postID: Int64
+    public let subject: DashboardSubject
+    public var postID: Int64 { subject.id }
     public let title: String
     public let publishedAt: Date?
     public let requiresAcknowledgement: Bool
@@ -28,6 +62,8 @@ public struct PostDashboard: Sendable {
     /// Recipients no channel reached.
     public let unreached: Int
     public let threshold: Int
+    /// A campaign's posts with their own figures (empty for a post).
+    public var posts: [PostMetricsStore.Summary] = []
 
     public func people(_ kind: EventKind, on channel: EventChannel = .any) -> Int { totals[channel]?[kind]?.people ?? 0 }
 

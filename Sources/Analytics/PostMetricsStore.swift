@@ -13,16 +13,41 @@ public struct PostMetricsStore: Sendable {
     }
 
     public func dashboard(post id: Int64, suppression: Suppression) async throws -> PostDashboard? {
-        guard let post = try await database.reader.raw("""
-            SELECT p.id, p.requires_ack, p.publish_at,
-              (SELECT v.title FROM post_variants v WHERE v.post_id = p.id ORDER BY CASE WHEN v.language = p.fallback_language THEN 0 ELSE 1 END, v.language LIMIT 1) AS title
-            FROM posts p WHERE p.id = \(bind: id)
-            """).first() else { return nil }
-        try await countRecipients(post: id)
+        try await dashboard(.post(id), suppression: suppression)
+    }
+
+    struct Heading { let title: String; let publishAt: Int64?; let requiresAck: Bool }
+
+    func heading(_ subject: DashboardSubject) async throws -> Heading? {
+        switch subject {
+        case .post(let id):
+            guard let post = try await database.reader.raw("""
+                SELECT p.id, p.requires_ack, p.publish_at,
+                  (SELECT v.title FROM post_variants v WHERE v.post_id = p.id ORDER BY CASE WHEN v.language = p.fallback_language THEN 0 ELSE 1 END, v.language LIMIT 1) AS title
+                FROM posts p WHERE p.id = \(bind: id)
+                """).first() else { return nil }
+            return Heading(title: try post.decode(column: "title", as: String?.self) ?? "Post \(id)", publishAt: try post.decode(column: "publish_at", as: Int64?.self),
+                           requiresAck: try post.decode(column: "requires_ack", as: Bool.self))
+        case .campaign(let id):
+            guard let campaign = try await database.reader.raw("""
+                SELECT c.name, (SELECT MIN(p.publish_at) FROM posts p WHERE p.campaign_id = c.id AND p.state IN ('published', 'archived', 'withdrawn')) AS first_publish,
+                  (SELECT COUNT(*) FROM posts p WHERE p.campaign_id = c.id AND p.requires_ack = \(bind: true)) AS acks
+                FROM campaigns c WHERE c.id = \(bind: id)
+                """).first() else { return nil }
+            return Heading(title: try campaign.decode(column: "name", as: String.self), publishAt: try campaign.decode(column: "first_publish", as: Int64?.self),
+                           requiresAck: try campaign.decode(column: "acks", as: Int64.self) > 0)
+        }
+    }
+
+    public func dashboard(_ subject: DashboardSubject, suppression: Suppression) async throws -> PostDashboard? {
+        guard let heading = try await heading(subject) else { return nil }
+        let id = subject.id
+        let key = SQLQueryString(subject.scope.key), rollups = SQLQueryString(subject.scope.rollups)
+        try await countRecipients(subject)
 
         var recipients: [EventChannel: Int] = [:]
         var segmentRecipients: [SegmentDimension: [String: Int]] = [:]
-        for row in try await database.reader.raw("SELECT dimension, value, channel, people FROM engagement_recipients WHERE post_id = \(bind: id)").all() {
+        for row in try await database.reader.raw("SELECT dimension, value, channel, people FROM \(unsafeRaw: subject.recipients) WHERE \(key) = \(bind: id)").all() {
             guard let dimension = SegmentDimension(rawValue: try row.decode(column: "dimension", as: String.self)),
                   let channel = EventChannel(rawValue: try row.decode(column: "channel", as: String.self)) else { continue }
             let people = Int(try row.decode(column: "people", as: Int64.self))
@@ -35,8 +60,8 @@ public struct PostMetricsStore: Sendable {
 
         var totals: [EventChannel: [EventKind: Tally]] = [:]
         for row in try await database.reader.raw("""
-            SELECT channel, kind, CAST(SUM(events) AS BIGINT) AS events, CAST(SUM(people) AS BIGINT) AS people FROM engagement_rollups
-            WHERE post_id = \(bind: id) AND dimension = 'all' AND value = '' GROUP BY channel, kind
+            SELECT channel, kind, CAST(SUM(events) AS BIGINT) AS events, CAST(SUM(people) AS BIGINT) AS people FROM \(rollups)
+            WHERE \(key) = \(bind: id) AND dimension = 'all' AND value = '' GROUP BY channel, kind
             """).all() {
             guard let channel = EventChannel(rawValue: try row.decode(column: "channel", as: String.self)),
                   let kind = EventKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
@@ -46,8 +71,8 @@ public struct PostMetricsStore: Sendable {
         let staged: [EventKind] = [.reached, .read, .clicked, .acknowledged]
         var segmentPeople: [SegmentDimension: [String: [EventKind: Int]]] = [:]
         for row in try await database.reader.raw("""
-            SELECT dimension, value, kind, CAST(SUM(people) AS BIGINT) AS people FROM engagement_rollups
-            WHERE post_id = \(bind: id) AND channel = 'any' AND dimension <> 'all' AND kind IN (\(binds: staged.map(\.rawValue)))
+            SELECT dimension, value, kind, CAST(SUM(people) AS BIGINT) AS people FROM \(rollups)
+            WHERE \(key) = \(bind: id) AND channel = 'any' AND dimension <> 'all' AND kind IN (\(binds: staged.map(\.rawValue)))
             GROUP BY dimension, value, kind
             """).all() {
             guard let dimension = SegmentDimension(rawValue: try row.decode(column: "dimension", as: String.self)),
@@ -55,8 +80,8 @@ public struct PostMetricsStore: Sendable {
             segmentPeople[dimension, default: [:]][try row.decode(column: "value", as: String.self), default: [:]][kind] = Int(try row.decode(column: "people", as: Int64.self))
         }
 
-        let publishAt = try post.decode(column: "publish_at", as: Int64?.self)
-        let timeline = try await timeline(post: id, from: publishAt)
+        let publishAt = heading.publishAt
+        let timeline = try await timeline(subject, from: publishAt)
         let allowed = suppression.allows(recipients[.any] ?? 0)
         var breakdowns: [SegmentDimension: [BreakdownRow]] = [:]
         for dimension in SegmentDimension.allCases where dimension != .all {
@@ -76,18 +101,20 @@ public struct PostMetricsStore: Sendable {
             totals[channel] = nil
         }
         let reached = totals[.any]?[.reached]?.people ?? 0
+        var posts: [Summary] = []
+        if case .campaign = subject { posts = try await recent(limit: 200, campaign: id) }
         return PostDashboard(
-            postID: id, title: try post.decode(column: "title", as: String?.self) ?? "Post \(id)", publishedAt: publishAt.map(Millis.date),
-            requiresAcknowledgement: try post.decode(column: "requires_ack", as: Bool.self), recipients: recipients, totals: totals,
+            subject: subject, title: heading.title, publishedAt: publishAt.map(Millis.date),
+            requiresAcknowledgement: heading.requiresAck, recipients: recipients, totals: totals,
             timeline: allowed ? timeline : [], breakdowns: breakdowns, unreached: allowed ? max(0, (recipients[.any] ?? 0) - reached) : 0,
-            threshold: suppression.threshold)
+            threshold: suppression.threshold, posts: posts)
     }
 
     /// Hour by hour for the first 72 hours after publishing (or after the first event), then day by day.
-    func timeline(post id: Int64, from publishAt: Int64?) async throws -> [TimelinePoint] {
+    func timeline(_ subject: DashboardSubject, from publishAt: Int64?) async throws -> [TimelinePoint] {
         var hours: [Int64: (reached: Int, read: Int)] = [:]
         for row in try await database.reader.raw("""
-            SELECT hour, kind, people FROM engagement_hourly WHERE post_id = \(bind: id) AND channel = 'any' AND kind IN ('reached', 'read')
+            SELECT hour, kind, people FROM \(unsafeRaw: subject.scope.hourly) WHERE \(unsafeRaw: subject.scope.key) = \(bind: subject.id) AND channel = 'any' AND kind IN ('reached', 'read')
             """).all() {
             let hour = try row.decode(column: "hour", as: Int64.self)
             let people = Int(try row.decode(column: "people", as: Int64.self))
@@ -121,20 +148,32 @@ public struct PostMetricsStore: Sendable {
     /// Counts the post's recipients per channel and breakdown value, again only when its number
     /// of deliveries changed since the last count.
     public func countRecipients(post id: Int64) async throws {
-        let deliveries = try await database.reader.raw("SELECT COUNT(*) AS n FROM deliveries WHERE post_id = \(bind: id)").first()?.decode(column: "n", as: Int64.self) ?? 0
-        let counted = try await database.reader.raw("SELECT deliveries FROM engagement_recipient_totals WHERE post_id = \(bind: id)").first()?
+        try await countRecipients(.post(id))
+    }
+
+    /// Counts a post's or campaign's recipients (each person once) per channel and breakdown
+    /// value, again only when the number of deliveries changed since the last count.
+    public func countRecipients(_ subject: DashboardSubject) async throws {
+        let id = subject.id
+        let key = SQLQueryString(subject.scope.key), table = SQLQueryString(subject.recipients), totals = SQLQueryString(subject.recipientTotals)
+        let deliveriesOf: SQLQueryString = switch subject {
+        case .post: "d.post_id = \(bind: id)"
+        case .campaign: "d.post_id IN (SELECT p.id FROM posts p WHERE p.campaign_id = \(bind: id))"
+        }
+        let deliveries = try await database.reader.raw("SELECT COUNT(*) AS n FROM deliveries d WHERE \(deliveriesOf)").first()?.decode(column: "n", as: Int64.self) ?? 0
+        let counted = try await database.reader.raw("SELECT deliveries FROM \(totals) WHERE \(key) = \(bind: id)").first()?
             .decode(column: "deliveries", as: Int64.self)
         guard counted != deliveries else { return }
         var counts: [RecipientKey: Int64] = [:]
         let segmentColumns: SQLQueryString = "e.country, COALESCE(e.department, '') AS department, COALESCE(e.site, '') AS site, e.worker_type, e.language"
         let grouping: SQLQueryString = "e.country, COALESCE(e.department, ''), COALESCE(e.site, ''), e.worker_type, e.language"
         let perChannel = try await database.reader.raw("""
-            SELECT d.channel, \(segmentColumns), COUNT(*) AS n FROM deliveries d JOIN employees e ON e.id = d.employee_id
-            WHERE d.post_id = \(bind: id) GROUP BY d.channel, \(grouping)
+            SELECT x.channel, \(segmentColumns), COUNT(*) AS n FROM (SELECT DISTINCT d.channel, d.employee_id FROM deliveries d WHERE \(deliveriesOf)) x
+            JOIN employees e ON e.id = x.employee_id GROUP BY x.channel, \(grouping)
             """).all()
         let anyChannel = try await database.reader.raw("""
             SELECT 'any' AS channel, \(segmentColumns), COUNT(*) AS n FROM employees e
-            WHERE e.id IN (SELECT employee_id FROM deliveries WHERE post_id = \(bind: id)) GROUP BY \(grouping)
+            WHERE e.id IN (SELECT d.employee_id FROM deliveries d WHERE \(deliveriesOf)) GROUP BY \(grouping)
             """).all()
         for row in perChannel + anyChannel {
             let segment = Segment(country: try row.decode(column: "country", as: String.self), department: try row.decode(column: "department", as: String.self),
@@ -149,16 +188,16 @@ public struct PostMetricsStore: Sendable {
         let now = Millis.from(Date())
         let rows = counts.sorted { ($0.key.dimension, $0.key.value, $0.key.channel) < ($1.key.dimension, $1.key.value, $1.key.channel) }
         try await database.transaction { db in
-            try await db.raw("DELETE FROM engagement_recipients WHERE post_id = \(bind: id)").run()
+            try await db.raw("DELETE FROM \(table) WHERE \(key) = \(bind: id)").run()
             for start in stride(from: 0, to: rows.count, by: 500) {
                 let values = rows[start..<min(rows.count, start + 500)].map { key, n -> SQLQueryString in
                     "(\(bind: id), \(bind: key.dimension), \(bind: key.value), \(bind: key.channel), \(bind: n))"
                 }
-                try await db.raw("INSERT INTO engagement_recipients (post_id, dimension, value, channel, people) VALUES \(values.joined(separator: ", "))").run()
+                try await db.raw("INSERT INTO \(table) (\(key), dimension, value, channel, people) VALUES \(values.joined(separator: ", "))").run()
             }
             try await db.raw("""
-                INSERT INTO engagement_recipient_totals (post_id, deliveries, counted_at) VALUES (\(bind: id), \(bind: deliveries), \(bind: now))
-                ON CONFLICT (post_id) DO UPDATE SET deliveries = excluded.deliveries, counted_at = excluded.counted_at
+                INSERT INTO \(totals) (\(key), deliveries, counted_at) VALUES (\(bind: id), \(bind: deliveries), \(bind: now))
+                ON CONFLICT (\(key)) DO UPDATE SET deliveries = excluded.deliveries, counted_at = excluded.counted_at
                 """).run()
         }
     }
@@ -174,12 +213,21 @@ public struct PostMetricsStore: Sendable {
 
     /// Recipients whom no channel reached, for HR to follow up another way.
     public func unreached(post id: Int64, limit: Int?) async throws -> [UnreachedPerson] {
+        try await unreached(.post(id), limit: limit)
+    }
+
+    public func unreached(_ subject: DashboardSubject, limit: Int?) async throws -> [UnreachedPerson] {
+        let id = subject.id
+        let deliveriesOf: SQLQueryString = switch subject {
+        case .post: "d.post_id = \(bind: id)"
+        case .campaign: "d.post_id IN (SELECT p.id FROM posts p WHERE p.campaign_id = \(bind: id))"
+        }
         var sql: SQLQueryString = """
             SELECT e.employee_id, COALESCE(e.preferred_name, e.given_name) AS given, e.family_name, e.site,
               \(unsafeRaw: database.dialect.stringAgg)(d.channel, ', ') AS channels
-            FROM deliveries d JOIN employees e ON e.id = d.employee_id
-            WHERE d.post_id = \(bind: id) AND NOT EXISTS (
-              SELECT 1 FROM engagement_people f WHERE f.post_id = d.post_id AND f.employee_id = d.employee_id AND (f.lo & 1) = 1)
+            FROM (SELECT DISTINCT d.employee_id, d.channel FROM deliveries d WHERE \(deliveriesOf)) d JOIN employees e ON e.id = d.employee_id
+            WHERE NOT EXISTS (
+              SELECT 1 FROM \(unsafeRaw: subject.scope.people) f WHERE f.\(unsafeRaw: subject.scope.key) = \(bind: id) AND f.employee_id = d.employee_id AND (f.lo & 1) = 1)
             GROUP BY e.id, e.employee_id, e.preferred_name, e.given_name, e.family_name, e.site ORDER BY e.family_name, e.given_name, e.employee_id
             """
         if let limit { sql = sql + " LIMIT \(bind: limit)" }
@@ -204,11 +252,13 @@ extension PostMetricsStore {
     }
 
     /// Published (and since archived or withdrawn) posts, newest first, with their headline figures.
-    public func recent(limit: Int = 50) async throws -> [Summary] {
+    /// With `campaign`, only that campaign's posts.
+    public func recent(limit: Int = 50, campaign: Int64? = nil) async throws -> [Summary] {
+        let inCampaign: SQLQueryString = campaign.map { " AND p.campaign_id = \(bind: $0)" } ?? ""
         let rows = try await database.reader.raw("""
             SELECT p.id, p.state, p.publish_at,
               (SELECT v.title FROM post_variants v WHERE v.post_id = p.id ORDER BY CASE WHEN v.language = p.fallback_language THEN 0 ELSE 1 END, v.language LIMIT 1) AS title
-            FROM posts p WHERE p.state IN ('published', 'archived', 'withdrawn') ORDER BY p.publish_at DESC, p.id DESC LIMIT \(bind: limit)
+            FROM posts p WHERE p.state IN ('published', 'archived', 'withdrawn')\(inCampaign) ORDER BY p.publish_at DESC, p.id DESC LIMIT \(bind: limit)
             """).all()
         var out: [Summary] = []
         for row in rows {
@@ -227,6 +277,48 @@ extension PostMetricsStore {
             out.append(Summary(postId: id, title: try row.decode(column: "title", as: String?.self) ?? "Post \(id)", state: try row.decode(column: "state", as: String.self),
                                publishedAt: try row.decode(column: "publish_at", as: Int64?.self).map(Millis.date), recipients: Int(recipients),
                                reached: people["reached"] ?? 0, read: people["read"] ?? 0, acknowledged: people["acknowledged"] ?? 0))
+        }
+        return out
+    }
+}
+
+extension PostMetricsStore {
+    public struct CampaignSummary: Sendable, Equatable, Codable {
+        public let campaignId: Int64
+        public let name: String
+        public let startsOn: String
+        public let endsOn: String
+        public let posts: Int
+        public let recipients: Int
+        public let reached: Int
+        public let read: Int
+        public let acknowledged: Int
+    }
+
+    /// Campaigns with at least one published post, latest start first; people counted once per campaign.
+    public func campaigns(limit: Int = 50) async throws -> [CampaignSummary] {
+        let rows = try await database.reader.raw("""
+            SELECT c.id, c.name, c.starts_on, c.ends_on, COUNT(p.id) AS posts FROM campaigns c
+            JOIN posts p ON p.campaign_id = c.id AND p.state IN ('published', 'archived', 'withdrawn')
+            GROUP BY c.id, c.name, c.starts_on, c.ends_on ORDER BY c.starts_on DESC, c.id DESC LIMIT \(bind: limit)
+            """).all()
+        var out: [CampaignSummary] = []
+        for row in rows {
+            let id = try row.decode(column: "id", as: Int64.self)
+            try await countRecipients(.campaign(id))
+            var people: [String: Int] = [:]
+            for tally in try await database.reader.raw("""
+                SELECT kind, CAST(SUM(people) AS BIGINT) AS people FROM campaign_rollups
+                WHERE campaign_id = \(bind: id) AND dimension = 'all' AND value = '' AND channel = 'any' AND kind IN ('reached', 'read', 'acknowledged') GROUP BY kind
+                """).all() {
+                people[try tally.decode(column: "kind", as: String.self)] = Int(try tally.decode(column: "people", as: Int64.self))
+            }
+            let recipients = try await database.reader.raw("""
+                SELECT people FROM campaign_recipients WHERE campaign_id = \(bind: id) AND dimension = 'all' AND value = '' AND channel = 'any'
+                """).first()?.decode(column: "people", as: Int64.self) ?? 0
+            out.append(CampaignSummary(campaignId: id, name: try row.decode(column: "name", as: String.self), startsOn: try row.decode(column: "starts_on", as: String.self),
+                                       endsOn: try row.decode(column: "ends_on", as: String.self), posts: Int(try row.decode(column: "posts", as: Int64.self)),
+                                       recipients: Int(recipients), reached: people["reached"] ?? 0, read: people["read"] ?? 0, acknowledged: people["acknowledged"] ?? 0))
         }
         return out
     }

@@ -25,7 +25,7 @@ enum CampaignPages {
             UI.table(caption: "Posts in this campaign", headers: ["Title", "State", "Publish"], rows: posts.map { p in
                 [link(p.title, "/posts/\(p.id)"), PostPages.badge(p.state), text(p.publishAt.map { PostPages.when($0, zone: p.scheduleZone) } ?? "—")]
             }, empty: "No posts yet: choose this campaign in a post's editor."),
-            el("p", [], [link("← All campaigns", "/campaigns")]),
+            el("p", [], [link("Reach and reads of the whole campaign", "/analytics/campaigns/\(c.id)"), text(" · "), link("← All campaigns", "/campaigns")]),
         ]
     }
 

@@ -1,0 +1,78 @@
+import Analytics
+import Engagement
+import Foundation
+import HummingbirdTesting
+import TandemApp
+import TandemCore
+import TandemStore
+import TandemTesting
+import Testing
+
+@Suite("Campaign dashboards")
+struct CampaignDashboardTests {
+    @Test("a campaign counts each person once across its posts; its breakdowns are suppressed like a post's; its posts are listed; CSV and roles",
+          arguments: TestDatabase.kinds)
+    func campaign(kind: DatabaseKind) async throws {
+        try await withApp(kind, configure: { $0.personEngagement = true }) { client, services in
+            // 10 in Sales, 3 in Legal.
+            let fixture = try await AnalyticsFixture.make(client, services, count: 13) { index, person in
+                person.department = index < 10 ? "Sales" : "Legal"
+            }
+            let campaign = try await fixture.campaign("Open enrolment")
+            let first = try await fixture.publish("Enrolment opens", channels: ["feed", "email"], campaign: campaign)
+            let second = try await fixture.publish("Last week to enrol", campaign: campaign)
+            let outside = try await fixture.publish("Canteen menu")
+            // AF0–AF5 read the first post, AF3–AF7 the second: 8 people across the campaign, 3 of them twice.
+            try await fixture.record(.read, post: first, people: (0...5).map { "AF\($0)" })
+            try await fixture.record(.read, post: second, people: (3...7).map { "AF\($0)" })
+            try await fixture.record(.opened, post: first, people: ["AF8"], channel: .email)
+            try await fixture.record(.read, post: outside, people: (0...12).map { "AF\($0)" })
+
+            let api = fixture.api, comms = fixture.comms
+            let dashboard = try json(try await api(.get, "/api/v1/analytics/campaigns/\(campaign)", comms))
+            #expect(dashboard["campaign_id"] as? Int == campaign && dashboard["post_id"] == nil)
+            #expect((dashboard["recipients"] as? [String: Int])?["any"] == 13, "13 people, not 26 deliveries")
+            let emailed = try await services.database.reader.raw("SELECT COUNT(DISTINCT employee_id) AS n FROM deliveries WHERE channel = 'email'").first()!.decode(column: "n", as: Int.self)
+            #expect(emailed > 5, "most demo people have an email address")
+            #expect((dashboard["recipients"] as? [String: Int])?["feed"] == 13 && (dashboard["recipients"] as? [String: Int])?["email"] == emailed)
+            let totals = try #require(dashboard["totals"] as? [String: [String: [String: Int]]])
+            #expect(totals["any"]?["read"]?["people"] == 8 && totals["any"]?["read"]?["events"] == 11, "8 people read, 11 reads")
+            #expect(totals["any"]?["reached"]?["people"] == 9, "the 8 readers and one email opened")
+            #expect(dashboard["unreached"] as? Int == 4)
+            let posts = try #require(dashboard["posts"] as? [[String: Any]])
+            #expect(Set(posts.compactMap { $0["post_id"] as? Int }) == [Int(first), Int(second)], "the outside post is not in the campaign")
+            let departments = try #require((dashboard["breakdowns"] as? [String: [[String: Any]]])?["department"])
+            #expect(departments.allSatisfy { $0["suppressed"] as? Bool == true }, "Legal has 3; Sales would follow from the total, so it is hidden too")
+
+            let list = try json(try await api(.get, "/api/v1/analytics/campaigns", comms))
+            let row = try #require((list["data"] as? [[String: Any]])?.first)
+            #expect(row["campaign_id"] as? Int == campaign && row["posts"] as? Int == 2 && row["recipients"] as? Int == 13 && row["read"] as? Int == 8)
+
+            let page = try await client.execute(uri: "/analytics/campaigns/\(campaign)", method: .get, headers: bearer(comms), body: nil)
+            let html = String(buffer: page.body)
+            #expect(page.status == .ok && html.contains("Open enrolment") && html.contains("Each person counts once") && html.contains("Last week to enrol") && html.contains("<svg"))
+            #expect(!html.contains("Canteen menu"))
+            let index = String(buffer: try await client.execute(uri: "/analytics", method: .get, headers: bearer(comms), body: nil).body)
+            #expect(index.contains("/analytics/campaigns/\(campaign)"))
+            let csv = String(buffer: try await client.execute(uri: "/analytics/campaigns/\(campaign)/breakdowns.csv", method: .get, headers: bearer(comms), body: nil).body)
+            #expect(csv.contains("department,Legal,suppressed") && csv.contains("department,Sales,suppressed"))
+            let timeline = try await client.execute(uri: "/analytics/campaigns/\(campaign)/timeline.csv", method: .get, headers: bearer(comms), body: nil)
+            #expect(timeline.status == .ok && String(buffer: timeline.body).hasPrefix("period,start,reached,read"))
+
+            // Named people: HR only; the four nobody reached.
+            let hr = try await services.token(for: try await services.user("hr@example.com", [.hr]))
+            #expect(try await client.execute(uri: "/analytics/campaigns/\(campaign)/unreached.csv", method: .get, headers: bearer(comms), body: nil).status == .forbidden)
+            let unreached = String(buffer: try await client.execute(uri: "/analytics/campaigns/\(campaign)/unreached.csv", method: .get, headers: bearer(hr), body: nil).body)
+            let lines = unreached.split(whereSeparator: \.isNewline)
+            #expect(lines.count == 5 && ["AF9", "AF10", "AF11", "AF12"].allSatisfy { code in lines.contains { $0.hasPrefix(code + ",") } })
+
+            #expect(try await api(.get, "/api/v1/analytics/campaigns/999999", comms).status == .notFound)
+            let badID = try await api(.get, "/api/v1/analytics/campaigns/abc", comms).status.code
+            #expect(badID == 400 || badID == 404)
+            let employeeSession = try await services.feed.sessions.create(employeeID: fixture.people["AF0"]!, via: "test", requestID: nil)
+            let browser = Browser(client)
+            browser.setCookie("tandem_session", employeeSession.token)
+            #expect(try await browser.request("/api/v1/analytics/campaigns/\(campaign)").status == .forbidden)
+        }
+    }
+}
