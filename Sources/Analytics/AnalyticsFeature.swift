@@ -10,6 +10,8 @@ public struct AnalyticsFeature: Sendable {
 
     public let engagement: EngagementFeature
     public let metrics: PostMetricsStore
+    public let matrix: ChannelMatrixStore
+    public let best: BestPostsStore
     public let links: LinkAllowList
     public let suppression: Suppression
     /// Per-person engagement (who was not reached) for admin and HR; off unless the
@@ -25,6 +27,8 @@ public struct AnalyticsFeature: Sendable {
                 personEngagement: Bool = false) {
         self.engagement = engagement
         metrics = PostMetricsStore(database: database)
+        matrix = ChannelMatrixStore(database: database, metrics: metrics)
+        best = BestPostsStore(database: database, metrics: metrics)
         links = LinkAllowList(baseURL: baseURL, hosts: trackedHosts)
         suppression = Suppression(threshold: privacyThreshold)
         self.personEngagement = personEngagement
@@ -34,5 +38,6 @@ public struct AnalyticsFeature: Sendable {
         Layout.register([NavItem("Analytics", "/analytics", Self.readers)])
         TrackingRoutes(feature: self).register(in: table)
         PostDashboardRoutes(feature: self).register(in: table)
+        ChannelRoutes(feature: self).register(in: table)
     }
 }
