@@ -12,6 +12,8 @@ public struct AnalyticsFeature: Sendable {
     public let metrics: PostMetricsStore
     public let matrix: ChannelMatrixStore
     public let best: BestPostsStore
+    public let kpis: KPIStore
+    public let annotations: AnnotationStore
     public let links: LinkAllowList
     public let suppression: Suppression
     /// Per-person engagement (who was not reached) for admin and HR; off unless the
@@ -29,6 +31,8 @@ public struct AnalyticsFeature: Sendable {
         metrics = PostMetricsStore(database: database)
         matrix = ChannelMatrixStore(database: database, metrics: metrics)
         best = BestPostsStore(database: database, metrics: metrics)
+        kpis = KPIStore(database: database, metrics: metrics)
+        annotations = AnnotationStore(database: database)
         links = LinkAllowList(baseURL: baseURL, hosts: trackedHosts)
         suppression = Suppression(threshold: privacyThreshold)
         self.personEngagement = personEngagement
@@ -39,5 +43,6 @@ public struct AnalyticsFeature: Sendable {
         TrackingRoutes(feature: self).register(in: table)
         PostDashboardRoutes(feature: self).register(in: table)
         ChannelRoutes(feature: self).register(in: table)
+        KPIRoutes(feature: self).register(in: table)
     }
 }

@@ -46,5 +46,38 @@ public enum AnalyticsMigrations {
                 """,
             ]
         },
+        // KPIs: a formula over the rollups, evaluated when read (rollups are small), so a
+        // changed formula applies to past periods too. Annotations pin a note to a day.
+        Migration(94, "KPIs and annotations") { d in
+            [
+                """
+                CREATE TABLE kpis (
+                    id \(d.idColumn),
+                    name \(d.text) NOT NULL,
+                    name_key \(d.text) NOT NULL UNIQUE,
+                    description \(d.text) NOT NULL,
+                    formula \(d.text) NOT NULL,
+                    owner_team \(d.text) NOT NULL,
+                    target \(d.double) NOT NULL,
+                    direction \(d.text) NOT NULL,
+                    period \(d.text) NOT NULL,
+                    unit \(d.text) NOT NULL,
+                    version \(d.bigint) NOT NULL,
+                    updated_by \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL)
+                """,
+                """
+                CREATE TABLE analytics_annotations (
+                    id \(d.idColumn),
+                    day \(d.text) NOT NULL,
+                    note \(d.text) NOT NULL,
+                    teams \(d.text) NOT NULL,
+                    created_by \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL)
+                """,
+                "CREATE INDEX analytics_annotations_day ON analytics_annotations (day)",
+            ]
+        },
     ]
 }

@@ -143,3 +143,10 @@ struct ChannelRoutes {
         }
     }
 }
+
+/// What the command line needs from the pages' exports.
+public enum ChannelMatrixCLI {
+    public static func dimension(_ raw: String) throws -> SegmentDimension { try ChannelRoutes.dimension(raw) }
+    public static func csv(_ matrix: ChannelMatrix) -> String { ChannelPages.csv(matrix) }
+    public static func scorecards(_ cards: [Scorecard]) -> String { KPIPages.scorecardCSV(cards) }
+}

@@ -1,4 +1,5 @@
 public import Accounts
+import Analytics
 public import Audiences
 public import Audit
 import Content
@@ -114,6 +115,7 @@ public struct DemoLoader: Sendable {
         }
         try await loadAcknowledgements(progress: progress)
         try await loadEngagement(progress: progress)
+        try await loadKPIs(progress: progress)
         return created
     }
 
@@ -161,6 +163,31 @@ public struct DemoLoader: Sendable {
         }
         try await RollupBuilder(database: database).catchUp()
         if !events.isEmpty { progress("engagement events \(events.count) (demo: views, reads, opens and clicks)") }
+    }
+
+    /// Shared KPIs for the three teams and a note on the timeline, so /analytics/scorecards has
+    /// something to show.
+    func loadKPIs(progress: @escaping @Sendable (String) -> Void) async throws {
+        let database = feed.store.database
+        let store = KPIStore(database: database, metrics: PostMetricsStore(database: database))
+        guard try await store.all().isEmpty else { return }
+        let actor = AuditActor(userID: nil, label: "demo", channel: .cli)
+        let kpis: [(name: String, description: String, formula: String, team: String, target: String, direction: String, period: String, unit: String)] = [
+            ("Frontline reached", "Share of deliveries to frontline staff that reached them.",
+             #"reached{worker_type="frontline"} / recipients{worker_type="frontline"}"#, "ic", "70", "higher", "month", "percent"),
+            ("Acknowledged within 24 hours", "Acknowledgements in the first day over everyone a post went to.", "acknowledged_24h / recipients", "hr", "40", "higher", "month", "percent"),
+            ("Email click-through", "People who followed a link over people emailed.", #"clicked{channel="email"} / recipients{channel="email"}"#, "marketing", "8", "higher", "month", "percent"),
+            ("Feed read rate", "Reads of more than 8 seconds over feed deliveries.", #"read{channel="feed"} / recipients{channel="feed"}"#, "shared", "25", "higher", "month", "percent"),
+            ("Unsubscribes", "People who left optional email through a post.", "unsubscribed", "shared", "5", "lower", "month", "number"),
+        ]
+        for kpi in kpis {
+            _ = try await store.create(try KPIDraft(name: kpi.name, description: kpi.description, formula: kpi.formula, ownerTeam: kpi.team, target: kpi.target,
+                                                    direction: kpi.direction, period: kpi.period, unit: kpi.unit), by: actor)
+        }
+        let yesterday = Date().addingTimeInterval(-86_400)
+        _ = try await AnnotationStore(database: database).create(day: ISO8601DateFormatter.string(from: yesterday, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate]),
+                                                                 note: "Benefits fair at head office", teams: ["shared"], by: actor)
+        progress("KPIs \(kpis.count) and a note on the timeline")
     }
 
     /// Some people have already confirmed the demo's policy post, so its board has numbers.

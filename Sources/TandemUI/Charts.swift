@@ -22,7 +22,10 @@ public enum Chart {
     }
 
     /// Line chart over categorical x labels (e.g. hours "0 h"…"71 h" or dates). nil values leave a gap.
-    public static func line(title: String, summary: String, xLabels: [String], series: [Series], unit: ValueFormat = .count) -> HTMLNode {
+    /// `marks` pin numbered notes (annotations) to x positions: a dashed line with its number,
+    /// the note in the mark's title; callers list the notes under the chart as well.
+    public static func line(title: String, summary: String, xLabels: [String], series: [Series], unit: ValueFormat = .count,
+                            marks: [(index: Int, note: String)] = []) -> HTMLNode {
         let count = max(xLabels.count, series.map(\.values.count).max() ?? 0)
         let values = series.map { one in (0..<count).map { $0 < one.values.count ? clean(one.values[$0]) : nil } }
         let present = values.flatMap { $0.compactMap { $0 } }
@@ -66,9 +69,18 @@ public enum Chart {
             if !drawn.isEmpty { body.append(el("g", [("class", "series")], drawn)) }
         }
         if present.isEmpty { body.append(noData(in: plot)) }
+        for (number, mark) in marks.enumerated() where mark.index >= 0 && mark.index < count {
+            body.append(el("g", [("class", "mark"), ("stroke", mutedColour), ("fill", mutedColour)], [
+                el("title", text: "\(number + 1). \(mark.note)"),
+                el("line", [("x1", Self.number(x(mark.index))), ("y1", Self.number(plot.y)), ("x2", Self.number(x(mark.index))), ("y2", Self.number(plot.bottom)),
+                            ("stroke-dasharray", "3 3")]),
+                label(String(number + 1), x: x(mark.index) + 6, y: plot.y + 10),
+            ]))
+        }
 
         let key = series.count > 1 ? [legend(series.map(\.name))] : []
         let fingerprint = ["line", summary] + xLabels + series.map { $0.name + ":" + $0.values.map { $0.map(number) ?? "-" }.joined(separator: ",") }
+            + marks.map { "\($0.index):\($0.note)" }
         return figure(kind: "line", title: title, fingerprint: fingerprint, summary: summary, height: plot.bottom + 28, body: body, legend: key)
     }
 
