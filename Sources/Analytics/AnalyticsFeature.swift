@@ -14,6 +14,7 @@ public struct AnalyticsFeature: Sendable {
     public let best: BestPostsStore
     public let kpis: KPIStore
     public let annotations: AnnotationStore
+    public let personas: PersonaBreakdown
     public let links: LinkAllowList
     public let suppression: Suppression
     /// Per-person engagement (who was not reached) for admin and HR; off unless the
@@ -33,6 +34,7 @@ public struct AnalyticsFeature: Sendable {
         best = BestPostsStore(database: database, metrics: metrics)
         kpis = KPIStore(database: database, metrics: metrics)
         annotations = AnnotationStore(database: database)
+        personas = PersonaBreakdown(database: database, threshold: privacyThreshold)
         links = LinkAllowList(baseURL: baseURL, hosts: trackedHosts)
         suppression = Suppression(threshold: privacyThreshold)
         self.personEngagement = personEngagement

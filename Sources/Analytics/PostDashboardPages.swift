@@ -43,7 +43,8 @@ enum PostDashboardPages {
     }
 
     static func dashboard(_ d: PostDashboard, mayListPeople: Bool, suppression: Suppression) -> [HTMLNode] {
-        let exports: [HTMLNode] = [link("Breakdowns (CSV)", "\(d.subject.path)/breakdowns.csv"), text(" · "), link("Timeline (CSV)", "\(d.subject.path)/timeline.csv")]
+        let exports: [HTMLNode] = [link("By persona", "\(d.subject.path)/personas"), text(" · "), link("Breakdowns (CSV)", "\(d.subject.path)/breakdowns.csv"), text(" · "),
+                                   link("Timeline (CSV)", "\(d.subject.path)/timeline.csv")]
         var nodes: [HTMLNode]
         switch d.subject {
         case .post(let id):
@@ -122,6 +123,22 @@ enum PostDashboardPages {
             nodes.append(postTable(d.posts, caption: "The campaign's posts", suppression: suppression))
         }
         return nodes
+    }
+
+    static func personas(_ d: PostDashboard, _ rows: [PersonaBreakdown.Row]) -> [HTMLNode] {
+        [
+            UI.heading("By persona: \(d.title)", subtitle: "Recipients who fit each persona's audience today, and how many of them this \(d.subject.noun) reached. A person can fit several personas."),
+            UI.table(caption: "Personas", headers: ["Persona", "Audience", "Recipients", "Reached", "Read", "Acknowledged"], rows: rows.map { row in
+                guard let recipients = row.recipients else {
+                    return [text(row.persona), text(row.audience ?? "–"), el("span", [("class", "muted")], text: row.note ?? "suppressed"), text("–"), text("–"), text("–")]
+                }
+                return [text(row.persona), text(row.audience ?? "–"), text(String(recipients)), text("\(row.reached ?? 0) (\(percent(row.reached, recipients)))"),
+                        text("\(row.read ?? 0) (\(percent(row.read, recipients)))"), text(String(row.acknowledged ?? 0))]
+            }, empty: "No personas yet. HR writes them at /personas."),
+            Chart.bars(title: "Reach by persona", summary: "Share of the persona's recipients reached; small groups are suppressed.",
+                       bars: rows.map { row in (row.persona, row.recipients.flatMap { whole in whole > 0 ? row.reached.map { Double($0) / Double(whole) } : nil }) }, unit: .percent),
+            el("p", [], [link("← Back to the dashboard", d.subject.path)]),
+        ]
     }
 
     static func reachShare(_ row: BreakdownRow) -> Double? {

@@ -36,6 +36,27 @@ struct PostDashboardRoutes {
                                       contentType: "text/csv; charset=utf-8")
             }
 
+            table.page(.get, "/analytics/\(kind)/{id}/personas", AnalyticsFeature.readers) { request, context in
+                let dashboard = try await load(context, make, what)
+                let rows = try await feature.personas.rows(dashboard.subject, seesSensitive: context.identity?.has(.hr) ?? false, suppression: feature.suppression)
+                return Pages.render(request, context, title: "Personas: \(dashboard.title)") { _ in PostDashboardPages.personas(dashboard, rows) }
+            }
+
+            table.api(.get, "/api/v1/analytics/\(kind)/{id}/personas", AnalyticsFeature.readers,
+                      APIOperation(id: kind == "posts" ? "getPostPersonas" : "getCampaignPersonas",
+                                   summary: "Reach, reads and acknowledgements of the \(what.lowercased())'s recipients by persona, counted against each persona's audience today (personas overlap; small groups and HR-only personas for others are null)",
+                                   tag: "Analytics", parameters: [.pathID()],
+                                   success: APIOperation.ok(.object([Schema.Property("data", .array(.object([
+                                       Schema.Property("persona", .text), Schema.Property("audience", .nullable(.text), required: false),
+                                       Schema.Property("recipients", .nullable(.integer(minimum: 0)), required: false), Schema.Property("reached", .nullable(.integer(minimum: 0)), required: false),
+                                       Schema.Property("read", .nullable(.integer(minimum: 0)), required: false), Schema.Property("acknowledged", .nullable(.integer(minimum: 0)), required: false),
+                                       Schema.Property("note", .nullable(.text), required: false),
+                                   ])))])), errors: [404])) { _, context in
+                let dashboard = try await load(context, make, what)
+                struct Out: Encodable { let data: [PersonaBreakdown.Row] }
+                return try Reply.json(Out(data: try await feature.personas.rows(dashboard.subject, seesSensitive: context.identity?.has(.hr) ?? false, suppression: feature.suppression)))
+            }
+
             table.page(.get, "/analytics/\(kind)/{id}/unreached.csv", AnalyticsFeature.personReaders) { _, context in
                 try requirePersonEngagement()
                 let dashboard = try await load(context, make, what)

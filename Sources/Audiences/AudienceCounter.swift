@@ -72,6 +72,20 @@ public struct AudienceCounter: Sendable {
         return (rule, condition, saved.usesSensitive(rule))
     }
 
+    /// A rule as an SQL condition over `employees`, without the active-only filter: for
+    /// breaking down people who already received something (leavers since still count).
+    /// Sensitive fields are refused unless `seesSensitive`, as for counts.
+    public func membership(_ source: String, seesSensitive: Bool, today: String = EmployeeRules.today()) async throws -> SQLQueryString {
+        let attributes = source.contains(AttributeDefinition.prefix) ? try await AttributeStore.all(on: database.reader) : []
+        let rule = try RuleParser.parse(source, attributes: attributes)
+        if !seesSensitive, let field = rule.fields.first(where: \.sensitive) {
+            throw AppError(.forbidden, code: "sensitive_field", message: "Only HR can target on \(field.name) (pay, HCE and benefits are HR-only).", field: "rule")
+        }
+        let saved = try await store.definitions(for: rule, includeMembers: false)
+        if !seesSensitive, let refusal = saved.refusesForNonHR(rule) { throw refusal }
+        return try RuleCompiler(dialect: database.dialect, today: today, resolve: saved.resolve).sql(rule)
+    }
+
     /// Only the number of people a rule selects (no breakdown, no privacy rounding): for
     /// callers that size an audience for themselves, such as delivery and the benchmark.
     public func total(_ source: String, today: String = EmployeeRules.today()) async throws -> Int {

@@ -30,3 +30,13 @@ struct PeopleMask: Equatable, Sendable {
         return kinds.flatMap { kind in [event.channel, .any].map { (kind, $0, bit(kind, $0)) } }
     }
 }
+
+/// Where a kind's bit on `any` channel sits in `engagement_people` / `campaign_people`, for
+/// readers that test it in SQL.
+public enum PeopleBits {
+    /// The column ("lo" or "hi") and the mask to test with `&`.
+    public static func anyChannel(_ kind: EventKind) -> (column: String, mask: Int64) {
+        let bit = PeopleMask.bit(kind, .any)
+        return bit < 64 ? ("lo", Int64(1) << Int64(bit)) : ("hi", Int64(1) << Int64(bit - 64))
+    }
+}

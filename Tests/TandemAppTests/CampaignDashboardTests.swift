@@ -29,6 +29,7 @@ struct CampaignDashboardTests {
             try await fixture.record(.read, post: outside, people: (0...12).map { "AF\($0)" })
 
             let api = fixture.api, comms = fixture.comms
+            let hr = try await services.token(for: try await services.user("hr@example.com", [.hr]))
             let dashboard = try json(try await api(.get, "/api/v1/analytics/campaigns/\(campaign)", comms))
             #expect(dashboard["campaign_id"] as? Int == campaign && dashboard["post_id"] == nil)
             #expect((dashboard["recipients"] as? [String: Int])?["any"] == 13, "13 people, not 26 deliveries")
@@ -60,11 +61,26 @@ struct CampaignDashboardTests {
             #expect(timeline.status == .ok && String(buffer: timeline.body).hasPrefix("period,start,reached,read"))
 
             // Named people: HR only; the four nobody reached.
-            let hr = try await services.token(for: try await services.user("hr@example.com", [.hr]))
             #expect(try await client.execute(uri: "/analytics/campaigns/\(campaign)/unreached.csv", method: .get, headers: bearer(comms), body: nil).status == .forbidden)
             let unreached = String(buffer: try await client.execute(uri: "/analytics/campaigns/\(campaign)/unreached.csv", method: .get, headers: bearer(hr), body: nil).body)
             let lines = unreached.split(whereSeparator: \.isNewline)
             #expect(lines.count == 5 && ["AF9", "AF10", "AF11", "AF12"].allSatisfy { code in lines.contains { $0.hasPrefix(code + ",") } })
+
+            // By persona: "Sales team" fits the 10 in Sales, "Legal" the 3 in Legal (suppressed), "Not linked" has no audience.
+            let audience = try #require(try json(try await api(.post, "/api/v1/audiences", comms, #"{"name":"Sales","rule":"department = \"Sales\""}"#))["id"] as? Int)
+            let legal = try #require(try json(try await api(.post, "/api/v1/audiences", comms, #"{"name":"Legal","rule":"department = \"Legal\""}"#))["id"] as? Int)
+            #expect(try await api(.post, "/api/v1/personas", hr, #"{"name":"Sales team","summary":"Sellers","audience_id":\#(audience)}"#).status == .created)
+            #expect(try await api(.post, "/api/v1/personas", hr, #"{"name":"Lawyers","summary":"Legal","audience_id":\#(legal)}"#).status == .created)
+            #expect(try await api(.post, "/api/v1/personas", hr, #"{"name":"Not linked","summary":"-"}"#).status == .created)
+            let personas = try #require(try json(try await api(.get, "/api/v1/analytics/campaigns/\(campaign)/personas", comms))["data"] as? [[String: Any]])
+            let byName = Dictionary(uniqueKeysWithValues: personas.map { ($0["persona"] as! String, $0) })
+            #expect(byName["Sales team"]?["recipients"] as? Int == 10 && byName["Sales team"]?["read"] as? Int == 8 && byName["Sales team"]?["reached"] as? Int == 9)
+            #expect(byName["Lawyers"]?["recipients"] == nil && (byName["Lawyers"]?["note"] as? String)?.contains("Fewer than 5") == true)
+            #expect(byName["Not linked"]?["recipients"] == nil)
+            let postPersonas = try #require(try json(try await api(.get, "/api/v1/analytics/posts/\(second)/personas", comms))["data"] as? [[String: Any]])
+            #expect(postPersonas.first { $0["persona"] as? String == "Sales team" }?["read"] as? Int == 5, "AF3–AF7 read the second post")
+            let personaPage = try await client.execute(uri: "/analytics/campaigns/\(campaign)/personas", method: .get, headers: bearer(comms), body: nil)
+            #expect(personaPage.status == .ok && String(buffer: personaPage.body).contains("Reach by persona"))
 
             #expect(try await api(.get, "/api/v1/analytics/campaigns/999999", comms).status == .notFound)
             let badID = try await api(.get, "/api/v1/analytics/campaigns/abc", comms).status.code
