@@ -51,7 +51,7 @@ struct EmailHTTPTests {
                 _ = try await services.delivery.worker.drain(now: { Date().addingTimeInterval(1) })
                 return id
             }
-            _ = try await publish("Open enrolment")
+            let firstPost = try await publish("Open enrolment")
             let first = try sink.messages()
             #expect(first.count == 5, "the hard bounce is refused, the rest delivered")
             let reader0 = try #require(first.first { ($0["to"] as? [String]) == ["reader0@example.com"] })
@@ -76,6 +76,14 @@ struct EmailHTTPTests {
             let oneClick = try await send(.post, path, nil, "List-Unsubscribe=One-Click", type: "application/x-www-form-urlencoded")
             #expect(oneClick.status == .ok)
             #expect(try await services.delivery.optOuts.list(employee: employeeID).map(\.topicId) == [Int64(topic)])
+            // The opt-out is an `unsubscribed` event of that post, once however often the link is used.
+            #expect(try await send(.post, path, nil, "scope=all", type: "application/x-www-form-urlencoded").status == .ok)
+            let unsubscribed = try await services.database.reader.raw("""
+                SELECT post_id, channel FROM engagement_events WHERE kind = 'unsubscribed' AND employee_id = \(bind: employeeID)
+                """).all().map { "\(try $0.decode(column: "post_id", as: Int64.self)) \(try $0.decode(column: "channel", as: String.self))" }
+            #expect(unsubscribed == ["\(firstPost) email"], "one event of the post whose email carried the link")
+            #expect(try await send(.post, path, nil, "scope=undo", type: "application/x-www-form-urlencoded").status == .ok)
+            #expect(try await send(.post, path, nil, "List-Unsubscribe=One-Click", type: "application/x-www-form-urlencoded").status == .ok)
             #expect(try await send(.post, path, nil, "scope=everything", type: "application/x-www-form-urlencoded").status == .badRequest)
             #expect(String(buffer: try await send(.get, path, nil).body).contains("Subscribe again"))
 

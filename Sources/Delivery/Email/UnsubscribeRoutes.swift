@@ -1,7 +1,9 @@
 import Content
+import Engagement
 import Foundation
 import Hummingbird
 import TandemCore
+import TandemStore
 import TandemUI
 
 /// The unsubscribe link in every optional email, `/unsubscribe/{signed token}`. The token names
@@ -14,6 +16,12 @@ import TandemUI
 /// - POST `scope=topics|all|undo` comes from the page's buttons.
 struct UnsubscribeRoutes {
     let feature: DeliveryFeature
+    let engagement: EngagementWriter
+
+    init(feature: DeliveryFeature) {
+        self.feature = feature
+        engagement = EngagementWriter(database: feature.database)
+    }
 
     struct Target {
         let employeeID: Int64
@@ -21,6 +29,15 @@ struct UnsubscribeRoutes {
         let topicIDs: [Int64]
         let topicNames: [String]
         let mandatory: Bool
+        /// The post whose email carried the link (none for a digest).
+        var postID: Int64? = nil
+    }
+
+    /// One `unsubscribed` event per person and post, however often the link is used.
+    func event(_ target: Target) async throws -> PreparedEvents? {
+        guard let post = target.postID else { return nil }
+        return try await engagement.prepare([EngagementEvent(postID: post, employeeID: target.employeeID, channel: .email, kind: .unsubscribed,
+                                                             occurredAt: Millis.from(Date()), dedupe: "un.\(post).\(target.employeeID)")])
     }
 
     func target(_ token: String) async throws -> Target? {
@@ -31,7 +48,7 @@ struct UnsubscribeRoutes {
         guard let ids = try await feature.signer.verify(token, kind: "u", count: 2),
               let sent = try await SentPostCache.load(ids[1], posts: feature.scheduler.posts, database: feature.database) else { return nil }
         let title = sent.content.variant(for: sent.content.fallbackLanguage)?.title ?? "a post"
-        return Target(employeeID: ids[0], postTitle: title, topicIDs: sent.content.topicIDs, topicNames: sent.topics, mandatory: sent.content.mandatory)
+        return Target(employeeID: ids[0], postTitle: title, topicIDs: sent.content.topicIDs, topicNames: sent.topics, mandatory: sent.content.mandatory, postID: ids[1])
     }
 
     func register(in table: RouteTable) {
@@ -51,18 +68,18 @@ struct UnsubscribeRoutes {
             // A post without topics can only be stopped by opting out of all optional email.
             let topics = target.topicIDs.isEmpty ? [OptOutStore.everything] : target.topicIDs
             if form["List-Unsubscribe"] == "One-Click" {
-                try await feature.optOuts.add(employee: target.employeeID, topics: topics, channel: .email)
+                try await feature.optOuts.add(employee: target.employeeID, topics: topics, channel: .email, events: try await event(target))
                 return Reply.text("Unsubscribed.\n")
             }
             let message: String
             switch form["scope"] {
             case "topics":
-                try await feature.optOuts.add(employee: target.employeeID, topics: topics, channel: .email)
+                try await feature.optOuts.add(employee: target.employeeID, topics: topics, channel: .email, events: try await event(target))
                 message = target.topicNames.isEmpty
                     ? "You will get no more optional email from Tandem."
                     : "You will get no more email about \(target.topicNames.joined(separator: ", ")). Mandatory messages still reach you."
             case "all":
-                try await feature.optOuts.add(employee: target.employeeID, topics: [OptOutStore.everything], channel: .email)
+                try await feature.optOuts.add(employee: target.employeeID, topics: [OptOutStore.everything], channel: .email, events: try await event(target))
                 message = "You will get no more optional email from Tandem. Mandatory messages still reach you."
             case "undo":
                 try await feature.optOuts.remove(employee: target.employeeID, topics: topics + [OptOutStore.everything], channel: .email)

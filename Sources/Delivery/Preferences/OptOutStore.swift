@@ -1,5 +1,6 @@
 public import Content
 public import Foundation
+public import Engagement
 import SQLKit
 import TandemCore
 public import TandemStore
@@ -25,9 +26,12 @@ public struct OptOutStore: Sendable {
 
     /// Adds opt-outs; returns how many were new.
     @discardableResult
-    public func add(employee: Int64, topics: [Int64], channel: Channel, now: Date = Date()) async throws -> Int {
+    /// `events` (an `unsubscribed` event) are stored in the same transaction, so the
+    /// dashboards count exactly the opt-outs that happened.
+    public func add(employee: Int64, topics: [Int64], channel: Channel, now: Date = Date(), events: PreparedEvents? = nil) async throws -> Int {
         guard !topics.isEmpty else { return 0 }
         return try await database.transaction { db in
+            if let events { _ = try await EngagementWriter.write(events, on: db) }
             var added = 0
             for topic in Set(topics).sorted() {
                 let row = try await db.raw("""
