@@ -71,7 +71,36 @@ public enum Assets {
           var message = event.target.getAttribute('data-confirm');
           if (message && !window.confirm(message)) { event.preventDefault(); }
         });
-        """ + ruleBuilder + calendarDrag + postReach + liveRegions + signageRotation + engagementBeacons
+        """ + ruleBuilder + calendarDrag + postReach + liveRegions + signageRotation + engagementBeacons + shareButtons
+
+    /// "Share with a colleague": the system share sheet where there is one, else the link is
+    /// copied; either way a `share` beacon is counted for the post. Without a way to share, the
+    /// link is shown to copy by hand and nothing is counted.
+    static let shareButtons = #"""
+        (function () {
+          Array.prototype.forEach.call(document.querySelectorAll('[data-share]'), function (button) {
+            button.hidden = false;
+            var status = button.parentNode.querySelector('.share-status');
+            function counted(message) {
+              if (status) { status.textContent = message; }
+              var id = (Date.now().toString(36) + Math.random().toString(36).slice(2, 12)).replace(/[^a-z0-9]/g, '');
+              var body = JSON.stringify({ events: [{ token: button.getAttribute('data-share-token'), type: 'share', id: id }] });
+              fetch('/api/v1/events', { method: 'POST', body: body, credentials: 'same-origin', headers: { 'Content-Type': 'application/json' } }).catch(function () {});
+            }
+            button.addEventListener('click', function () {
+              var url = new URL(button.getAttribute('data-share'), window.location.href).href;
+              if (navigator.share) {
+                navigator.share({ title: button.getAttribute('data-share-title'), url: url }).then(function () { counted('Shared.'); }, function () {});
+              } else if (navigator.clipboard && navigator.clipboard.writeText) {
+                navigator.clipboard.writeText(url).then(function () { counted('Link copied: paste it to a colleague.'); },
+                                                        function () { if (status) { status.textContent = 'Copy this link: ' + url; } });
+              } else if (status) {
+                status.textContent = 'Copy this link: ' + url;
+              }
+            });
+          });
+        })();
+        """#
 
     /// Feed cards and posts with `data-ev` (a signed token) report when they are on screen and
     /// for how long (dwell), as beacons to /api/v1/events. A view is sent once per page; the

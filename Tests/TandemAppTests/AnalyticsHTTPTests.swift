@@ -60,7 +60,11 @@ struct AnalyticsHTTPTests {
             let feedHTML = String(buffer: try await browser.request("/feed").body)
             let marker = try #require(feedHTML.range(of: "data-ev=\""))
             let token = String(feedHTML[marker.upperBound...].prefix { $0 != "\"" })
-            #expect(String(buffer: try await browser.request("/feed/posts/\(post)").body).contains("data-ev=\"" + token + "\""))
+            let postPage = String(buffer: try await browser.request("/feed/posts/\(post)").body)
+            #expect(postPage.contains("data-ev=\"" + token + "\"") && postPage.contains("data-share=\"/feed/posts/\(post)\" data-share-token=\"" + token + "\""))
+            // Sharing from the post page is a beacon of its own.
+            #expect(try await browser.request("/api/v1/events", method: .post, headers: [.contentType: "application/json"],
+                                              body: #"{"events":[{"token":"\#(token)","type":"share","id":"share0001"}]}"#).status == .accepted)
 
             // A view and a 12 s dwell, posted with the session cookie and no CSRF header (sendBeacon cannot add one).
             let beacon = #"{"events":[{"token":"\#(token)","type":"view","id":"view0001"},{"token":"\#(token)","type":"dwell","id":"dwell0001","dwell_ms":12000}]}"#
@@ -116,6 +120,7 @@ struct AnalyticsHTTPTests {
             #expect(totals["any"]?["delivered"]?["people"] == 12)
             #expect(totals["email"]?["opened"]?["people"] == 1 && totals["email"]?["clicked"]?["people"] == 1)
             #expect(totals["any"]?["acknowledged"]?["people"] == 1)
+            #expect(totals["feed"]?["shared"]?["people"] == 1 && totals["any"]?["shared"]?["events"] == 1)
             #expect(dashboard["unreached"] as? Int == 1)
             #expect((dashboard["definitions"] as? [String: String])?["opened"]?.contains("Unreliable") == true)
 

@@ -97,7 +97,14 @@ enum FeedPages {
             html += "<button type=\"submit\" name=\"kind\" value=\"" + (mine ? "none" : reaction.rawValue) + "\" aria-pressed=\"" + (mine ? "true" : "false") + "\" title=\"" + reaction.title + "\">"
             html += reaction.symbol + " <span>" + reaction.title + "</span>" + ((entry.reactions[reaction] ?? 0) > 0 ? " \(entry.reactions[reaction]!)" : "") + "</button>"
         }
-        return html + "</form>"
+        html += "</form>"
+        // Sharing needs the page's script (the system share sheet or the clipboard), so the
+        // button stays hidden until tandem.js shows it; a share is counted with the post's token.
+        if let token {
+            html += "<p class=\"share\"><button type=\"button\" hidden data-share=\"/feed/posts/\(entry.postID)\" data-share-token=\"" + Escape.html(token)
+                + "\" data-share-title=\"" + Escape.html(variant.title) + "\">Share with a colleague</button> <span class=\"share-status\" role=\"status\" aria-live=\"polite\"></span></p>"
+        }
+        return html
     }
 
     static func day(_ date: Date) -> String {
