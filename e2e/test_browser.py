@@ -223,7 +223,7 @@ def test_sign_in_page_fits_a_phone(driver):
     shot(driver, "06-login-phone")
 
 
-@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations", "/deliveries", "/deliveries/email", "/deliveries/channels"])
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations", "/deliveries", "/deliveries/email", "/deliveries/channels", "/analytics", "/analytics/channels", "/analytics/best", "/analytics/kpis", "/analytics/scorecards", "/analytics/annotations"])
 def test_signed_in_pages_fit_a_phone(driver, path):
     sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
     open_page(driver, path)
@@ -855,3 +855,46 @@ def test_reading_a_post_in_the_feed_reaches_the_dashboard(driver):
         time.sleep(0.5)
     # At least this reader's read (a page may report its dwell more than once, each a new event).
     assert after >= before + 1, (before, after)
+
+
+def test_kpi_defined_in_the_form_and_shown_on_the_scorecards(driver):
+    """IC defines a KPI: a misspelt metric is refused with a suggestion and the form keeps what
+    was typed; the corrected KPI gets its progress chart and shows on IC's scorecard. The
+    campaign dashboard and the channel matrix open too, and a reversed period is refused."""
+    name = "Frontline reach " + datetime.datetime.now().strftime("%H%M%S%f")
+    sign_in(driver, COMMS_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/analytics/kpis")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/analytics/kpis']")
+    form.find_element(By.NAME, "name").send_keys(name)
+    form.find_element(By.NAME, "formula").send_keys('reachd{worker_type="frontline"} / recipients{worker_type="frontline"}')
+    Select(form.find_element(By.NAME, "owner_team")).select_by_value("ic")
+    form.find_element(By.NAME, "target").send_keys("70")
+    click_and_wait_for_new_page(driver, submit_button(driver, "/analytics/kpis", "Create KPI"))
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert 'Did you mean "reached"' in main, main[:2000]
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/analytics/kpis']")
+    assert form.find_element(By.NAME, "name").get_attribute("value") == name
+    formula = form.find_element(By.NAME, "formula")
+    formula.clear()
+    formula.send_keys('reached{worker_type="frontline"} / recipients{worker_type="frontline"}')
+    click_and_wait_for_new_page(driver, submit_button(driver, "/analytics/kpis", "Create KPI"))
+    assert re.search(r"/analytics/kpis/\d+$", path_of(driver)), path_of(driver)
+    assert driver.find_elements(By.CSS_SELECTOR, "figure.chart svg[role=img]"), "the progress chart"
+    shot(driver, "31-kpi")
+    open_page(driver, "/analytics/scorecards")
+    card = driver.find_element(By.CSS_SELECTOR, "section[aria-label='Internal Communications scorecard']")
+    assert name in card.text, card.text[:2000]
+
+    open_page(driver, "/analytics")
+    campaigns = driver.find_elements(By.CSS_SELECTOR, "a[href^='/analytics/campaigns/']")
+    assert campaigns, "the demo's campaigns are listed"
+    click_and_wait_for_new_page(driver, campaigns[0])
+    assert "Each person counts once" in driver.find_element(By.TAG_NAME, "main").text
+    assert driver.find_elements(By.CSS_SELECTOR, "figure.chart svg[role=img]")
+    shot(driver, "32-campaign-dashboard")
+    open_page(driver, "/analytics/channels?dimension=worker_type")
+    assert "reach " in driver.find_element(By.TAG_NAME, "main").text
+    today = datetime.date.today()
+    driver.get(BASE_URL + f"/analytics/channels?from={today}&to={today - datetime.timedelta(days=3)}")
+    alert = driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
+    assert "before it starts" in alert, alert
