@@ -83,7 +83,7 @@ public struct BestPostsStore: Sendable {
             """).all()
         guard !rows.isEmpty else { return [] }
         let ids = try rows.map { try $0.decode(column: "id", as: Int64.self) }
-        for id in ids { try await metrics.countRecipients(post: id) }
+        try await metrics.countRecipients(publishedFrom: period.start, to: period.end)
         var recipients: [Int64: Int] = [:], channels: [Int64: [String]] = [:], people: [Int64: [String: Int]] = [:]
         var topics: [Int64: [String]] = [:], languages: [Int64: [String]] = [:]
         for start in stride(from: 0, to: ids.count, by: 500) {

@@ -51,7 +51,7 @@ public struct ChannelMatrixStore: Sendable {
 
     public func matrix(_ dimension: SegmentDimension, period: AnalyticsPeriod, suppression: Suppression) async throws -> ChannelMatrix {
         let posts = try await posts(in: period)
-        for post in posts { try await metrics.countRecipients(post: post) }
+        try await metrics.countRecipients(publishedFrom: period.start, to: period.end)
         struct Key: Hashable { let value: String; let channel: EventChannel }
         var delivered: [Key: (sum: Int, largest: Int)] = [:]
         var people: [Key: [EventKind: Int]] = [:]

@@ -151,6 +151,28 @@ public struct PostMetricsStore: Sendable {
         try await countRecipients(.post(id))
     }
 
+    /// Brings the recipient counts of every post published in [from, to) up to date with two
+    /// queries, counting again only the posts whose deliveries changed (post_sends keeps their
+    /// number): views over a period call this instead of one check per post.
+    public func countRecipients(publishedFrom from: Int64, to: Int64) async throws {
+        let window: SQLQueryString = "p.state IN ('published', 'archived', 'withdrawn') AND p.publish_at >= \(bind: from) AND p.publish_at < \(bind: to)"
+        var current: [Int64: Int64] = [:]
+        for row in try await database.reader.raw("""
+            SELECT s.post_id, s.deliveries AS n FROM post_sends s JOIN posts p ON p.id = s.post_id WHERE \(window)
+            """).all() {
+            current[try row.decode(column: "post_id", as: Int64.self)] = try row.decode(column: "n", as: Int64.self)
+        }
+        var counted: [Int64: Int64] = [:]
+        for row in try await database.reader.raw("""
+            SELECT t.post_id, t.deliveries FROM engagement_recipient_totals t JOIN posts p ON p.id = t.post_id WHERE \(window)
+            """).all() {
+            counted[try row.decode(column: "post_id", as: Int64.self)] = try row.decode(column: "deliveries", as: Int64.self)
+        }
+        for (post, n) in current.sorted(by: { $0.key < $1.key }) where counted[post] != n {
+            try await countRecipients(.post(post))
+        }
+    }
+
     /// Counts a post's or campaign's recipients (each person once) per channel and breakdown
     /// value, again only when the number of deliveries changed since the last count.
     public func countRecipients(_ subject: DashboardSubject) async throws {
@@ -160,7 +182,14 @@ public struct PostMetricsStore: Sendable {
         case .post: "d.post_id = \(bind: id)"
         case .campaign: "d.post_id IN (SELECT p.id FROM posts p WHERE p.campaign_id = \(bind: id))"
         }
-        let deliveries = try await database.reader.raw("SELECT COUNT(*) AS n FROM deliveries d WHERE \(deliveriesOf)").first()?.decode(column: "n", as: Int64.self) ?? 0
+        // Fan-out keeps each post's number of deliveries in post_sends, in the transaction that
+        // adds them (deliveries are never deleted), so the change check reads a row per post
+        // instead of counting deliveries: that count cost 150 ms for a 3,000,000-delivery campaign.
+        let sends: SQLQueryString = switch subject {
+        case .post: "SELECT CAST(COALESCE(SUM(s.deliveries), 0) AS BIGINT) AS n FROM post_sends s WHERE s.post_id = \(bind: id)"
+        case .campaign: "SELECT CAST(COALESCE(SUM(s.deliveries), 0) AS BIGINT) AS n FROM post_sends s JOIN posts p ON p.id = s.post_id WHERE p.campaign_id = \(bind: id)"
+        }
+        let deliveries = try await database.reader.raw(sends).first()?.decode(column: "n", as: Int64.self) ?? 0
         let counted = try await database.reader.raw("SELECT deliveries FROM \(totals) WHERE \(key) = \(bind: id)").first()?
             .decode(column: "deliveries", as: Int64.self)
         guard counted != deliveries else { return }

@@ -62,10 +62,7 @@ struct KPIMetrics: Sendable {
     /// Every metric of `formula` over posts published in [start, end).
     func read(_ formula: KPIFormula, start: Date, end: Date, suppression: Suppression) async throws -> Reading {
         let from = Millis.from(start), to = Millis.from(end)
-        let posts = try await database.reader.raw("""
-            SELECT id FROM posts WHERE state IN ('published', 'archived', 'withdrawn') AND publish_at >= \(bind: from) AND publish_at < \(bind: to)
-            """).all().map { try $0.decode(column: "id", as: Int64.self) }
-        for post in posts { try await metrics.countRecipients(post: post) }
+        try await metrics.countRecipients(publishedFrom: from, to: to)
         var reading = Reading()
         for metric in formula.metrics.sorted(by: { $0.description < $1.description }) {
             let (value, population) = try await value(metric, from: from, to: to)
