@@ -137,7 +137,7 @@ enum PostDashboardPages {
             }, empty: "No personas yet. HR writes them at /personas."),
             Chart.bars(title: "Reach by persona", summary: "Share of the persona's recipients reached; small groups are suppressed.",
                        bars: rows.map { row in (row.persona, row.recipients.flatMap { whole in whole > 0 ? row.reached.map { Double($0) / Double(whole) } : nil }) }, unit: .percent),
-            el("p", [], [link("← Back to the dashboard", d.subject.path)]),
+            el("p", [], [link("Download (CSV)", "\(d.subject.path)/personas.csv"), text(" · "), link("← Back to the dashboard", d.subject.path)]),
         ]
     }
 
@@ -157,11 +157,28 @@ enum PostDashboardPages {
 public enum PostDashboardExport {
     static func breakdowns(_ d: PostDashboard) -> String {
         var csv = CSVWriter(header: ["dimension", "value", "recipients", "reached", "read", "clicked", "acknowledged"])
+        // The per-channel table first, as "channel" rows.
+        for channel in [EventChannel.feed, .email, .chat, .sms, .social] {
+            guard let whole = d.recipients[channel] else { continue }
+            guard d.totals[channel] != nil || whole == 0 else {
+                csv.append(["channel", channel.rawValue] + Array(repeating: "suppressed", count: 5))
+                continue
+            }
+            csv.append(["channel", channel.rawValue, String(whole)] + [EventKind.reached, .read, .clicked, .acknowledged].map { String(d.people($0, on: channel)) })
+        }
         for dimension in SegmentDimension.allCases where dimension != .all {
             for row in d.breakdowns[dimension] ?? [] {
                 let cells = [row.recipients, row.reached, row.read, row.clicked, row.acknowledged].map { $0.map(String.init) ?? "suppressed" }
                 csv.append([dimension.rawValue, row.value] + cells)
             }
+        }
+        return csv.text
+    }
+
+    static func personas(_ rows: [PersonaBreakdown.Row]) -> String {
+        var csv = CSVWriter(header: ["persona", "audience", "recipients", "reached", "read", "acknowledged", "note"])
+        for row in rows {
+            csv.append([row.persona, row.audience ?? ""] + [row.recipients, row.reached, row.read, row.acknowledged].map { $0.map(String.init) ?? "suppressed" } + [row.note ?? ""])
         }
         return csv.text
     }

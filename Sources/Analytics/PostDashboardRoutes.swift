@@ -42,6 +42,13 @@ struct PostDashboardRoutes {
                 return Pages.render(request, context, title: "Personas: \(dashboard.title)") { _ in PostDashboardPages.personas(dashboard, rows) }
             }
 
+            table.page(.get, "/analytics/\(kind)/{id}/personas.csv", AnalyticsFeature.readers) { _, context in
+                let dashboard = try await load(context, make, what)
+                let rows = try await feature.personas.rows(dashboard.subject, seesSensitive: context.identity?.has(.hr) ?? false, suppression: feature.suppression)
+                return Reply.download(PostDashboardExport.personas(rows), filename: "tandem-\(dashboard.subject.noun)-\(dashboard.subject.id)-personas.csv",
+                                      contentType: "text/csv; charset=utf-8")
+            }
+
             table.api(.get, "/api/v1/analytics/\(kind)/{id}/personas", AnalyticsFeature.readers,
                       APIOperation(id: kind == "posts" ? "getPostPersonas" : "getCampaignPersonas",
                                    summary: "Reach, reads and acknowledgements of the \(what.lowercased())'s recipients by persona, counted against each persona's audience today (personas overlap; small groups and HR-only personas for others are null)",

@@ -57,6 +57,7 @@ struct CampaignDashboardTests {
             #expect(index.contains("/analytics/campaigns/\(campaign)"))
             let csv = String(buffer: try await client.execute(uri: "/analytics/campaigns/\(campaign)/breakdowns.csv", method: .get, headers: bearer(comms), body: nil).body)
             #expect(csv.contains("department,Legal,suppressed") && csv.contains("department,Sales,suppressed"))
+            #expect(csv.contains("channel,feed,13,8,8,0,0"), "the per-channel table is in the CSV too")
             let timeline = try await client.execute(uri: "/analytics/campaigns/\(campaign)/timeline.csv", method: .get, headers: bearer(comms), body: nil)
             #expect(timeline.status == .ok && String(buffer: timeline.body).hasPrefix("period,start,reached,read"))
 
@@ -81,6 +82,8 @@ struct CampaignDashboardTests {
             #expect(postPersonas.first { $0["persona"] as? String == "Sales team" }?["read"] as? Int == 5, "AF3–AF7 read the second post")
             let personaPage = try await client.execute(uri: "/analytics/campaigns/\(campaign)/personas", method: .get, headers: bearer(comms), body: nil)
             #expect(personaPage.status == .ok && String(buffer: personaPage.body).contains("Reach by persona"))
+            let personaCSV = String(buffer: try await client.execute(uri: "/analytics/campaigns/\(campaign)/personas.csv", method: .get, headers: bearer(comms), body: nil).body)
+            #expect(personaCSV.contains("Sales team,Sales,10,9,8,0,") && personaCSV.contains("Lawyers,Legal,suppressed"))
 
             #expect(try await api(.get, "/api/v1/analytics/campaigns/999999", comms).status == .notFound)
             let badID = try await api(.get, "/api/v1/analytics/campaigns/abc", comms).status.code

@@ -115,6 +115,8 @@ struct KPIHTTPTests {
             #expect(try await api(.delete, "/api/v1/annotations/\(noteID)", hr).status == .forbidden, "only its author or an administrator")
             let detail = String(buffer: try await client.execute(uri: "/analytics/kpis/\(reachID)", method: .get, headers: bearer(comms), body: nil).body)
             #expect(detail.contains("class=\"mark\"") && detail.contains("Benefits fair") && detail.contains("<svg"))
+            let notesCSV = String(buffer: try await client.execute(uri: "/analytics/annotations.csv", method: .get, headers: bearer(comms), body: nil).body)
+            #expect(notesCSV.contains("Benefits fair,ic,"))
             #expect(try await api(.delete, "/api/v1/annotations/\(noteID)", comms).status == .noContent)
 
             // Roles: analysts read, never write; employees see nothing.

@@ -90,6 +90,7 @@ let expectedAccess: [String: Access] = [
     "GET /analytics/posts/{id}/unreached.csv": .roles([.hr]), "GET /api/v1/analytics/posts/{id}/unreached": .roles([.hr]),
     "GET /api/v1/analytics/posts": .roles([.hr, .comms, .marketing, .analyst]), "GET /api/v1/analytics/posts/{id}": .roles([.hr, .comms, .marketing, .analyst]),
     "GET /analytics/campaigns/{id}": .roles([.hr, .comms, .marketing, .analyst]),
+    "GET /analytics/posts/{id}/personas.csv": .roles([.hr, .comms, .marketing, .analyst]), "GET /analytics/campaigns/{id}/personas.csv": .roles([.hr, .comms, .marketing, .analyst]), "GET /analytics/annotations.csv": .roles([.hr, .comms, .marketing, .analyst]),
     "GET /analytics/posts/{id}/personas": .roles([.hr, .comms, .marketing, .analyst]), "GET /analytics/campaigns/{id}/personas": .roles([.hr, .comms, .marketing, .analyst]),
     "GET /api/v1/analytics/posts/{id}/personas": .roles([.hr, .comms, .marketing, .analyst]), "GET /api/v1/analytics/campaigns/{id}/personas": .roles([.hr, .comms, .marketing, .analyst]),
     "GET /analytics/kpis": .roles([.hr, .comms, .marketing, .analyst]), "POST /analytics/kpis": .roles([.hr, .comms, .marketing]), "GET /analytics/kpis/{id}": .roles([.hr, .comms, .marketing, .analyst]), "POST /analytics/kpis/{id}": .roles([.hr, .comms, .marketing]),

@@ -151,6 +151,7 @@ enum KPIPages {
                     Layout.csrfField(page.csrfToken), el("button", [("type", "submit"), ("class", "link")], text: "Remove"),
                  ]) : text("")]
             }, empty: "No notes in this period."),
+            el("p", [], [link("Download (CSV)", "/analytics/annotations.csv?\(period.query)")]),
         ]
         if let error, error.field == nil { nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message)) }
         nodes.append(el("form", [("method", "post"), ("action", "/analytics/annotations"), ("class", "card")], [

@@ -124,6 +124,15 @@ struct KPIRoutes {
 
         table.page(.get, "/analytics/annotations", readers) { request, context in try await notes(request, context, values: nil, error: nil) }
 
+        table.page(.get, "/analytics/annotations.csv", readers) { request, context in
+            let period = try AnalyticsPeriod.parse(from: request.query("from"), to: request.query("to"))
+            var csv = CSVWriter(header: ["day", "note", "shared_with", "by"])
+            for note in try await feature.annotations.visible(to: context.identity, from: period.from, to: period.to) {
+                csv.append([note.day, note.note, note.teams.map(\.rawValue).joined(separator: " "), note.createdBy])
+            }
+            return Reply.download(csv.text, filename: "tandem-notes-\(period.from)-\(period.to).csv", contentType: "text/csv; charset=utf-8")
+        }
+
         table.page(.post, "/analytics/annotations", Self.writers) { request, context in
             let values = try await request.form(context: context)
             do {
