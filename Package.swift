@@ -154,6 +154,7 @@ let package = Package(
             dependencies: [
                 "TandemCore", "TandemStore", "TandemUI", "Audit", "Content", "Engagement",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Plot", package: "Plot"),
             ],
             swiftSettings: swiftSettings

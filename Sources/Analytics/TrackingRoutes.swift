@@ -23,10 +23,8 @@ struct TrackingRoutes {
                                    Schema.Property("dwell_ms", .integer(minimum: 0, maximum: 86_400_000), required: false),
                                ]), maxItems: Self.maximumEvents, minItems: 1))]),
                                success: (202, .object([Schema.Property("accepted", .integer(minimum: 0)), Schema.Property("refused", .integer(minimum: 0))]), "application/json"),
-                               errors: [400, 413, 415, 422])) { request, context in
-            struct Beacon: Decodable { let token: String; let type: String; let id: String; let dwellMs: Int64? }
-            struct Input: Decodable { let events: [Beacon] }
-            let input = try await request.json(Input.self, context: context)
+                               errors: [400, 413, 415, 422]), fields: .handler) { request, context in
+            let input = try await request.json(BeaconBatch.self, context: context)
             guard !input.events.isEmpty, input.events.count <= Self.maximumEvents else {
                 throw AppError.invalid("events", "Send 1 to \(Self.maximumEvents) events per beacon.")
             }
@@ -93,6 +91,31 @@ struct TrackingRoutes {
                 throw AppError(.badRequest, code: "link_invalid", message: "This link was changed or is not a Tandem link. Open the post in your feed instead.")
             }
             return Response(status: .found, headers: [.location: target, .cacheControl: "no-store"])
+        }
+    }
+
+    /// A feed page's beacon body, decoded in one pass that also refuses unknown fields (the
+    /// edge check would parse every beacon a second time).
+    struct BeaconBatch: Decodable {
+        struct Beacon: Decodable {
+            let token: String, type: String, id: String, dwellMs: Int64?
+            private enum CodingKeys: String, CodingKey { case token, type, id, dwellMs }
+
+            init(from decoder: any Decoder) throws {
+                try StrictKeys.check(decoder, known: ["token", "type", "id", "dwellMs"])
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                token = try container.decode(String.self, forKey: .token)
+                type = try container.decode(String.self, forKey: .type)
+                id = try container.decode(String.self, forKey: .id)
+                dwellMs = try container.decodeIfPresent(Int64.self, forKey: .dwellMs)
+            }
+        }
+        let events: [Beacon]
+        private enum CodingKeys: String, CodingKey { case events }
+
+        init(from decoder: any Decoder) throws {
+            try StrictKeys.check(decoder, known: ["events"])
+            events = try decoder.container(keyedBy: CodingKeys.self).decode([Beacon].self, forKey: .events)
         }
     }
 

@@ -51,7 +51,28 @@ public struct EngagementWriter: Sendable {
     @discardableResult
     public static func write(_ prepared: PreparedEvents, on db: any SQLDatabase) async throws -> Int {
         var seen = Set<String>()
-        let unique = prepared.items.filter { seen.insert($0.event.dedupe).inserted }
+        // In key order: concurrent batches (several flushers on PostgreSQL) that share a retried
+        // key then take its index entry in the same order, instead of deadlocking.
+        let unique = prepared.items.filter { seen.insert($0.event.dedupe).inserted }.sorted { $0.event.dedupe < $1.event.dedupe }
+        guard !unique.isEmpty else { return 0 }
+        if db.dialect.name == "postgresql" {
+            // Eight array binds in one statement instead of eight binds per row: binding and
+            // planning 4,000 parameters per 500 rows was where PostgreSQL ingest spent its time.
+            let events = unique.map(\.event)
+            let row = try await db.raw("""
+                WITH added AS (
+                    INSERT INTO engagement_events (post_id, employee_id, channel, kind, occurred_at, segment_id, dwell_ms, dedupe)
+                    SELECT t.post, t.employee, t.channel, t.kind, t.at, t.segment, NULLIF(t.dwell, -1), t.dedupe
+                    FROM unnest(\(bind: events.map(\.postID))::bigint[], \(bind: events.map(\.employeeID))::bigint[],
+                                \(bind: events.map(\.channel.rawValue))::text[], \(bind: events.map(\.kind.rawValue))::text[],
+                                \(bind: events.map(\.occurredAt))::bigint[], \(bind: unique.map(\.segmentID))::bigint[],
+                                \(bind: events.map { $0.dwellMilliseconds ?? -1 })::bigint[], \(bind: events.map(\.dedupe))::text[])
+                        AS t(post, employee, channel, kind, at, segment, dwell, dedupe)
+                    ON CONFLICT (dedupe) DO NOTHING RETURNING 1)
+                SELECT COUNT(*) AS n FROM added
+                """).first()
+            return Int(try row?.decode(column: "n", as: Int64.self) ?? 0)
+        }
         var stored = 0
         for start in stride(from: 0, to: unique.count, by: 500) {
             let rows = unique[start..<min(unique.count, start + 500)].map { item -> SQLQueryString in

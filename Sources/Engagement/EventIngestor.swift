@@ -71,7 +71,7 @@ public actor EventIngestor {
                 // events were committed, and how many the batch stored in all.
                 for request in batch { request.done.resume(returning: stored) }
             } catch {
-                logger.error("engagement batch failed", metadata: ["error": "\(error)", "events": "\(size)"])
+                logger.error("engagement batch failed", metadata: ["error": "\(String(reflecting: error))", "events": "\(size)"])
                 for request in batch { request.done.resume(throwing: error) }
             }
         }

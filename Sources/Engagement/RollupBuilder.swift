@@ -116,6 +116,18 @@ public actor RollupBuilder {
         func save(on db: any SQLDatabase) async throws {
             let people = SQLQueryString(scope.people), key = SQLQueryString(scope.key)
             let updates = changed.sorted { ($0.post, $0.employee) < ($1.post, $1.employee) }
+            if db.dialect.name == "postgresql" {
+                // Four array parameters instead of four per row (as for ingest).
+                if !updates.isEmpty {
+                    try await db.raw("""
+                        INSERT INTO \(people) (\(key), employee_id, lo, hi)
+                        SELECT * FROM unnest(\(bind: updates.map(\.post))::bigint[], \(bind: updates.map(\.employee))::bigint[],
+                                             \(bind: updates.map { masks[$0]!.lo })::bigint[], \(bind: updates.map { masks[$0]!.hi })::bigint[])
+                        ON CONFLICT (\(key), employee_id) DO UPDATE SET lo = excluded.lo, hi = excluded.hi
+                        """).run()
+                }
+                return try await tally.save(on: db, scope: scope)
+            }
             for start in stride(from: 0, to: updates.count, by: 500) {
                 let values = updates[start..<min(updates.count, start + 500)].map { pair -> SQLQueryString in
                     let mask = masks[pair]!
@@ -148,8 +160,18 @@ public actor RollupBuilder {
     static func masks(of pairs: Set<Pair>, scope: RollupScope, on db: any SQLDatabase) async throws -> [Pair: PeopleMask] {
         let people = SQLQueryString(scope.people), key = SQLQueryString(scope.key)
         var out: [Pair: PeopleMask] = [:]
+        let postgres = db.dialect.name == "postgresql"
         for (owner, group) in Dictionary(grouping: pairs, by: \.post) {
             let employees = group.map(\.employee)
+            if postgres {
+                for row in try await db.raw("""
+                    SELECT employee_id, lo, hi FROM \(people) WHERE \(key) = \(bind: owner) AND employee_id = ANY(\(bind: employees)::bigint[])
+                    """).all() {
+                    out[Pair(post: owner, employee: try row.decode(column: "employee_id", as: Int64.self))] =
+                        PeopleMask(lo: try row.decode(column: "lo", as: Int64.self), hi: try row.decode(column: "hi", as: Int64.self))
+                }
+                continue
+            }
             for start in stride(from: 0, to: employees.count, by: 500) {
                 for row in try await db.raw("""
                     SELECT employee_id, lo, hi FROM \(people) WHERE \(key) = \(bind: owner) AND employee_id IN (\(binds: Array(employees[start..<min(employees.count, start + 500)])))

@@ -50,6 +50,32 @@ struct RollupTally: Sendable {
     func save(on db: any SQLDatabase, scope: RollupScope = .post) async throws {
         let rollups = SQLQueryString(scope.rollups), hourly = SQLQueryString(scope.hourly), key = SQLQueryString(scope.key)
         let dayRows = days.sorted { $0.key < $1.key }
+        let hourRows = hours.sorted { $0.key < $1.key }
+        if db.dialect.name == "postgresql" {
+            // One statement per table with array parameters (see EngagementWriter.write).
+            if !dayRows.isEmpty {
+                try await db.raw("""
+                    INSERT INTO \(rollups) (\(key), dimension, value, channel, kind, day, events, people)
+                    SELECT * FROM unnest(\(bind: dayRows.map(\.key.post))::bigint[], \(bind: dayRows.map(\.key.dimension.rawValue))::text[],
+                                         \(bind: dayRows.map(\.key.value))::text[], \(bind: dayRows.map(\.key.channel.rawValue))::text[],
+                                         \(bind: dayRows.map(\.key.kind.rawValue))::text[], \(bind: dayRows.map(\.key.day))::bigint[],
+                                         \(bind: dayRows.map(\.value.events))::bigint[], \(bind: dayRows.map(\.value.people))::bigint[])
+                    ON CONFLICT (\(key), dimension, value, channel, kind, day)
+                    DO UPDATE SET events = \(rollups).events + excluded.events, people = \(rollups).people + excluded.people
+                    """).run()
+            }
+            if !hourRows.isEmpty {
+                try await db.raw("""
+                    INSERT INTO \(hourly) (\(key), channel, kind, hour, events, people)
+                    SELECT * FROM unnest(\(bind: hourRows.map(\.key.post))::bigint[], \(bind: hourRows.map(\.key.channel.rawValue))::text[],
+                                         \(bind: hourRows.map(\.key.kind.rawValue))::text[], \(bind: hourRows.map(\.key.hour))::bigint[],
+                                         \(bind: hourRows.map(\.value.events))::bigint[], \(bind: hourRows.map(\.value.people))::bigint[])
+                    ON CONFLICT (\(key), channel, kind, hour)
+                    DO UPDATE SET events = \(hourly).events + excluded.events, people = \(hourly).people + excluded.people
+                    """).run()
+            }
+            return
+        }
         for start in stride(from: 0, to: dayRows.count, by: 500) {
             let values = dayRows[start..<min(dayRows.count, start + 500)].map { key, counts -> SQLQueryString in
                 "(\(bind: key.post), \(bind: key.dimension.rawValue), \(bind: key.value), \(bind: key.channel.rawValue), \(bind: key.kind.rawValue), \(bind: key.day), \(bind: counts.events), \(bind: counts.people))"
@@ -60,7 +86,6 @@ struct RollupTally: Sendable {
                 DO UPDATE SET events = \(rollups).events + excluded.events, people = \(rollups).people + excluded.people
                 """).run()
         }
-        let hourRows = hours.sorted { $0.key < $1.key }
         for start in stride(from: 0, to: hourRows.count, by: 500) {
             let values = hourRows[start..<min(hourRows.count, start + 500)].map { key, counts -> SQLQueryString in
                 "(\(bind: key.post), \(bind: key.channel.rawValue), \(bind: key.kind.rawValue), \(bind: key.hour), \(bind: counts.events), \(bind: counts.people))"

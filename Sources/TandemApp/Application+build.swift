@@ -146,6 +146,7 @@ public func buildApplication(_ services: TandemServices, logger: Logger, backgro
     if background {
         app.addServices(FeedChangePoller(database: services.database, logger: logger))
         app.addServices(RollupWorker(feature: services.analytics.engagement, logger: logger))
+        app.addServices(RecipientCountWorker(metrics: services.analytics.metrics, logger: logger))
         app.addServices(EventPruner(feature: services.analytics.engagement, days: services.configuration.eventRetentionDays, logger: logger))
         app.addServices(DeliveryLoop(scheduler: services.delivery.scheduler, worker: services.delivery.worker, destinations: services.delivery.destinationWorker,
                                      digests: services.delivery.digests, interval: .seconds(services.configuration.schedulerSeconds), logger: logger))

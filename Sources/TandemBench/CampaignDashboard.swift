@@ -74,6 +74,13 @@ struct CampaignDashboard: AsyncParsableCommand {
             try await database.transaction { db in try await db.raw("ANALYZE").run() }
         }
 
+        // What the server's RecipientCountWorker does once the sends resolve: count the
+        // recipients in the background, so the first view does not.
+        began = ContinuousClock.now
+        let counted = try await services.analytics.metrics.countResolvedSends(limit: posts + 1)
+        let countTime = Self.ms(began.duration(to: .now))
+        say(String(format: "  %@: recipients of %d posts and the campaign counted in the background in %.1f s", engine, counted.count - 1, countTime / 1_000))
+
         let app = buildApplication(services, logger: Logger(label: "bench-app"))
         let runs = runs
         let writer = services.analytics.engagement.writer
@@ -88,7 +95,7 @@ struct CampaignDashboard: AsyncParsableCommand {
                 guard response.status == .ok else { throw ValidationError("\(uri) answered \(response.status)") }
                 return (elapsed, response)
             }
-            // The first view counts the campaign's recipients (once, until deliveries change).
+            // The first view, after the background count.
             let (cold, _) = try await get("/analytics/campaigns/\(campaign)")
             func time(_ uri: String) async throws -> ([Double], Int) {
                 var samples: [Double] = [], size = 0
@@ -116,7 +123,8 @@ struct CampaignDashboard: AsyncParsableCommand {
         }
         say("""
             \(engine), campaign of \(posts) posts to \(employees) people with \(events) events, \(runs) timed requests each:
-              first view (counts the recipients once): \(String(format: "%.1f", result.cold)) ms
+              recipients counted in the background after the sends resolved: \(String(format: "%.1f", countTime / 1_000)) s
+              first view after that: \(String(format: "%.1f", result.cold)) ms
             \(line("page GET /analytics/campaigns/{id} (\(result.bytes / 1024) KiB of HTML)", result.page))
             \(line("API GET /api/v1/analytics/campaigns/{id}", result.api))
               event to dashboard: \(String(format: "%.1f", result.fresh)) ms (\(String(format: "%.4f", result.fresh / 5_000))× the 5 s target)\(result.seen ? "" : " — NOT SEEN")

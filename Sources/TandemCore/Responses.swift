@@ -96,6 +96,8 @@ extension Request {
         }
         do {
             return try JSONCoding.decoder.decode(T.self, from: Data(text.utf8))
+        } catch let error as AppError {
+            throw error  // from a strict decoder (`StrictKeys`)
         } catch let DecodingError.keyNotFound(key, _) {
             throw AppError(.badRequest, code: "missing_field", message: "The field '\(key.stringValue.snakeCased)' is required.", field: key.stringValue.snakeCased)
         } catch let DecodingError.typeMismatch(_, context) {

@@ -44,14 +44,22 @@ public final class RouteTable {
         add(RouteSpec(method: method, path: path, access: .scim, kind: .scim, operation: nil), handler)
     }
 
+    /// Who refuses a body field the schema does not name.
+    public enum FieldCheck: Sendable {
+        /// The table, by parsing the body before the handler decodes it.
+        case edge
+        /// The handler's own decoder (`StrictKeys`), so a hot route parses its body once.
+        case handler
+    }
+
     public func api(
         _ method: HTTPRequest.Method, _ path: String, _ access: Access, _ operation: APIOperation,
-        _ handler: @escaping Handler
+        fields: FieldCheck = .edge, _ handler: @escaping Handler
     ) {
         // The documented body schema is enforced at the edge: a field the schema does not name
         // is refused (usually a typo that would otherwise be silently ignored).
         var checked = handler
-        if case .object(let properties, false)? = operation.requestBody {
+        if fields == .edge, case .object(let properties, false)? = operation.requestBody {
             let known = Set(properties.map(\.name))
             let nullable = Set(properties.filter { if case .nullable = $0.schema { true } else { false } }.map(\.name))
             checked = { request, context in

@@ -84,6 +84,15 @@ struct AnalyticsHTTPTests {
             let oddBody = try json(odd)
             #expect(odd.status == .accepted && oddBody["refused"] as? Int == 1)
             #expect(try await api(.post, "/api/v1/events", nil, "not json").status.code >= 400)
+            // Unknown fields are refused at both levels, though the body is decoded only once.
+            let extraTop = try await api(.post, "/api/v1/events", nil, #"{"events":[{"token":"\#(token)","type":"view","id":"extra001"}],"colour":"red"}"#)
+            let extraTopField = (try json(extraTop)["error"] as? [String: Any])?["field"] as? String
+            #expect(extraTop.status == .unprocessableContent && extraTopField == "colour")
+            let extraInner = try await api(.post, "/api/v1/events", nil, #"{"events":[{"token":"\#(token)","type":"view","id":"extra002","dwell_time":5}]}"#)
+            let extraInnerField = (try json(extraInner)["error"] as? [String: Any])?["field"] as? String
+            #expect(extraInner.status == .unprocessableContent && extraInnerField == "dwell_time")
+            #expect(try await api(.post, "/api/v1/events", nil, #"{"events":[{"token":null,"type":"view","id":"extra003"}]}"#).status == .badRequest)
+            #expect(try await api(.post, "/api/v1/events", nil, #"{"events":[{"type":"view","id":"extra004"}]}"#).status == .badRequest)
 
             // Eight more people see it on the feed, four of them read it; two open an email; one follows a link.
             let tokens = services.analytics.engagement.tokens

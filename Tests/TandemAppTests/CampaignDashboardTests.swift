@@ -1,6 +1,7 @@
 import Analytics
 import Engagement
 import Foundation
+import SQLKit
 import HummingbirdTesting
 import TandemApp
 import TandemCore
@@ -92,6 +93,52 @@ struct CampaignDashboardTests {
             let browser = Browser(client)
             browser.setCookie("tandem_session", employeeSession.token)
             #expect(try await browser.request("/api/v1/analytics/campaigns/\(campaign)").status == .forbidden)
+        }
+    }
+
+    @Test("recipients are counted in the background once a send resolves, so the first view reads the counts; a campaign still fanning out waits",
+          arguments: TestDatabase.kinds)
+    func backgroundCount(kind: DatabaseKind) async throws {
+        try await withApp(kind) { client, services in
+            let fixture = try await AnalyticsFixture.make(client, services, count: 7) { _, _ in }
+            let campaign = try await fixture.campaign("Benefits week")
+            let first = try await fixture.publish("Day one", channels: ["feed", "email"], campaign: campaign)
+            let second = try await fixture.publish("Day two", campaign: campaign)
+            let outside = try await fixture.publish("Canteen menu")
+            let metrics = services.analytics.metrics
+            let db = services.database.reader
+            func totals(_ table: String, _ key: String, _ id: Int64) async throws -> (deliveries: Int64, at: Int64)? {
+                guard let row = try await db.raw("SELECT deliveries, counted_at FROM \(unsafeRaw: table) WHERE \(unsafeRaw: key) = \(bind: id)").first() else { return nil }
+                return (try row.decode(column: "deliveries", as: Int64.self), try row.decode(column: "counted_at", as: Int64.self))
+            }
+            func sends(_ where: SQLQueryString) async throws -> Int64 {
+                try await db.raw("SELECT CAST(SUM(s.deliveries) AS BIGINT) AS n FROM post_sends s JOIN posts p ON p.id = s.post_id WHERE \(`where`)").first()!.decode(column: "n", as: Int64.self)
+            }
+
+            let counted = try await metrics.countResolvedSends()
+            #expect(Set(counted) == [.post(first), .post(second), .post(outside), .campaign(Int64(campaign))])
+            for post in [first, second, outside] {
+                #expect(try await totals("engagement_recipient_totals", "post_id", post)?.deliveries == (try await sends("p.id = \(bind: post)")))
+            }
+            let campaignTotals = try #require(try await totals("campaign_recipient_totals", "campaign_id", Int64(campaign)))
+            #expect(campaignTotals.deliveries == (try await sends("p.campaign_id = \(bind: campaign)")))
+            #expect(try await metrics.countResolvedSends().isEmpty, "nothing changed, nothing to count")
+
+            // The dashboard reads the counts made in the background instead of counting again.
+            let dashboard = try json(try await fixture.api(.get, "/api/v1/analytics/campaigns/\(campaign)", fixture.comms))
+            #expect((dashboard["recipients"] as? [String: Int])?["any"] == 7 && (dashboard["recipients"] as? [String: Int])?["feed"] == 7)
+            #expect(try await totals("campaign_recipient_totals", "campaign_id", Int64(campaign))?.at == campaignTotals.at)
+
+            // A post of the campaign fanning out again (a new delivery page): neither it nor the campaign is counted until it resolves.
+            try await services.database.transaction { db in
+                try await db.raw("UPDATE post_sends SET state = 'resolving', deliveries = deliveries + 1 WHERE post_id = \(bind: second)").run()
+            }
+            #expect(try await metrics.countResolvedSends().isEmpty)
+            try await services.database.transaction { db in
+                try await db.raw("UPDATE post_sends SET state = 'resolved' WHERE post_id = \(bind: second)").run()
+            }
+            #expect(Set(try await metrics.countResolvedSends()) == [.post(second), .campaign(Int64(campaign))])
+            #expect(try await totals("campaign_recipient_totals", "campaign_id", Int64(campaign))?.deliveries == campaignTotals.deliveries + 1)
         }
     }
 }
