@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "tandem",
             dependencies: [
-                "TandemApp", "People", "Audit", "Accounts", "TandemCore", "Audiences", "SCIM", "Content", "Delivery", "Feed", "Engagement", "Analytics",
+                "TandemApp", "People", "Audit", "Accounts", "TandemCore", "Audiences", "SCIM", "Content", "Delivery", "Feed", "Engagement", "Analytics", "Listening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "TandemBench",
             dependencies: [
-                "TandemApp", "People", "Audiences", "Audit", "TandemStore", "Content", "Accounts", "TandemCore", "Delivery", "Feed", "Engagement", "Analytics",
+                "TandemApp", "People", "Audiences", "Audit", "TandemStore", "Content", "Accounts", "TandemCore", "Delivery", "Feed", "Engagement", "Analytics", "Listening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -150,6 +150,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Listening",
+            dependencies: [
+                "TandemCore", "TandemStore", "TandemUI", "Audit", "People", "Audiences",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Plot", package: "Plot"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Analytics",
             dependencies: [
                 "TandemCore", "TandemStore", "TandemUI", "Audit", "Content", "Engagement",
@@ -172,7 +181,7 @@ let package = Package(
         .target(
             name: "TandemApp",
             dependencies: [
-                "Content", "Delivery", "Feed", "Engagement", "Analytics",
+                "Content", "Delivery", "Feed", "Engagement", "Analytics", "Listening",
                 "TandemCore", "TandemStore", "TandemUI", "Audit", "Accounts", "People", "Audiences", "SCIM",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -230,7 +239,7 @@ let package = Package(
         .testTarget(
             name: "TandemAppTests",
             dependencies: [
-                "TandemApp", "TandemTesting", "SCIM", "Content", "Delivery", "Feed", "Engagement", "Analytics",
+                "TandemApp", "TandemTesting", "SCIM", "Content", "Delivery", "Feed", "Engagement", "Analytics", "Listening",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

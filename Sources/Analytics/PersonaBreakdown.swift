@@ -1,3 +1,4 @@
+public import TandemCore
 public import Audiences
 import Engagement
 public import Foundation

@@ -1,3 +1,4 @@
+public import TandemCore
 public import Engagement
 public import Foundation
 import SQLKit

@@ -8,6 +8,7 @@ public import Feed
 public import Audit
 public import Foundation
 public import Hummingbird
+public import Listening
 public import Logging
 public import People
 public import SCIM
@@ -32,6 +33,7 @@ public struct TandemServices: Sendable {
     public let delivery: DeliveryFeature
     public let feed: FeedFeature
     public let analytics: AnalyticsFeature
+    public let listening: ListeningFeature
 
     public init(configuration: TandemConfiguration, database: Database) {
         self.configuration = configuration
@@ -62,6 +64,7 @@ public struct TandemServices: Sendable {
         self.analytics = AnalyticsFeature(database: database, engagement: feed.engagement, baseURL: configuration.baseURL,
                                           trackedHosts: configuration.trackedLinkHosts, privacyThreshold: configuration.privacyMinimumGroup,
                                           personEngagement: configuration.personEngagement)
+        self.listening = ListeningFeature(database: database, threshold: configuration.privacyMinimumGroup)
     }
 
     /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).
@@ -94,6 +97,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     services.delivery.register(in: table)
     services.feed.register(in: table)
     services.analytics.register(in: table)
+    services.listening.register(in: table)
     PrivacyRoutes(service: services.personalData, employees: services.people.employees).register(in: table)
     services.accounts.register(in: table)
     services.audit.register(in: table)

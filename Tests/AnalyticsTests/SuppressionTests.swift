@@ -1,4 +1,5 @@
 @testable import Analytics
+import TandemCore
 import Testing
 
 @Suite("Small-group suppression")

@@ -1,3 +1,4 @@
+public import TandemCore
 public import Foundation
 
 /// A KPI's value this period and last, as a team's scorecard shows it.

@@ -1,0 +1,27 @@
+public import TandemCore
+public import TandemStore
+
+/// Listening: surveys and pulses, answered by employees, read by HR and IC together.
+public struct ListeningFeature: Sendable {
+    public static let migrations = ListeningMigrations.all
+
+    public let surveys: SurveyStore
+    public let responses: ResponseStore
+    public let results: SurveyResultsStore
+
+    /// Survey authors: HR, and IC, whose surveys HR opens (opening is HR's approval).
+    static let authors: Access = .roles([.hr, .comms])
+    static let openers: Access = .roles([.hr])
+    /// Results: those who plan and measure with HR.
+    static let readers: Access = .roles([.hr, .comms, .analyst])
+
+    public init(database: Database, threshold: Int, commentThreshold: Int = 10) {
+        surveys = SurveyStore(database: database, threshold: threshold)
+        responses = ResponseStore(database: database)
+        results = SurveyResultsStore(database: database, threshold: threshold, commentThreshold: commentThreshold)
+    }
+
+    public func register(in table: RouteTable) {
+        SurveyRoutes(feature: self).register(in: table)
+    }
+}

@@ -1,0 +1,73 @@
+import TandemStore
+
+/// Surveys take the 100s.
+public enum ListeningMigrations {
+    public static let all: [Migration] = [
+        Migration(100, "surveys, invitations, responses and answers") { d in
+            [
+                // Questions are stored as JSON with the survey: they are fixed once it opens.
+                """
+                CREATE TABLE surveys (
+                    id \(d.idColumn),
+                    title \(d.text) NOT NULL,
+                    intro \(d.text) NOT NULL,
+                    mode \(d.text) NOT NULL,
+                    state \(d.text) NOT NULL,
+                    audience_id \(d.bigint),
+                    closes_on \(d.text),
+                    questions \(d.text) NOT NULL,
+                    version \(d.bigint) NOT NULL,
+                    opened_at \(d.bigint),
+                    closed_at \(d.bigint),
+                    invited \(d.bigint) NOT NULL DEFAULT 0,
+                    created_by \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL)
+                """,
+                // Who was asked, with breakdown values coarsened when the survey opened
+                // (`SegmentCoarsening`), and whether they answered: tracked apart from the answer,
+                // so reminders reach non-respondents without linking anyone to a response.
+                // `submission` is the answering form's one-time key, so a retried submit is
+                // recognised; it is never stored with the response.
+                """
+                CREATE TABLE survey_invitations (
+                    survey_id \(d.bigint) NOT NULL,
+                    employee_id \(d.bigint) NOT NULL,
+                    country \(d.text) NOT NULL,
+                    department \(d.text) NOT NULL,
+                    site \(d.text) NOT NULL,
+                    worker_type \(d.text) NOT NULL,
+                    responded \(d.boolean) NOT NULL,
+                    submission \(d.text),
+                    PRIMARY KEY (survey_id, employee_id))
+                """,
+                // A response of an anonymous survey has no employee_id and no time: only the
+                // invitation's coarsened values. Ids are random, not in answering order.
+                """
+                CREATE TABLE survey_responses (
+                    id \(d.text) PRIMARY KEY,
+                    survey_id \(d.bigint) NOT NULL,
+                    employee_id \(d.bigint),
+                    submitted_at \(d.bigint),
+                    country \(d.text) NOT NULL,
+                    department \(d.text) NOT NULL,
+                    site \(d.text) NOT NULL,
+                    worker_type \(d.text) NOT NULL)
+                """,
+                "CREATE INDEX survey_responses_survey ON survey_responses (survey_id)",
+                """
+                CREATE TABLE survey_answers (
+                    response_id \(d.text) NOT NULL,
+                    survey_id \(d.bigint) NOT NULL,
+                    question \(d.text) NOT NULL,
+                    item \(d.text) NOT NULL,
+                    number \(d.bigint),
+                    choice \(d.text),
+                    body \(d.text),
+                    PRIMARY KEY (response_id, question, item))
+                """,
+                "CREATE INDEX survey_answers_question ON survey_answers (survey_id, question, item)",
+            ]
+        },
+    ]
+}

@@ -1,0 +1,180 @@
+public import Audit
+import Audiences
+public import Foundation
+import People
+import SQLKit
+public import TandemCore
+public import TandemStore
+
+/// Surveys: drafts, opening (which invites the audience) and closing.
+public struct SurveyStore: Sendable {
+    let database: Database
+    let counter: AudienceCounter
+    let audiences: AudienceStore
+    let coarsening: SegmentCoarsening
+
+    public init(database: Database, threshold: Int) {
+        self.database = database
+        counter = AudienceCounter(database: database)
+        audiences = AudienceStore(database: database)
+        coarsening = SegmentCoarsening(threshold: threshold)
+    }
+
+    public func all() async throws -> [Survey] {
+        try await database.reader.raw("SELECT * FROM surveys ORDER BY id DESC").all().map(Self.survey)
+    }
+
+    public func find(id: Survey.ID) async throws -> Survey? {
+        try await database.reader.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first().map(Self.survey)
+    }
+
+    public func create(_ draft: SurveyDraft, by actor: AuditActor) async throws -> Survey {
+        let draft = try draft.validated()
+        try await checkAudience(draft.audienceID)
+        return try await database.transaction { db in
+            let now = Millis.from(Date())
+            let row = try await db.raw("""
+                INSERT INTO surveys (title, intro, mode, state, audience_id, closes_on, questions, version, created_by, created_at, updated_at)
+                VALUES (\(bind: draft.title), \(bind: draft.intro), \(bind: draft.mode.rawValue), \(bind: SurveyState.draft.rawValue), \(bind: draft.audienceID),
+                        \(bind: draft.closesOn), \(bind: try Self.encode(draft.questions)), 1, \(bind: actor.label), \(bind: now), \(bind: now))
+                RETURNING id
+                """).first()
+            guard let id = try row?.decode(column: "id", as: Int64.self) else { throw AppError.badRequest("The survey could not be saved.") }
+            try await AuditStore.append(AuditEntry(action: "survey.create", entityType: "survey", entityID: String(id), summary: "Created survey \"\(draft.title)\"",
+                                                   after: ["mode": draft.mode.rawValue, "questions": String(draft.questions.count)]), by: actor, on: db)
+            return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
+        }
+    }
+
+    /// Changes a draft. `version` must be the one the editor started from.
+    public func update(_ id: Survey.ID, _ draft: SurveyDraft, version: Int, by actor: AuditActor) async throws -> Survey {
+        let draft = try draft.validated()
+        try await checkAudience(draft.audienceID)
+        return try await database.transaction { db in
+            guard let before = try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first().map(Self.survey) else { throw AppError.notFound("Survey") }
+            guard before.state == .draft else {
+                throw AppError.conflict("This survey is \(before.state.rawValue); its questions can no longer change. Copy it into a new survey instead.")
+            }
+            guard before.version == version else {
+                throw AppError.conflict("Someone else changed this survey (version \(before.version), you had \(version)). Reload it and make your change again.", field: "version")
+            }
+            try await db.raw("""
+                UPDATE surveys SET title = \(bind: draft.title), intro = \(bind: draft.intro), mode = \(bind: draft.mode.rawValue), audience_id = \(bind: draft.audienceID),
+                    closes_on = \(bind: draft.closesOn), questions = \(bind: try Self.encode(draft.questions)), version = version + 1, updated_at = \(bind: Millis.from(Date()))
+                WHERE id = \(bind: id)
+                """).run()
+            try await AuditStore.append(AuditEntry(action: "survey.update", entityType: "survey", entityID: String(id), summary: "Updated survey \"\(draft.title)\""),
+                                        by: actor, on: db)
+            return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
+        }
+    }
+
+    func checkAudience(_ id: Int64?) async throws {
+        guard let id else { return }
+        guard try await audiences.find(id: id) != nil else { throw AppError.invalid("audience_id", "There is no audience \(id). Pick one from /audiences, or leave it out to ask everyone.") }
+    }
+
+    /// Opens a draft: invites everyone in its audience who is active today, with breakdown
+    /// values coarsened for the survey's privacy threshold, all in one transaction.
+    public func open(_ id: Survey.ID, version: Int, by actor: AuditActor, today: String = EmployeeRules.today()) async throws -> Survey {
+        guard let survey = try await find(id: id) else { throw AppError.notFound("Survey") }
+        guard survey.state == .draft else { throw AppError.conflict("This survey is already \(survey.state.rawValue).") }
+        guard survey.version == version else {
+            throw AppError.conflict("Someone else changed this survey (version \(survey.version), you had \(version)). Reload it first.", field: "version")
+        }
+        if let closesOn = survey.closesOn, closesOn < today {
+            throw AppError.invalid("closes_on", "The closing date \(closesOn) has passed. Set a later one before opening the survey.")
+        }
+        var include: [String] = []
+        if let audienceID = survey.audienceID {
+            guard let audience = try await audiences.find(id: audienceID) else { throw AppError.invalid("audience_id", "The survey's audience was deleted. Pick another one.") }
+            include = [audience.name]
+        }
+        var people: [Int64] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await counter.recipients(include: include, exclude: [], after: after, limit: 5_000, today: today)
+            guard let last = page.last else { break }
+            people += page.map(\.id)
+            after = last.id
+        }
+        guard !people.isEmpty else { throw AppError.conflict("Nobody active is in the survey's audience today, so there is nobody to ask.") }
+        var values: [SegmentCoarsening.Values] = []
+        values.reserveCapacity(people.count)
+        for start in stride(from: 0, to: people.count, by: 500) {
+            let chunk = Array(people[start..<min(people.count, start + 500)])
+            var byID: [Int64: SegmentCoarsening.Values] = [:]
+            for row in try await database.reader.raw("""
+                SELECT id, country, COALESCE(department, '') AS department, COALESCE(site, '') AS site, worker_type FROM employees WHERE id IN (\(binds: chunk))
+                """).all() {
+                byID[try row.decode(column: "id", as: Int64.self)] = SegmentCoarsening.Values(
+                    country: try row.decode(column: "country", as: String.self), department: try row.decode(column: "department", as: String.self),
+                    site: try row.decode(column: "site", as: String.self), workerType: try row.decode(column: "worker_type", as: String.self))
+            }
+            values += chunk.map { byID[$0] ?? SegmentCoarsening.Values(country: "", department: "", site: "", workerType: "") }
+        }
+        let coarse = coarsening.coarsen(values), invitees = people
+        return try await database.transaction { db in
+            let changed = try await db.raw("""
+                UPDATE surveys SET state = \(bind: SurveyState.open.rawValue), opened_at = \(bind: Millis.from(Date())), invited = \(bind: Int64(invitees.count)),
+                    version = version + 1, updated_at = \(bind: Millis.from(Date()))
+                WHERE id = \(bind: id) AND state = \(bind: SurveyState.draft.rawValue) AND version = \(bind: version) RETURNING id
+                """).first()
+            guard changed != nil else { throw AppError.conflict("Someone else changed this survey meanwhile. Reload it and open it again.") }
+            for start in stride(from: 0, to: invitees.count, by: 400) {
+                let rows = (start..<min(invitees.count, start + 400)).map { index -> SQLQueryString in
+                    let v = coarse[index]
+                    return "(\(bind: id), \(bind: invitees[index]), \(bind: v.country), \(bind: v.department), \(bind: v.site), \(bind: v.workerType), \(bind: false))"
+                }
+                try await db.raw("""
+                    INSERT INTO survey_invitations (survey_id, employee_id, country, department, site, worker_type, responded) VALUES \(rows.joined(separator: ", "))
+                    """).run()
+            }
+            try await AuditStore.append(AuditEntry(action: "survey.open", entityType: "survey", entityID: String(id),
+                                                   summary: "Opened survey \"\(survey.title)\" to \(invitees.count) people"), by: actor, on: db)
+            return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
+        }
+    }
+
+    public func close(_ id: Survey.ID, by actor: AuditActor) async throws -> Survey {
+        try await database.transaction { db in
+            guard let survey = try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first().map(Self.survey) else { throw AppError.notFound("Survey") }
+            guard survey.state == .open else { throw AppError.conflict("Only an open survey can be closed; this one is \(survey.state.rawValue).") }
+            try await db.raw("""
+                UPDATE surveys SET state = \(bind: SurveyState.closed.rawValue), closed_at = \(bind: Millis.from(Date())), version = version + 1,
+                    updated_at = \(bind: Millis.from(Date())) WHERE id = \(bind: id)
+                """).run()
+            try await AuditStore.append(AuditEntry(action: "survey.close", entityType: "survey", entityID: String(id), summary: "Closed survey \"\(survey.title)\""),
+                                        by: actor, on: db)
+            return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
+        }
+    }
+
+    /// Open surveys this person was asked and has not answered: their feed's survey cards.
+    public func waiting(for employee: Int64, today: String = EmployeeRules.today()) async throws -> [Survey] {
+        try await database.reader.raw("""
+            SELECT s.* FROM surveys s JOIN survey_invitations i ON i.survey_id = s.id
+            WHERE i.employee_id = \(bind: employee) AND i.responded = \(bind: false) AND s.state = \(bind: SurveyState.open.rawValue)
+              AND (s.closes_on IS NULL OR s.closes_on >= \(bind: today))
+            ORDER BY s.id DESC
+            """).all().map(Self.survey).filter { $0.acceptsAnswers(today: today) }
+    }
+
+    static func encode(_ questions: [Question]) throws -> String {
+        String(decoding: try JSONCoding.encoder.encode(questions), as: UTF8.self)
+    }
+
+    static func survey(_ row: any SQLRow) throws -> Survey {
+        let questions = try JSONCoding.decoder.decode([Question].self, from: Data(try row.decode(column: "questions", as: String.self).utf8))
+        return Survey(
+            id: try row.decode(column: "id", as: Int64.self), title: try row.decode(column: "title", as: String.self),
+            intro: try row.decode(column: "intro", as: String.self),
+            mode: Confidentiality(rawValue: try row.decode(column: "mode", as: String.self)) ?? .confidential,
+            state: SurveyState(rawValue: try row.decode(column: "state", as: String.self)) ?? .draft,
+            audienceID: try row.decode(column: "audience_id", as: Int64?.self), closesOn: try row.decode(column: "closes_on", as: String?.self),
+            questions: questions, version: Int(try row.decode(column: "version", as: Int64.self)),
+            openedAt: try row.decode(column: "opened_at", as: Int64?.self).map(Millis.date), closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Millis.date),
+            invited: Int(try row.decode(column: "invited", as: Int64.self)),
+            createdBy: try row.decode(column: "created_by", as: String.self), updatedAt: Millis.date(try row.decode(column: "updated_at", as: Int64.self)))
+    }
+}

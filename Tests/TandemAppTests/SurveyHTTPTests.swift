@@ -1,0 +1,203 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Listening
+import TandemApp
+import TandemCore
+import TandemStore
+import TandemTesting
+import Testing
+
+@Suite("Surveys over HTTP")
+struct SurveyHTTPTests {
+    /// An employee's session cookie and CSRF header, for calls made as that person.
+    static func employee(_ services: TandemServices, _ id: Int64) async throws -> HTTPFields {
+        let session = try await services.feed.sessions.create(employeeID: id, via: "test", requestID: nil)
+        let identity = try #require(try await services.feed.sessions.identity(forToken: session.token))
+        return [.cookie: "tandem_session=\(session.token)", .csrfToken: try #require(identity.csrfToken), .contentType: "application/json"]
+    }
+
+    static let questions = #"""
+        [{"kind":"enps","prompt":"How likely are you to recommend working here?"},
+         {"kind":"rating","prompt":"I understand my benefits","scale_min":1,"scale_max":5,"section":"Benefits"},
+         {"kind":"single","prompt":"Which plan did you pick?","choices":["Basic","Plus"],"required":false},
+         {"kind":"text","prompt":"Why not Plus?","required":false,"show_if":{"question":"q3","any_of":["Basic"]}},
+         {"kind":"matrix","prompt":"About your manager","rows":["Listens","Explains"]},
+         {"kind":"text","prompt":"Anything else?","required":false}]
+        """#
+
+    @Test("an anonymous survey: HR opens it to an audience, employees answer once, results appear only from 5 responses, with eNPS and its interval; narrow filters are refused; nothing links a response to a person",
+          arguments: TestDatabase.kinds)
+    func anonymous(kind: DatabaseKind) async throws {
+        try await withApp(kind) { client, services in
+            // 10 in Sales, 10 in Legal, 4 in Finance and 1 in Ops: Finance and Ops are coarsened into "Other" (5 people).
+            let fixture = try await AnalyticsFixture.make(client, services, count: 25) { index, person in
+                person.department = index < 10 ? "Sales" : index < 20 ? "Legal" : index < 24 ? "Finance" : "Ops"
+                person.country = "FR"
+                person.site = "Lyon"
+                person.workerType = .desk
+            }
+            let api = fixture.api
+            let hr = try await services.token(for: try await services.user("hr@example.com", [.hr]))
+            let analyst = try await services.token(for: try await services.user("analyst@example.com", [.analyst]))
+
+            // Bad definitions get specific errors.
+            let noQuestions = try await api(.post, "/api/v1/surveys", fixture.comms, #"{"title":"Pulse","mode":"anonymous","questions":[]}"#)
+            #expect(noQuestions.status == .unprocessableContent)
+            let badScale = try await api(.post, "/api/v1/surveys", fixture.comms, #"{"title":"Pulse","mode":"anonymous","questions":[{"kind":"rating","prompt":"x","scale_min":2,"scale_max":7}]}"#)
+            let badScaleDetail = (try json(badScale)["error"] as? [String: Any])?["message"] as? String
+            #expect(badScale.status == .unprocessableContent && badScaleDetail == "Question 1: a rating is on 1–5 or 0–10.")
+            let badSkip = try await api(.post, "/api/v1/surveys", fixture.comms, #"{"title":"Pulse","mode":"anonymous","questions":[{"kind":"text","prompt":"x","show_if":{"question":"q2","any_of":["a"]}},{"kind":"enps","prompt":"y"}]}"#)
+            #expect(badSkip.status == .unprocessableContent)
+            let badMode = try await api(.post, "/api/v1/surveys", fixture.comms, #"{"title":"Pulse","mode":"secret","questions":[{"kind":"enps","prompt":"y"}]}"#)
+            #expect(badMode.status.code == 422 || badMode.status.code == 400)
+
+            // IC drafts it; only HR opens it (HR's approval).
+            let created = try await api(.post, "/api/v1/surveys", fixture.comms, #"{"title":"Benefits pulse","mode":"anonymous","closes_on":"2099-12-31","questions":\#(Self.questions)}"#)
+            #expect(created.status == .created)
+            let survey = try #require(try json(created)["id"] as? Int)
+            let stored = try json(created)
+            #expect((stored["questions"] as? [[String: Any]])?.map { $0["key"] as? String } == ["q1", "q2", "q3", "q4", "q5", "q6"])
+            #expect(try await api(.post, "/api/v1/surveys/\(survey)/transitions", fixture.comms, #"{"action":"open","version":1}"#).status == .forbidden)
+            #expect(try await api(.post, "/api/v1/surveys/\(survey)/transitions", hr, #"{"action":"open","version":9}"#).status == .conflict)
+            let opened = try json(try await api(.post, "/api/v1/surveys/\(survey)/transitions", hr, #"{"action":"open","version":1}"#))
+            #expect(opened["state"] as? String == "open" && opened["invited"] as? Int == 25)
+            #expect(try await api(.put, "/api/v1/surveys/\(survey)", fixture.comms, #"{"title":"Changed","mode":"anonymous","version":2,"questions":\#(Self.questions)}"#).status == .conflict,
+                    "questions are fixed once open")
+
+            let sales = (0..<10).map { fixture.people["AF\($0)"]! }
+            let first = try await Self.employee(services, sales[0])
+            let mine = try json(try await client.execute(uri: "/api/v1/me/surveys", method: .get, headers: first, body: nil))
+            #expect((mine["data"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [survey])
+
+            func answer(_ headers: HTTPFields, submission: String, _ answers: String) async throws -> TestResponse {
+                try await client.execute(uri: "/api/v1/surveys/\(survey)/responses", method: .post, headers: headers,
+                                         body: ByteBuffer(string: #"{"submission":"\#(submission)","answers":\#(answers)}"#))
+            }
+            // Bad answers: outside the scale, an unknown choice, a skipped question answered, a missing required one.
+            #expect(try await answer(first, submission: "bad00001", #"[{"question":"q1","number":11},{"question":"q2","number":4},{"question":"q5","ratings":{"Listens":4,"Explains":4}}]"#).status == .unprocessableContent)
+            #expect(try await answer(first, submission: "bad00002", #"[{"question":"q1","number":9},{"question":"q2","number":4},{"question":"q3","choice":"Gold"},{"question":"q5","ratings":{"Listens":4,"Explains":4}}]"#).status == .unprocessableContent)
+            #expect(try await answer(first, submission: "bad00003", #"[{"question":"q1","number":9},{"question":"q2","number":4},{"question":"q3","choice":"Plus"},{"question":"q4","text":"x"},{"question":"q5","ratings":{"Listens":4,"Explains":4}}]"#).status == .unprocessableContent)
+            #expect(try await answer(first, submission: "bad00004", #"[{"question":"q1","number":9},{"question":"q5","ratings":{"Listens":4,"Explains":4}}]"#).status == .unprocessableContent)
+            let refusedYet = try await services.database.reader.raw("SELECT COUNT(*) AS n FROM survey_responses").first()!.decode(column: "n", as: Int.self)
+            #expect(refusedYet == 0, "nothing stored from refused answers")
+
+            // eNPS answers for Sales: 10, 9, 9, 8, 7, 6, 3 → 3 promoters, 2 passives, 2 detractors.
+            let scores = [10, 9, 9, 8, 7, 6, 3]
+            for (index, score) in scores.enumerated() {
+                let headers = index == 0 ? first : try await Self.employee(services, sales[index])
+                let plan = index % 2 == 0 ? "Basic" : "Plus"
+                let why = plan == "Basic" ? #",{"question":"q4","text":"Too expensive for me"}"# : ""
+                let body = #"[{"question":"q1","number":\#(score)},{"question":"q2","number":\#(index < 5 ? 4 : 2)},{"question":"q3","choice":"\#(plan)"}\#(why),{"question":"q5","ratings":{"Listens":5,"Explains":3}}]"#
+                if index == 4 {
+                    // Before the fifth response HR sees no scores.
+                    let early = try json(try await api(.get, "/api/v1/surveys/\(survey)/results", hr))
+                    let q1 = try #require((early["questions"] as? [[String: Any]])?.first)
+                    #expect(q1["enps"] == nil && q1["distribution"] == nil && (q1["note"] as? String)?.contains("Fewer than 5") == true)
+                }
+                #expect(try await answer(headers, submission: "sub\(index)-000001", body).status == .created)
+            }
+            // A retry of the same form is answered as recorded; a second, different answer is refused.
+            let retry = #"[{"question":"q1","number":10},{"question":"q2","number":4},{"question":"q3","choice":"Basic"},{"question":"q4","text":"Too expensive for me"},{"question":"q5","ratings":{"Listens":5,"Explains":3}}]"#
+            let again = try await answer(first, submission: "sub0-000001", retry)
+            let againDetail = try json(again)["status"] as? String
+            #expect(again.status == .ok && againDetail == "already_recorded")
+            let second = try await answer(first, submission: "different01", retry)
+            let secondDetail = try errorCode(second)
+            #expect(second.status == .conflict && secondDetail == "already_answered")
+            // Someone not invited (a staff account without an employee) cannot answer.
+            #expect(try await client.execute(uri: "/api/v1/surveys/\(survey)/responses", method: .post, headers: bearer(hr, json: true),
+                                             body: ByteBuffer(string: #"{"submission":"staff0001","answers":[]}"#)).status == .forbidden)
+
+            let results = try json(try await api(.get, "/api/v1/surveys/\(survey)/results", analyst))
+            #expect(results["responses"] as? Int == 7 && results["invited"] as? Int == 25)
+            let questions = try #require(results["questions"] as? [[String: Any]])
+            let enps = try #require(questions.first?["enps"] as? [String: Any])
+            // (3 − 2) / 7 = 14.29; margin 1.96 × √((3/7 + 2/7 − (1/7)²) / 7) × 100 = 61.71.
+            #expect(enps["promoters"] as? Int == 3 && enps["detractors"] as? Int == 2 && enps["passives"] as? Int == 2)
+            #expect(abs((enps["score"] as? Double ?? 0) - 14.2857) < 0.001)
+            #expect(abs((enps["margin"] as? Double ?? 0) - 61.7090) < 0.001)
+            let benefits = try #require(questions.first { $0["key"] as? String == "q2" })
+            #expect(abs((benefits["favourable"] as? Double ?? 0) - 5.0 / 7.0) < 1e-9 && abs((benefits["unfavourable"] as? Double ?? 0) - 2.0 / 7.0) < 1e-9)
+            let listens = try #require(questions.first { $0["key"] as? String == "q5" && $0["item"] as? String == "Listens" })
+            #expect(listens["mean"] as? Double == 5 && listens["answers"] as? Int == 7)
+            let why = try #require(questions.first { $0["key"] as? String == "q4" })
+            #expect(why["comments"] == nil && (why["note"] as? String)?.contains("10") == true, "4 comments are under the comment threshold")
+
+            // Filters: all 7 are in Sales, so Sales leaves none outside (allowed); Legal has none (refused).
+            let salesOnly = try await api(.get, "/api/v1/surveys/\(survey)/results?department=Sales", hr)
+            #expect(salesOnly.status == .ok)
+            let legal = try await api(.get, "/api/v1/surveys/\(survey)/results?department=Legal", hr)
+            let legalDetail = try errorCode(legal)
+            #expect(legal.status == .unprocessableContent && legalDetail == "too_few_responses")
+            #expect(try await api(.get, "/api/v1/surveys/\(survey)/results?department=Sales&site=Lyon&country=FR", hr).status == .unprocessableContent, "three attributes")
+            // Two more answer from Legal: Sales (7) minus the whole (9) would leave 2, so Sales is now refused too.
+            for index in 10..<12 {
+                let headers = try await Self.employee(services, fixture.people["AF\(index)"]!)
+                #expect(try await answer(headers, submission: "legal\(index)-0001",
+                                         #"[{"question":"q1","number":5},{"question":"q2","number":3},{"question":"q5","ratings":{"Listens":2,"Explains":2}}]"#).status == .created)
+            }
+            #expect(try await api(.get, "/api/v1/surveys/\(survey)/results?department=Sales", hr).status == .unprocessableContent, "complement under 5")
+            let rates = try #require((try json(try await api(.get, "/api/v1/surveys/\(survey)/results", hr))["rates"] as? [String: [[String: Any]]])?["department"])
+            #expect(Set(rates.compactMap { $0["value"] as? String }) == ["Legal", "Other", "Sales"], "Finance (4) and Ops (1) are stored only as Other")
+            #expect(rates.first { $0["value"] as? String == "Legal" }?["responses"] == nil, "2 Legal responses are hidden")
+            #expect(rates.first { $0["value"] as? String == "Sales" }?["responses"] == nil, "and Sales with them, or Legal would follow from the total")
+
+            // Anonymity in the stored data: no person, no time, and no breakdown value shared by fewer than 5 invited people.
+            let rows = try await services.database.reader.raw("SELECT * FROM survey_responses").all()
+            #expect(rows.count == 9)
+            for row in rows {
+                #expect(try row.decode(column: "employee_id", as: Int64?.self) == nil && (try row.decode(column: "submitted_at", as: Int64?.self)) == nil)
+            }
+            let small = try await services.database.reader.raw("""
+                SELECT country, department, site, worker_type, COUNT(*) AS n FROM survey_invitations WHERE survey_id = \(bind: survey)
+                GROUP BY country, department, site, worker_type HAVING COUNT(*) < 5
+                """).all()
+            #expect(small.isEmpty, "every stored combination describes at least 5 invited people")
+            let responseIDs = try rows.map { try $0.decode(column: "id", as: String.self) }
+            #expect(responseIDs.allSatisfy { UUID(uuidString: $0) != nil }, "random ids, not answering order")
+            let audit = try await services.database.reader.raw("SELECT COUNT(*) AS n FROM audit_log WHERE entity_type = 'survey' AND action NOT IN ('survey.create', 'survey.open')").first()!
+                .decode(column: "n", as: Int.self)
+            #expect(audit == 0, "answering leaves no audit entry")
+
+            // Closed: no more answers.
+            #expect(try await api(.post, "/api/v1/surveys/\(survey)/transitions", hr, #"{"action":"close","version":3}"#).status == .ok)
+            let late = try await answer(try await Self.employee(services, fixture.people["AF12"]!), submission: "late000001",
+                                        #"[{"question":"q1","number":5},{"question":"q2","number":3},{"question":"q5","ratings":{"Listens":2,"Explains":2}}]"#)
+            let lateDetail = try errorCode(late)
+            #expect(late.status == .conflict && lateDetail == "survey_closed")
+        }
+    }
+
+    @Test("coarsening keeps every stored combination at the threshold or more, merging small groups into Other")
+    func coarsening() {
+        typealias V = SegmentCoarsening.Values
+        func person(_ department: String, _ site: String) -> V { V(country: "FR", department: department, site: site, workerType: "desk") }
+        let people = Array(repeating: person("Sales", "Lyon"), count: 10) + Array(repeating: person("Legal", "Paris"), count: 10)
+            + Array(repeating: person("Finance", "Lyon"), count: 4) + [person("Ops", "Nice")]
+        let coarse = SegmentCoarsening(threshold: 5).coarsen(people)
+        var sizes: [V: Int] = [:]
+        for value in coarse { sizes[value, default: 0] += 1 }
+        #expect(sizes.values.allSatisfy { $0 >= 5 })
+        #expect(sizes[V(country: "Other", department: "Other", site: "Other", workerType: "Other")] == 5)
+        #expect(coarse[0] == person("Sales", "Lyon"))
+        // Too many small groups: attributes are dropped until few enough people are merged.
+        let scattered = (0..<30).map { person("D\($0 % 10)", "S\($0)") }
+        let dropped = SegmentCoarsening(threshold: 5).coarsen(scattered)
+        #expect(dropped.allSatisfy { $0.site == SegmentCoarsening.hidden })
+        var grouped: [V: Int] = [:]
+        for value in dropped { grouped[value, default: 0] += 1 }
+        #expect(grouped.values.allSatisfy { $0 >= 5 })
+    }
+
+    @Test("eNPS and its interval against hand-computed values")
+    func enps() throws {
+        let all = try #require(SurveyMath.enps([10: 5, 9: 5]))
+        #expect(all.score == 100 && all.margin == 0 && all.low == 100 && all.high == 100)
+        // 4 promoters, 3 passives, 3 detractors of 10: 10 points; √((0.4 + 0.3 − 0.01) / 10) × 1.96 × 100 = 51.48.
+        let mixed = try #require(SurveyMath.enps([10: 2, 9: 2, 8: 2, 7: 1, 5: 1, 0: 2]))
+        #expect(abs(mixed.score - 10) < 1e-9 && abs(mixed.margin - 51.4850) < 0.0001)
+        #expect(SurveyMath.enps([:]) == nil)
+        #expect(SurveyMath.leaning(7, scale: 0...10) == .neutral && SurveyMath.leaning(8, scale: 0...10) == .favourable && SurveyMath.leaning(2, scale: 1...5) == .unfavourable)
+    }
+}
