@@ -30,10 +30,14 @@ public struct FeedFeature: Sendable {
     let identities: IdentityCache
     let database: Database
     let baseURL: String
+    /// Surveys and the like, shown above the feed.
+    let prompts: FeedPrompt.Source
 
     public init(database: Database, posts: PostStore, delivery: DeliveryFeature, identities: IdentityCache, baseURL: String,
-                hasher: PasswordHasher = PasswordHasher(), pageCache: Bool = true, linkPolicy: MagicLinkStore.Policy = .init(), logger: Logger = Logger(label: "tandem.feed")) {
+                hasher: PasswordHasher = PasswordHasher(), pageCache: Bool = true, linkPolicy: MagicLinkStore.Policy = .init(), logger: Logger = Logger(label: "tandem.feed"),
+                prompts: @escaping FeedPrompt.Source = { _ in [] }) {
         self.database = database
+        self.prompts = prompts
         sessions = EmployeeSessionStore(database: database)
         links = MagicLinkStore(database: database, policy: linkPolicy)
         store = FeedStore(database: database)

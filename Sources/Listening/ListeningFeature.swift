@@ -1,5 +1,7 @@
 public import TandemCore
 public import TandemStore
+import People
+import TandemUI
 
 /// Listening: surveys and pulses, answered by employees, read by HR and IC together.
 public struct ListeningFeature: Sendable {
@@ -14,6 +16,10 @@ public struct ListeningFeature: Sendable {
     static let openers: Access = .roles([.hr])
     /// Results: those who plan and measure with HR.
     static let readers: Access = .roles([.hr, .comms, .analyst])
+    /// The survey pages and definitions.
+    static let staff: Access = .roles([.hr, .comms, .analyst])
+
+    static func today() -> String { EmployeeRules.today() }
 
     public init(database: Database, threshold: Int, commentThreshold: Int = 10) {
         surveys = SurveyStore(database: database, threshold: threshold)
@@ -22,6 +28,9 @@ public struct ListeningFeature: Sendable {
     }
 
     public func register(in table: RouteTable) {
-        SurveyRoutes(feature: self).register(in: table)
+        Layout.register([NavItem("Surveys", "/surveys", Self.staff)])
+        let api = SurveyRoutes(feature: self)
+        api.register(in: table)
+        SurveyPageRoutes(feature: self, api: api).register(in: table)
     }
 }

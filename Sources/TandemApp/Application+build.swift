@@ -59,12 +59,18 @@ public struct TandemServices: Sendable {
         self.delivery = DeliveryFeature(database: database, posts: content.posts, counter: AudienceCounter(database: database), owner: configuration.nodeName,
                                          baseURL: configuration.baseURL, smtp: configuration.smtp, secrets: try? configuration.secretBox(),
                                          trackedHosts: configuration.trackedLinkHosts)
+        let listening = ListeningFeature(database: database, threshold: configuration.privacyMinimumGroup)
+        self.listening = listening
         self.feed = FeedFeature(database: database, posts: content.posts, delivery: delivery, identities: accounts.cache, baseURL: configuration.baseURL,
-                                hasher: accounts.hasher, pageCache: configuration.feedCache)
+                                hasher: accounts.hasher, pageCache: configuration.feedCache, prompts: { employee in
+                                    try await listening.surveys.waiting(for: employee).map { survey in
+                                        FeedPrompt(title: survey.title, detail: survey.mode.promise + (survey.closesOn.map { " Open until \($0)." } ?? ""),
+                                                   href: "/surveys/\(survey.id)/answer", action: "Answer the survey")
+                                    }
+                                })
         self.analytics = AnalyticsFeature(database: database, engagement: feed.engagement, baseURL: configuration.baseURL,
                                           trackedHosts: configuration.trackedLinkHosts, privacyThreshold: configuration.privacyMinimumGroup,
                                           personEngagement: configuration.personEngagement)
-        self.listening = ListeningFeature(database: database, threshold: configuration.privacyMinimumGroup)
     }
 
     /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).

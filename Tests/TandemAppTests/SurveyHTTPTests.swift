@@ -169,6 +169,65 @@ struct SurveyHTTPTests {
         }
     }
 
+    @Test("pages: IC writes a survey in the questions box, HR opens it, the employee answers from the feed card, and results show once 5 have answered",
+          arguments: TestDatabase.kinds)
+    func pages(kind: DatabaseKind) async throws {
+        try await withApp(kind) { client, services in
+            let fixture = try await AnalyticsFixture.make(client, services, count: 6) { _, person in person.department = "Sales" }
+            try await services.user("ic@example.com", [.comms])
+            try await services.user("hr@example.com", [.hr])
+            let ic = Browser(client)
+            _ = try await ic.signIn("ic@example.com")
+            // A mistake in the questions box: the form comes back with the line named and the text kept.
+            let broken = try await ic.post("/surveys", form: [("title", "Quick pulse"), ("mode", "anonymous"), ("audience_id", ""), ("closes_on", ""),
+                                                              ("questions", "enps: Recommend us?\nslider: How are you?")], csrfFrom: "/surveys")
+            let brokenPage = String(buffer: broken.body)
+            #expect(broken.status == .unprocessableContent && brokenPage.contains("Line 2: the kind is one of") && brokenPage.contains("slider: How are you?"))
+            let created = try await ic.post("/surveys", form: [("title", "Quick pulse"), ("mode", "anonymous"), ("audience_id", ""), ("closes_on", ""),
+                                                               ("questions", "enps: Recommend us?\ntext?: Anything else?")], csrfFrom: "/surveys")
+            #expect(created.status == .seeOther)
+            let location = try #require(created.headers[.location])
+            let survey = try #require(Int(location.split(separator: "/").last ?? ""))
+            let draftPage = String(buffer: try await ic.request(location).body)
+            #expect(draftPage.contains("Quick pulse") && !draftPage.contains("Open the survey"), "IC cannot open it")
+            #expect(try await ic.post("/surveys/\(survey)/open", form: [("version", "1")], csrfFrom: location).status == .forbidden)
+
+            let hr = Browser(client)
+            _ = try await hr.signIn("hr@example.com")
+            let opened = try await hr.post("/surveys/\(survey)/open", form: [("version", "1")], csrfFrom: location)
+            #expect(opened.status == .seeOther)
+            let openPage = String(buffer: try await hr.request(location).body)
+            #expect(openPage.contains("Fewer than 5 responses: hidden.") && openPage.contains("6 people"))
+
+            // Each employee finds the survey on their feed and answers it from the form.
+            for index in 0..<5 {
+                let person = fixture.people["AF\(index)"]!
+                let session = try await services.feed.sessions.create(employeeID: person, via: "test", requestID: nil)
+                let employee = Browser(client)
+                employee.setCookie("tandem_session", session.token)
+                let feed = String(buffer: try await employee.request("/feed").body)
+                #expect(feed.contains("Quick pulse") && feed.contains("/surveys/\(survey)/answer"))
+                let form = String(buffer: try await employee.request("/surveys/\(survey)/answer").body)
+                #expect(form.contains("Anonymous: your answers are stored without your name"))
+                let marker = try #require(form.range(of: "name=\"submission\" value=\""))
+                let submission = String(form[marker.upperBound...].prefix { $0 != "\"" })
+                if index == 0 {
+                    let outside = try await employee.post("/surveys/\(survey)/answer", form: [("submission", submission), ("q1", "12")], csrfFrom: "/surveys/\(survey)/answer")
+                    #expect(outside.status == .unprocessableContent && String(buffer: outside.body).contains("outside it"))
+                }
+                let sent = try await employee.post("/surveys/\(survey)/answer", form: [("submission", submission), ("q1", String(6 + index)), ("q2", "Thanks")],
+                                                   csrfFrom: "/surveys/\(survey)/answer")
+                #expect(sent.status == .seeOther && sent.headers[.location] == "/feed")
+                let after = String(buffer: try await employee.request("/feed").body)
+                #expect(!after.contains("/surveys/\(survey)/answer"), "answered surveys leave the feed")
+            }
+            let results = String(buffer: try await hr.request(location).body)
+            // 6, 7, 8, 9, 10: promoters 2, detractors 1 → +20.
+            #expect(results.contains("eNPS +20") && results.contains("5 of 6 asked answered"))
+            #expect(results.contains("Comments are shown once at least 10 people have written one.") && !results.contains("Thanks"))
+        }
+    }
+
     @Test("coarsening keeps every stored combination at the threshold or more, merging small groups into Other")
     func coarsening() {
         typealias V = SegmentCoarsening.Values
@@ -199,5 +258,43 @@ struct SurveyHTTPTests {
         #expect(abs(mixed.score - 10) < 1e-9 && abs(mixed.margin - 51.4850) < 0.0001)
         #expect(SurveyMath.enps([:]) == nil)
         #expect(SurveyMath.leaning(7, scale: 0...10) == .neutral && SurveyMath.leaning(8, scale: 0...10) == .favourable && SurveyMath.leaning(2, scale: 1...5) == .unfavourable)
+    }
+}
+
+@Suite("The questions box")
+struct QuestionTextTests {
+    @Test("each kind, sections, optional questions, scales and conditions parse; the text round-trips")
+    func parses() throws {
+        let text = """
+            # Benefits
+            enps: How likely are you to recommend us?
+            rating 0-10: How fair is your pay?
+            single: Which plan? | Basic | Plus
+            text? if q3 = Basic: Why not Plus?
+            # Manager
+            matrix: About your manager | Listens | Explains
+            multiple?: What helps? | Talks | Guides
+            """
+        let questions = try QuestionText.parse(text)
+        #expect(questions.map(\.kind) == [.enps, .rating, .single, .text, .matrix, .multiple])
+        #expect(questions[1].scale == 0...10 && questions[0].section == "Benefits" && questions[4].section == "Manager")
+        #expect(questions[3].showIf == Question.Condition(question: "q3", anyOf: ["Basic"]) && !questions[3].required)
+        #expect(questions[4].rows == ["Listens", "Explains"] && questions[4].choices == nil && questions[5].choices == ["Talks", "Guides"])
+        let draft = try SurveyDraft(title: "T", mode: .anonymous, questions: questions).validated()
+        #expect(try QuestionText.parse(QuestionText.format(draft.questions)) .map(\.prompt) == questions.map(\.prompt))
+        #expect(QuestionText.format(draft.questions) == text)
+    }
+
+    @Test("mistakes name their line")
+    func mistakes() {
+        for (text, message) in [
+            ("enps How likely?", "Line 1: start with the kind"), ("rating 2-7: Pay?", "Line 1: only a rating takes a scale"),
+            ("enps: Ok\nsingle: Which?", "Line 2: list the choices"), ("text: Why? | a", "Line 1: a text question has no choices"),
+            ("text if q1: Why?", "Line 1: write the condition"), ("poll: Which?", "Line 1: the kind is one of"),
+        ] {
+            #expect(throws: AppError.self, "\(text)") { try QuestionText.parse(text) }
+            #expect((try? QuestionText.parse(text)) == nil)
+            do { _ = try QuestionText.parse(text) } catch let error as AppError { #expect(error.message.hasPrefix(message), "\(error.message)") } catch {}
+        }
     }
 }

@@ -12,14 +12,16 @@ struct FeedRoutes {
 
     func register(in table: RouteTable) {
         table.page(.get, "/feed", .employee) { request, context in
+            var asked = ""
+            if let employee = context.identity?.employeeID { asked = FeedPrompt.html(try await feature.prompts(employee)) }
             if let first = try await firstPage(request, context, strict: false) {
-                return Pages.render(request, context, title: "Your feed", html: first.html)
+                return Pages.render(request, context, title: "Your feed", html: asked + first.html)
             }
             let (reader, filter, search, cursor) = try await parameters(request, context, strict: false)
             let (pinned, entries, next, waiting) = try await load(reader, filter: filter, search: search, cursor: cursor)
             let html = FeedPages.list(reader: reader, pinned: pinned, entries: entries, waiting: waiting, filter: filter, search: search, next: next,
                                       tokens: try await beaconTokens(reader, pinned + entries), namespace: feature.content.cacheNamespace)
-            return Pages.render(request, context, title: "Your feed", html: html)
+            return Pages.render(request, context, title: "Your feed", html: asked + html)
         }
 
         table.page(.get, "/feed/posts/{id}", .employee) { request, context in

@@ -14,6 +14,24 @@ public struct ResponseStore: Sendable {
         self.database = database
     }
 
+    /// Responses per survey, for the list.
+    public func counts() async throws -> [Int64: Int] {
+        var out: [Int64: Int] = [:]
+        for row in try await database.reader.raw("SELECT survey_id, COUNT(*) AS n FROM survey_responses GROUP BY survey_id").all() {
+            out[try row.decode(column: "survey_id", as: Int64.self)] = Int(try row.decode(column: "n", as: Int64.self))
+        }
+        return out
+    }
+
+    public enum Invitation: Sendable, Equatable { case notInvited, waiting, answered }
+
+    public func invitation(survey: Int64, employee: Int64) async throws -> Invitation {
+        guard let row = try await database.reader.raw("""
+            SELECT responded FROM survey_invitations WHERE survey_id = \(bind: survey) AND employee_id = \(bind: employee)
+            """).first() else { return .notInvited }
+        return try row.decode(column: "responded", as: Bool.self) ? .answered : .waiting
+    }
+
     public enum Outcome: Sendable, Equatable {
         case recorded
         /// The same form sent again (a retry): nothing new was stored.

@@ -69,6 +69,11 @@ public struct SurveyStore: Sendable {
         }
     }
 
+    /// Saved audiences to pick from in the survey form.
+    public func audienceChoices() async throws -> [(id: Int64, name: String)] {
+        try await audiences.all().map { ($0.id, $0.name) }
+    }
+
     func checkAudience(_ id: Int64?) async throws {
         guard let id else { return }
         guard try await audiences.find(id: id) != nil else { throw AppError.invalid("audience_id", "There is no audience \(id). Pick one from /audiences, or leave it out to ask everyone.") }

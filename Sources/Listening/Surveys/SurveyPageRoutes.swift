@@ -1,0 +1,144 @@
+import Foundation
+import Hummingbird
+import TandemCore
+import TandemUI
+
+/// Surveys as pages: staff write, open and read them; employees answer them.
+struct SurveyPageRoutes {
+    let feature: ListeningFeature
+    let api: SurveyRoutes
+
+    func register(in table: RouteTable) {
+        let authors = ListeningFeature.authors, staff = ListeningFeature.staff, openers = ListeningFeature.openers
+
+        table.page(.get, "/surveys", staff) { request, context in try await list(request, context, values: nil, error: nil) }
+
+        table.page(.post, "/surveys", authors) { request, context in
+            let values = try await request.form(context: context)
+            do {
+                let survey = try await feature.surveys.create(try draft(values), by: try api.actor(context))
+                return Pages.redirect("/surveys/\(survey.id)", flash: Flash(.success, "Saved the draft \(survey.title). HR opens it to its audience."), context: context)
+            } catch let error as AppError where error.field != nil || error.status == .conflict {
+                return try await list(request, context, values: values, error: error)
+            }
+        }
+
+        table.page(.get, "/surveys/{id}", staff) { request, context in
+            try await detail(request, context, survey: try await api.find(context), values: nil, error: nil)
+        }
+
+        table.page(.post, "/surveys/{id}", authors) { request, context in
+            let survey = try await api.find(context)
+            let values = try await request.form(context: context)
+            do {
+                let saved = try await feature.surveys.update(survey.id, try draft(values), version: Int(values["version"] ?? "") ?? 0, by: try api.actor(context))
+                return Pages.redirect("/surveys/\(saved.id)", flash: Flash(.success, "Saved \(saved.title)."), context: context)
+            } catch let error as AppError where error.field != nil || error.status == .conflict {
+                return try await detail(request, context, survey: survey, values: values, error: error)
+            }
+        }
+
+        for action in ["open", "close"] {
+            table.page(.post, "/surveys/{id}/\(action)", openers) { request, context in
+                let survey = try await api.find(context)
+                let values = try await request.form(context: context)
+                do {
+                    let changed = action == "open"
+                        ? try await feature.surveys.open(survey.id, version: Int(values["version"] ?? "") ?? 0, by: try api.actor(context))
+                        : try await feature.surveys.close(survey.id, by: try api.actor(context))
+                    let message = action == "open" ? "Opened: \(changed.invited) people are asked." : "Closed: no more answers are taken."
+                    return Pages.redirect("/surveys/\(survey.id)", flash: Flash(.success, message), context: context)
+                } catch let error as AppError where error.field != nil || error.status == .conflict {
+                    return try await detail(request, context, survey: survey, values: nil, error: error)
+                }
+            }
+        }
+
+        table.page(.get, "/surveys/{id}/answer", .employee) { request, context in
+            let survey = try await api.find(context)
+            if let refusal = try await refusal(survey, context) { return refusal }
+            return Pages.render(request, context, title: survey.title) { page in
+                AnswerPages.form(page, survey: survey, submission: UUID().uuidString.lowercased(), values: nil, error: nil)
+            }
+        }
+
+        table.page(.post, "/surveys/{id}/answer", .employee) { request, context in
+            let survey = try await api.find(context)
+            let values = try await request.form(context: context)
+            do {
+                let person = try api.employee(context)
+                _ = try await feature.responses.submit(survey: survey, employee: person, submission: values["submission"] ?? "",
+                                                       answers: try AnswerPages.answers(values, survey: survey))
+                return Pages.redirect("/feed", flash: Flash(.success, "Thank you: your answers to \(survey.title) are recorded."), context: context)
+            } catch let error as AppError where error.field != nil {
+                return Pages.render(request, context, title: survey.title, status: error.status) { page in
+                    AnswerPages.form(page, survey: survey, submission: values["submission"] ?? UUID().uuidString.lowercased(), values: values, error: error)
+                }
+            }
+        }
+    }
+
+    /// Why this person cannot answer now, as a page; nil when they can.
+    func refusal(_ survey: Survey, _ context: TandemContext) async throws -> Response? {
+        let message: String
+        switch try await feature.responses.invitation(survey: survey.id, employee: try api.employee(context)) {
+        case .notInvited: message = "This survey was not sent to you."
+        case .answered: message = "You have already answered this survey. Thank you."
+        case .waiting:
+            guard survey.acceptsAnswers(today: ListeningFeature.today()) else { message = "This survey has closed. Thank you all the same."; break }
+            return nil
+        }
+        return Pages.redirect("/feed", flash: Flash(.info, message), context: context)
+    }
+
+    func list(_ request: Request, _ context: TandemContext, values: FormData?, error: AppError?) async throws -> Response {
+        let surveys = try await feature.surveys.all()
+        let counts = try await feature.responses.counts()
+        let canWrite = ListeningFeature.authors.allows(context.identity)
+        let audiences = canWrite ? try await feature.surveys.audienceChoices() : []
+        return Pages.render(request, context, title: "Surveys", status: error?.status ?? .ok) { page in
+            SurveyPages.list(surveys, responses: counts) + (canWrite ? SurveyPages.form(page, survey: nil, audiences: audiences, values: values, error: error) : [])
+        }
+    }
+
+    func detail(_ request: Request, _ context: TandemContext, survey: Survey, values: FormData?, error: AppError?) async throws -> Response {
+        var results: SurveyResults?
+        var resultsError: AppError?
+        var filters: [SurveyResults.Filter] = []
+        if survey.state != .draft && ListeningFeature.readers.allows(context.identity) {
+            do {
+                filters = try SurveyDimension.allCases.compactMap { dimension in
+                    try request.queryText(dimension.rawValue, max: 200, strict: false).map { SurveyResults.Filter(dimension: dimension, value: $0) }
+                }
+                results = try await feature.results.results(survey, filters: filters)
+            } catch let refused as AppError where refused.status == .unprocessableContent {
+                resultsError = refused
+                results = try await feature.results.results(survey, filters: [])
+            }
+        }
+        let canWrite = survey.state == .draft && ListeningFeature.authors.allows(context.identity)
+        let audiences = canWrite ? try await feature.surveys.audienceChoices() : []
+        let mayOpen = ListeningFeature.openers.allows(context.identity)
+        let status = error?.status ?? resultsError?.status ?? .ok
+        return Pages.render(request, context, title: survey.title, status: status) { page in
+            var nodes: [HTMLNode] = []
+            if let error, error.field == nil { nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message)) }
+            nodes += SurveyPages.detail(page, survey: survey, results: results, resultsError: resultsError, filters: filters, mayOpen: mayOpen)
+            if canWrite { nodes += SurveyPages.form(page, survey: survey, audiences: audiences, values: values, error: error?.field == nil ? nil : error) }
+            nodes.append(el("p", [], [link("← All surveys", "/surveys")]))
+            return nodes
+        }
+    }
+
+    func draft(_ form: FormData) throws -> SurveyDraft {
+        guard let mode = Confidentiality(rawValue: form["mode"] ?? "") else { throw AppError.invalid("mode", "Choose how private the answers are.") }
+        var audience: Int64?
+        if let raw = form["audience_id"], !raw.isEmpty {
+            guard let id = Int64(raw) else { throw AppError.invalid("audience_id", "Pick an audience from the list.") }
+            audience = id
+        }
+        let closes = (form["closes_on"] ?? "").trimmingCharacters(in: .whitespaces)
+        return SurveyDraft(title: form["title"] ?? "", intro: form["intro"] ?? "", mode: mode, audienceID: audience, closesOn: closes.isEmpty ? nil : closes,
+                           questions: try QuestionText.parse(form["questions"] ?? ""))
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import TandemCore
+import TandemUI
+
+/// Staff pages: the survey list and form, and a survey's page with its results.
+enum SurveyPages {
+    static func list(_ surveys: [Survey], responses: [Int64: Int]) -> [HTMLNode] {
+        [
+            UI.heading("Surveys", subtitle: "Listen to employees with pulses and surveys. HR opens every survey; results appear only for groups large enough to keep answers private."),
+            UI.table(caption: "Surveys", headers: ["Survey", "Privacy", "State", "Asked", "Answered", "Closes"], rows: surveys.map { s in
+                [link(s.title, "/surveys/\(s.id)"), text(s.mode.rawValue.capitalized), UI.badge(s.state.rawValue),
+                 text(s.state == .draft ? "—" : String(s.invited)), text(s.state == .draft ? "—" : String(responses[s.id] ?? 0)), text(s.closesOn ?? "—")]
+            }, empty: "No surveys yet."),
+        ]
+    }
+
+    static let questionHint = """
+        One question per line: kind, colon, question; choices after |. Kinds: enps, rating (1–5; "rating 0-10" for 0–10), single, multiple, text, matrix \
+        (statements after |, each rated 1–5). Add ? after the kind for an optional question, "if q3 = Basic" to show it only for that answer, and a line \
+        "# Section" to start a section.
+        """
+
+    static let example = """
+        # Benefits
+        enps: How likely are you to recommend working here to a friend?
+        rating: I understand my benefits
+        single: Which plan did you pick? | Basic | Plus
+        text? if q3 = Basic: What would make Plus worth it?
+        matrix: About your manager | Listens to me | Explains decisions
+        text?: Anything else you want HR to know?
+        """
+
+    static func form(_ page: PageContext, survey: Survey?, audiences: [(id: Int64, name: String)], values: FormData?, error: AppError?) -> [HTMLNode] {
+        func value(_ name: String, _ current: String?) -> String { values?[name] ?? current ?? "" }
+        func problem(_ field: String) -> String? { error?.field == field ? error?.message : nil }
+        var nodes: [HTMLNode] = []
+        if let error, error.field == nil { nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message)) }
+        nodes.append(el("form", [("method", "post"), ("action", survey.map { "/surveys/\($0.id)" } ?? "/surveys"), ("class", "card")], [
+            Layout.csrfField(page.csrfToken),
+            el("h2", text: survey == nil ? "New survey" : "Edit the draft"),
+            void("input", [("type", "hidden"), ("name", "version"), ("value", value("version", survey.map { String($0.version) }))]),
+            UI.field("Title", name: "title", value: value("title", survey?.title), required: true, error: problem("title"), attributes: [("maxlength", "120")]),
+            UI.textArea("Introduction", name: "intro", value: value("intro", survey?.intro), rows: 2, hint: "Shown to employees above the questions.", error: problem("intro")),
+            UI.select("Privacy", name: "mode", options: Confidentiality.allCases.map { ($0.rawValue, "\($0.rawValue.capitalized): \($0.promise)") },
+                      selected: value("mode", survey?.mode.rawValue ?? Confidentiality.anonymous.rawValue)),
+            UI.select("Who is asked", name: "audience_id", options: [("", "Everyone active")] + audiences.map { (String($0.id), $0.name) },
+                      selected: value("audience_id", survey?.audienceID.map(String.init))),
+            problem("audience_id").map { el("p", [("class", "field-error")], text: $0) } ?? text(""),
+            UI.field("Closes on", name: "closes_on", type: "date", value: value("closes_on", survey?.closesOn), hint: "Optional: answers are refused after this day.",
+                     error: problem("closes_on")),
+            UI.textArea("Questions", name: "questions", value: value("questions", survey.map { QuestionText.format($0.questions) } ?? Self.example), rows: 9,
+                        hint: Self.questionHint, error: problem("questions")),
+            el("button", [("type", "submit")], text: survey == nil ? "Save draft" : "Save draft"),
+        ]))
+        return nodes
+    }
+
+    static func detail(_ page: PageContext, survey s: Survey, results: SurveyResults?, resultsError: AppError?, filters: [SurveyResults.Filter],
+                       mayOpen: Bool) -> [HTMLNode] {
+        var nodes: [HTMLNode] = [
+            UI.heading(s.title, subtitle: s.intro.isEmpty ? nil : s.intro),
+            UI.details(caption: "Survey", [
+                ("Privacy", text(s.mode.promise)), ("State", UI.badge(s.state.rawValue)),
+                ("Asked", text(s.state == .draft ? "Nobody yet: HR opens the survey to its audience." : "\(s.invited) people")),
+                ("Closes", text(s.closesOn ?? "When HR closes it")), ("Questions", text(String(s.questions.count))),
+                ("Updated", text("\(s.createdBy), \(s.updatedAt.formatted(date: .abbreviated, time: .shortened))")),
+            ]),
+        ]
+        if mayOpen && s.state != .closed {
+            let action = s.state == .draft ? "open" : "close"
+            nodes.append(el("form", [("method", "post"), ("action", "/surveys/\(s.id)/\(action)"), ("class", "inline")] +
+                            (action == "close" ? [("data-confirm", "Close \(s.title)? No more answers will be taken.")] : []), [
+                Layout.csrfField(page.csrfToken), void("input", [("type", "hidden"), ("name", "version"), ("value", String(s.version))]),
+                el("button", [("type", "submit")], text: action == "open" ? "Open the survey to its audience" : "Close the survey"),
+            ]))
+        }
+        if s.state == .draft {
+            nodes.append(UI.card("Questions", [el("ol", [], s.questions.map { q in el("li", [], [text(q.prompt), text(" "), UI.badge(q.kind.rawValue)]) })]))
+            return nodes
+        }
+        if let error = resultsError {
+            nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message))
+        }
+        if let results {
+            nodes.append(filterForm(s, results: results, filters: filters))
+            nodes += Self.results(results)
+        }
+        return nodes
+    }
+
+    static func filterForm(_ survey: Survey, results: SurveyResults, filters: [SurveyResults.Filter]) -> HTMLNode {
+        let chosen = Dictionary(uniqueKeysWithValues: filters.map { ($0.dimension, $0.value) })
+        return el("form", [("method", "get"), ("action", "/surveys/\(survey.id)"), ("class", "card filters")], [
+            el("h2", text: "Filter (up to two)"),
+        ] + SurveyDimension.allCases.compactMap { dimension in
+            guard let rates = results.rates[dimension.rawValue] else { return nil }
+            return UI.select(dimension.rawValue.replacingOccurrences(of: "_", with: " ").capitalized, name: dimension.rawValue,
+                             options: [("", "All")] + rates.map { ($0.value, $0.value) }, selected: chosen[dimension])
+        } + [el("button", [("type", "submit")], text: "Show")])
+    }
+
+    static func percent(_ value: Double?) -> String { value.map { String(format: "%.0f%%", $0 * 100) } ?? "—" }
+
+    static func results(_ r: SurveyResults) -> [HTMLNode] {
+        var nodes: [HTMLNode] = [
+            UI.card("Responses", [el("p", [("class", "lead")], text: "\(r.responses) of \(r.invited) asked answered (\(percent(r.responseRate))).")]
+                + r.rates.keys.sorted().map { dimension in
+                    UI.table(caption: "Response rate by \(dimension.replacingOccurrences(of: "_", with: " "))", headers: ["Group", "Asked", "Answered", "Rate"],
+                             rows: (r.rates[dimension] ?? []).map { rate in
+                                 [text(rate.value), text(String(rate.invited)), text(rate.responses.map(String.init) ?? "hidden"), text(percent(rate.rate))]
+                             }, empty: "—")
+                }),
+        ]
+        for q in r.questions {
+            let title = q.item.isEmpty ? q.prompt : "\(q.prompt) — \(q.item)"
+            var body: [HTMLNode] = []
+            if let note = q.note {
+                body.append(el("p", [("class", "empty")], text: note))
+            } else if let enps = q.enps {
+                body.append(el("p", [("class", "lead")], text: String(format: "eNPS %+.0f (95%% interval %+.0f to %+.0f), from %d answers: %d promoters, %d passives, %d detractors.",
+                                                                       enps.score, enps.low, enps.high, enps.responses, enps.promoters, enps.passives, enps.detractors)))
+            } else if let favourable = q.favourable {
+                body.append(el("p", [("class", "lead")], text: "\(percent(favourable)) favourable, \(percent(q.neutral)) neutral, \(percent(q.unfavourable)) unfavourable; mean \(String(format: "%.2f", q.mean ?? 0)) from \(q.answers) answers."))
+            }
+            if let distribution = q.distribution {
+                let keys = q.kind == .single || q.kind == .multiple ? distribution.keys.sorted() : distribution.keys.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
+                body.append(Chart.bars(title: title, summary: "Answers to \(title)", bars: keys.map { ($0, Double(distribution[$0] ?? 0)) }))
+            }
+            if let comments = q.comments {
+                body.append(el("ul", [("class", "comments")], comments.map { el("li", text: $0) }))
+            }
+            nodes.append(UI.card(title, body))
+        }
+        return nodes
+    }
+}
