@@ -152,10 +152,20 @@ let package = Package(
         .target(
             name: "Listening",
             dependencies: [
-                "TandemCore", "TandemStore", "TandemUI", "Audit", "People", "Audiences",
+                "TandemCore", "TandemStore", "TandemUI", "Audit", "People", "Audiences", "Sentiment",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Plot", package: "Plot"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Sentiment",
+            resources: [.copy("Lexicon")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SentimentTests",
+            dependencies: ["Sentiment"],
             swiftSettings: swiftSettings
         ),
         .target(

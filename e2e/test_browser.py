@@ -223,7 +223,7 @@ def test_sign_in_page_fits_a_phone(driver):
     shot(driver, "06-login-phone")
 
 
-@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations", "/deliveries", "/deliveries/email", "/deliveries/channels", "/analytics", "/analytics/channels", "/analytics/best", "/analytics/kpis", "/analytics/scorecards", "/analytics/annotations"])
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations", "/deliveries", "/deliveries/email", "/deliveries/channels", "/analytics", "/analytics/channels", "/analytics/best", "/analytics/kpis", "/analytics/scorecards", "/analytics/annotations", "/surveys", "/surveys/1"])
 def test_signed_in_pages_fit_a_phone(driver, path):
     sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
     open_page(driver, path)
@@ -577,8 +577,10 @@ def test_published_post_has_its_audience_frozen(driver):
 MAIL_LOG = os.environ.get("TANDEM_E2E_MAIL_LOG", "")
 
 
-def acknowledge_over_http(address, post_path):
-    """Signs in by magic link and acknowledges a post with urllib, as a second person would."""
+def employee_opener(address):
+    """Signs in by magic link with urllib, as another person on their own phone would; returns
+    the opener (its cookie jar holds the session) and a helper that posts a form with its CSRF
+    token taken from the page it is on."""
     import http.cookiejar
     import json
     jar = http.cookiejar.CookieJar()
@@ -594,17 +596,23 @@ def acknowledge_over_http(address, post_path):
                 found = re.search(r"(https?://\S+/signin/link/\S+)", message["text"])
                 link = found and found.group(1)
         time.sleep(0.5)
-    assert link, "no sign-in link for the second reader"
+    assert link, f"no sign-in link for {address}"
 
-    def form_post(path, page):
+    def form_post(path, page, fields=()):
         html = opener.open(BASE_URL + page).read().decode()
         token = re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
-        body = urllib.parse.urlencode({"_csrf": token}).encode()
+        body = urllib.parse.urlencode([("_csrf", token)] + list(fields)).encode()
         return opener.open(urllib.request.Request(BASE_URL + path, data=body, method="POST",
                                                   headers={"Content-Type": "application/x-www-form-urlencoded"}))
 
     link_path = urllib.parse.urlsplit(link).path
     form_post(link_path, link_path)
+    return opener, form_post
+
+
+def acknowledge_over_http(address, post_path):
+    """Signs in by magic link and acknowledges a post with urllib, as a second person would."""
+    _, form_post = employee_opener(address)
     done = form_post(post_path + "/acknowledge", post_path)
     assert "You acknowledged this on" in done.read().decode()
 
@@ -898,3 +906,85 @@ def test_kpi_defined_in_the_form_and_shown_on_the_scorecards(driver):
     driver.get(BASE_URL + f"/analytics/channels?from={today}&to={today - datetime.timedelta(days=3)}")
     alert = driver.find_element(By.CSS_SELECTOR, "[role=alert]").text
     assert "before it starts" in alert, alert
+
+
+def test_employee_answers_a_survey_from_the_feed_card(driver):
+    """HR writes a survey in the questions box and opens it to everyone: its results stay hidden
+    while fewer than 5 have answered. Four people answer from their phones; the fifth finds the
+    survey on their feed, reads the privacy promise and answers in the browser; then HR sees the
+    eNPS."""
+    title = "Pulse " + datetime.datetime.now().strftime("%H%M%S%f")
+    sign_in(driver, HR_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/surveys")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/surveys']")
+    form.find_element(By.NAME, "title").send_keys(title)
+    Select(form.find_element(By.NAME, "mode")).select_by_value("anonymous")
+    questions = form.find_element(By.NAME, "questions")
+    questions.clear()
+    questions.send_keys("enps: Would you recommend working here?\nrating: I feel heard")
+    click_and_wait_for_new_page(driver, submit_button(driver, "/surveys", "Save draft"))
+    survey_path = path_of(driver)
+    assert re.fullmatch(r"/surveys/\d+", survey_path), survey_path
+    survey_id = survey_path.rsplit("/", 1)[1]
+    click_and_wait_for_new_page(driver, submit_button(driver, survey_path + "/open", "Open the survey to its audience"))
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert "people are asked" in main and "Fewer than 5 responses: hidden." in main, main[:1500]
+    shot(driver, "30-survey-opened")
+
+    addresses = []
+    for message in mail_log():
+        for address in message.get("to", []):
+            if address not in addresses and message.get("subject") != "Your Tandem sign-in link":
+                addresses.append(address)
+    assert len(addresses) >= 5, addresses
+    answer_path = f"/surveys/{survey_id}/answer"
+    for index, address in enumerate(addresses[:4]):
+        opener, form_post = employee_opener(address)
+        page = opener.open(BASE_URL + answer_path).read().decode()
+        submission = re.search(r'name="submission" value="([^"]+)"', page).group(1)
+        done = form_post(answer_path, answer_path, [("submission", submission), ("q1", str(6 + index)), ("q2", "4")])
+        assert urllib.parse.urlsplit(done.geturl()).path == "/feed", done.geturl()
+    open_page(driver, survey_path)
+    assert "Fewer than 5 responses: hidden." in driver.find_element(By.TAG_NAME, "main").text, "4 answers stay hidden"
+    driver.delete_all_cookies()
+
+    # The fifth person, in the browser.
+    fifth = addresses[4]
+    open_page(driver, "/signin")
+    driver.find_element(By.NAME, "identifier").send_keys(fifth)
+    click_and_wait_for_new_page(driver, submit_button(driver, "/signin", "Send me a sign-in link"))
+    link = None
+    deadline = time.time() + 30
+    while time.time() < deadline and not link:
+        for message in mail_log():
+            if message.get("subject") == "Your Tandem sign-in link" and message["to"] == [fifth]:
+                found = re.search(r"(https?://\S+/signin/link/\S+)", message["text"])
+                link = found and found.group(1)
+        time.sleep(0.5)
+    assert link, "no sign-in link for the fifth person"
+    driver.get(link)
+    click_and_wait_for_new_page(driver, submit_button(driver, urllib.parse.urlsplit(link).path, "Continue to my feed"))
+    assert path_of(driver) == "/feed"
+    card = driver.find_element(By.XPATH, f"//section[@class='feed-prompts']//article[h2[normalize-space()='{title}']]")
+    assert "Anonymous" in card.text
+    shot(driver, "31-survey-feed-card")
+    click_and_wait_for_new_page(driver, card.find_element(By.LINK_TEXT, "Answer the survey"))
+    assert path_of(driver) == answer_path
+    assert "stored without your name" in driver.find_element(By.ID, "privacy").text
+    width, inner = no_horizontal_overflow(driver)
+    assert width <= inner, f"the survey form scrolls sideways: {width} > {inner}"
+    driver.find_element(By.CSS_SELECTOR, "label[for='f-q1-9']").click()
+    driver.find_element(By.CSS_SELECTOR, "label[for='f-q2-5']").click()
+    shot(driver, "32-survey-form")
+    click_and_wait_for_new_page(driver, submit_button(driver, answer_path, "Send my answers"))
+    assert path_of(driver) == "/feed"
+    assert "your answers to " + title + " are recorded" in driver.find_element(By.TAG_NAME, "main").text
+    assert not driver.find_elements(By.XPATH, f"//section[@class='feed-prompts']//h2[normalize-space()='{title}']"), "answered: the card is gone"
+    driver.delete_all_cookies()
+
+    sign_in(driver, HR_EMAIL, DEMO_PASSWORD)
+    open_page(driver, survey_path)
+    main = driver.find_element(By.TAG_NAME, "main").text
+    # 6, 7, 8, 9 and 9: 2 promoters, 1 detractor of 5 → +20.
+    assert "eNPS +20" in main and "5 of " in main, main[:2000]
+    shot(driver, "33-survey-results")

@@ -7,7 +7,9 @@ import Delivery
 import Engagement
 import Feed
 import Foundation
+import Listening
 public import People
+import SQLKit
 import TandemCore
 import TandemStore
 
@@ -39,8 +41,10 @@ public struct DemoLoader: Sendable {
     let content: ContentFeature
     let delivery: DeliveryFeature
     let feed: FeedFeature
+    let listening: ListeningFeature
 
     public init(_ services: TandemServices) {
+        self.listening = services.listening
         self.accounts = services.accounts
         self.people = services.people
         self.audiences = services.audiences
@@ -116,6 +120,7 @@ public struct DemoLoader: Sendable {
         try await loadAcknowledgements(progress: progress)
         try await loadEngagement(progress: progress)
         try await loadKPIs(progress: progress)
+        try await loadSurveys(progress: progress)
         return created
     }
 
@@ -221,16 +226,19 @@ public struct DemoLoader: Sendable {
         progress("comments 3 (one waiting for moderation)")
     }
 
-    /// A sign-in link (one use, 24 hours) for a demo employee who has posts in their feed, so
-    /// a newcomer can see the employee side without setting up email.
-    public func employeeLink(baseURL: String) async throws -> (name: String, url: String)? {
-        // Someone reading in Spanish shows the feed in the reader's language.
-        guard let row = try await feed.store.database.reader.raw("""
+    /// The demo's employee: someone reading in Spanish shows the feed in the reader's language.
+    func demoReader() async throws -> (any SQLRow)? {
+        try await feed.store.database.reader.raw("""
             SELECT d.employee_id, e.given_name, e.family_name, e.language FROM deliveries d JOIN employees e ON e.id = d.employee_id
             WHERE d.channel = 'feed' AND d.state <> 'cancelled'
             ORDER BY CASE WHEN e.language LIKE 'es%' THEN 0 ELSE 1 END, d.employee_id LIMIT 1
             """).first()
-        else { return nil }
+    }
+
+    /// A sign-in link (one use, 24 hours) for a demo employee who has posts in their feed, so
+    /// a newcomer can see the employee side without setting up email.
+    public func employeeLink(baseURL: String) async throws -> (name: String, url: String)? {
+        guard let row = try await demoReader() else { return nil }
         let employee = try row.decode(column: "employee_id", as: Int64.self)
         // Their preferences show what employees can choose: a weekly digest and quiet hours.
         if try await feed.preferences.get(employee) == .standard {

@@ -228,6 +228,34 @@ struct SurveyHTTPTests {
         }
     }
 
+    @Test("comments show from 10, each with its sentiment, with counts and recurring themes", arguments: TestDatabase.kinds)
+    func comments(kind: DatabaseKind) async throws {
+        try await withApp(kind) { client, services in
+            let fixture = try await AnalyticsFixture.make(client, services, count: 12) { _, _ in }
+            let hr = try await services.token(for: try await services.user("hr@example.com", [.hr]))
+            let created = try await fixture.api(.post, "/api/v1/surveys", hr, #"{"title":"Open question","mode":"confidential","questions":[{"kind":"text","prompt":"How is it going?"}]}"#)
+            let survey = try #require(try json(created)["id"] as? Int)
+            #expect(try await fixture.api(.post, "/api/v1/surveys/\(survey)/transitions", hr, #"{"action":"open","version":1}"#).status == .ok)
+            let texts = Array(repeating: "I love the new benefits, great work!", count: 5) + Array(repeating: "The enrolment site is terrible and slow.", count: 5)
+                + ["The enrolment site opens on Monday."]
+            for (index, comment) in texts.enumerated() {
+                let headers = try await Self.employee(services, fixture.people["AF\(index)"]!)
+                let sent = try await client.execute(uri: "/api/v1/surveys/\(survey)/responses", method: .post, headers: headers,
+                                                    body: ByteBuffer(string: #"{"submission":"comment\#(index)-00","answers":[{"question":"q1","text":"\#(comment)"}]}"#))
+                #expect(sent.status == .created)
+            }
+            let results = try json(try await fixture.api(.get, "/api/v1/surveys/\(survey)/results", hr))
+            let question = try #require((results["questions"] as? [[String: Any]])?.first)
+            #expect((question["comments"] as? [[String: Any]])?.count == 11)
+            let counts = try #require(question["sentiment"] as? [String: Int])
+            #expect(counts["positive"] == 5 && counts["negative"] == 5 && counts["neutral"] == 1, "\(counts)")
+            let themes = try #require(question["themes"] as? [[String: Any]])
+            #expect(themes.first?["phrase"] as? String == "enrolment site" && themes.first?["count"] as? Int == 6, "\(themes.prefix(3))")
+            let negative = (question["comments"] as? [[String: Any]])?.first { ($0["text"] as? String)?.contains("terrible") == true }
+            #expect(negative?["sentiment"] as? String == "negative" && (negative?["score"] as? Double ?? 0) < 0)
+        }
+    }
+
     @Test("coarsening keeps every stored combination at the threshold or more, merging small groups into Other")
     func coarsening() {
         typealias V = SegmentCoarsening.Values

@@ -1,4 +1,5 @@
 public import Foundation
+import Sentiment
 import SQLKit
 public import TandemCore
 public import TandemStore
@@ -44,8 +45,20 @@ public struct SurveyResults: Sendable, Codable {
         public let neutral: Double?
         public let unfavourable: Double?
         public let enps: SurveyMath.ENPS?
-        /// Free-text answers, in a fixed order that is not the answering order.
-        public let comments: [String]?
+        /// Free-text answers with their sentiment, in a fixed order (by text) that is not the
+        /// answering order.
+        public let comments: [Comment]?
+        /// How many comments lean each way.
+        public let sentiment: [String: Int]?
+        /// Recurring words and phrases across the comments.
+        public let themes: [Theme]?
+    }
+
+    public struct Comment: Sendable, Codable, Equatable {
+        public let text: String
+        /// nil when the scorer's word list could not be loaded (see `SurveyResultsStore`).
+        public let sentiment: SentimentLabel?
+        public let score: Double?
     }
 
     public let surveyID: Int64
@@ -68,9 +81,13 @@ public struct SurveyResultsStore: Sendable {
     let database: Database
     public let suppression: Suppression
     public let commentThreshold: Int
+    /// Scores comments on the server (they never leave it); nil when its word list could not
+    /// be loaded (the resource bundle is missing), and then comments carry no sentiment.
+    let scorer: SentimentScorer?
 
-    public init(database: Database, threshold: Int, commentThreshold: Int) {
+    public init(database: Database, threshold: Int, commentThreshold: Int, scorer: SentimentScorer? = try? SentimentScorer()) {
         self.database = database
+        self.scorer = scorer
         suppression = Suppression(threshold: threshold)
         self.commentThreshold = max(Suppression.minimum, commentThreshold)
     }
@@ -133,13 +150,19 @@ public struct SurveyResultsStore: Sendable {
                 let show = enough && answered >= threshold
                 questions.append(.init(key: question.key, kind: question.kind, prompt: question.prompt, item: "", answers: show ? answered : 0,
                                        note: show ? nil : tooFew, distribution: show ? Dictionary(uniqueKeysWithValues: (question.choices ?? []).map { ($0, counts[$0] ?? 0) }) : nil,
-                                       mean: nil, favourable: nil, neutral: nil, unfavourable: nil, enps: nil, comments: nil))
+                                       mean: nil, favourable: nil, neutral: nil, unfavourable: nil, enps: nil, comments: nil, sentiment: nil, themes: nil))
             case .text:
                 let list = comments[question.key] ?? []
                 let show = enough && list.count >= commentThreshold
+                let scored = show ? list.map { text in
+                    let result = scorer?.score(text)
+                    return SurveyResults.Comment(text: text, sentiment: result?.label, score: result?.score)
+                } : nil
                 questions.append(.init(key: question.key, kind: .text, prompt: question.prompt, item: "", answers: show ? list.count : 0,
                                        note: show ? nil : "Comments are shown once at least \(commentThreshold) people have written one.",
-                                       distribution: nil, mean: nil, favourable: nil, neutral: nil, unfavourable: nil, enps: nil, comments: show ? list : nil))
+                                       distribution: nil, mean: nil, favourable: nil, neutral: nil, unfavourable: nil, enps: nil, comments: scored,
+                                       sentiment: scorer == nil ? nil : scored.map { all in Dictionary(uniqueKeysWithValues: SentimentLabel.allCases.map { label in (label.rawValue, all.count { $0.sentiment == label }) }) },
+                                       themes: show ? ThemeFinder().themes(list, limit: 10) : nil))
             }
         }
         return SurveyResults(surveyID: survey.id, filters: filters, invited: invited, responses: enough || filters.isEmpty ? responses : 0,
@@ -151,7 +174,7 @@ public struct SurveyResultsStore: Sendable {
         let n = counts.values.reduce(0, +)
         guard enough, n >= suppression.threshold, let scale = question.scale else {
             return .init(key: question.key, kind: question.kind, prompt: question.prompt, item: item, answers: 0, note: tooFew,
-                         distribution: nil, mean: nil, favourable: nil, neutral: nil, unfavourable: nil, enps: nil, comments: nil)
+                         distribution: nil, mean: nil, favourable: nil, neutral: nil, unfavourable: nil, enps: nil, comments: nil, sentiment: nil, themes: nil)
         }
         var leaning: [SurveyMath.Leaning: Int] = [:]
         for (value, count) in counts { leaning[SurveyMath.leaning(value, scale: scale), default: 0] += count }
@@ -159,7 +182,7 @@ public struct SurveyResultsStore: Sendable {
         return .init(key: question.key, kind: question.kind, prompt: question.prompt, item: item, answers: n, note: nil,
                      distribution: Dictionary(uniqueKeysWithValues: scale.map { (String($0), counts[$0] ?? 0) }), mean: Double(sum) / Double(n),
                      favourable: Double(leaning[.favourable] ?? 0) / Double(n), neutral: Double(leaning[.neutral] ?? 0) / Double(n),
-                     unfavourable: Double(leaning[.unfavourable] ?? 0) / Double(n), enps: question.kind == .enps ? SurveyMath.enps(counts) : nil, comments: nil)
+                     unfavourable: Double(leaning[.unfavourable] ?? 0) / Double(n), enps: question.kind == .enps ? SurveyMath.enps(counts) : nil, comments: nil, sentiment: nil, themes: nil)
     }
 
     func count(_ table: String, _ condition: SQLQueryString) async throws -> Int {

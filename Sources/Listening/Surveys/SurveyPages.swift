@@ -126,8 +126,16 @@ enum SurveyPages {
                 let keys = q.kind == .single || q.kind == .multiple ? distribution.keys.sorted() : distribution.keys.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
                 body.append(Chart.bars(title: title, summary: "Answers to \(title)", bars: keys.map { ($0, Double(distribution[$0] ?? 0)) }))
             }
+            if let sentiment = q.sentiment {
+                body.append(el("p", [], text: "Sentiment: \(sentiment["positive"] ?? 0) positive, \(sentiment["neutral"] ?? 0) neutral, \(sentiment["negative"] ?? 0) negative."))
+            }
+            if let themes = q.themes, !themes.isEmpty {
+                body.append(el("p", [("class", "themes")], [el("strong", text: "Themes: ")] + [text(themes.map { "\($0.phrase) (\($0.count))" }.joined(separator: ", "))]))
+            }
             if let comments = q.comments {
-                body.append(el("ul", [("class", "comments")], comments.map { el("li", text: $0) }))
+                body.append(el("ul", [("class", "comments")], comments.map { comment in
+                    el("li", [], [text(comment.text)] + (comment.sentiment.map { [text(" "), UI.badge($0.rawValue)] } ?? []))
+                }))
             }
             nodes.append(UI.card(title, body))
         }

@@ -1,0 +1,64 @@
+import Audit
+import Foundation
+import Listening
+import SQLKit
+
+extension DemoLoader {
+    /// An anonymous benefits pulse, open to everyone, that most of the workforce has answered
+    /// (the demo's employee has not, so the feed shows the survey card), and a confidential
+    /// draft IC wrote for HR to open. Answers lean by worker type, so the breakdowns differ.
+    func loadSurveys(progress: @escaping @Sendable (String) -> Void) async throws {
+        guard try await listening.surveys.all().isEmpty else { return }
+        let hr = AuditActor(userID: nil, label: "demo (HR)", channel: .cli)
+        let questions = try QuestionText.parse("""
+            # Benefits
+            enps: How likely are you to recommend working here to a friend?
+            rating: I understand my benefits
+            single: Which health plan did you choose? | Basic | Plus | None
+            text? if q3 = Basic: What would make the Plus plan worth it to you?
+            # Your manager
+            matrix: My manager… | listens to me | explains decisions | recognises good work
+            text?: Anything else HR should hear?
+            """)
+        let draft = SurveyDraft(title: "Benefits pulse", intro: "Six questions, two minutes. Your answers shape next year's benefits.",
+                                mode: .anonymous, closesOn: nil, questions: questions)
+        var survey = try await listening.surveys.create(draft, by: hr)
+        survey = try await listening.surveys.open(survey.id, version: survey.version, by: hr)
+        let reader = try await demoReader()?.decode(column: "employee_id", as: Int64.self)
+        let people = try await feed.store.database.reader.raw("""
+            SELECT i.employee_id, e.worker_type FROM survey_invitations i JOIN employees e ON e.id = i.employee_id WHERE i.survey_id = \(bind: survey.id) ORDER BY i.employee_id
+            """).all()
+        let comments = ["Plus costs too much for my family", "I did not know Plus covers dental", "The enrolment site was confusing",
+                        "Great benefits, thank you", "Too expensive on a part-time salary", "Happy with Basic, it is enough"]
+        var answered = 0
+        for (index, row) in people.enumerated() {
+            let employee = try row.decode(column: "employee_id", as: Int64.self)
+            let frontline = try row.decode(column: "worker_type", as: String.self) == "frontline"
+            // About 60% answer; a fixed mix so the demo looks the same every time.
+            let roll = Int((UInt64(bitPattern: employee) &* 0x9E37_79B9_7F4A_7C15) >> 33 % 1_000)
+            guard employee != reader, roll % 10 < 6 else { continue }
+            let plan = ["Basic", "Plus", "None"][roll % 3]
+            var answers: [String: AnswerValue] = [
+                "q1": .number(min(10, max(0, (frontline ? 4 : 6) + (roll / 7) % 7 - 1))),
+                "q2": .number(min(5, max(1, (frontline ? 2 : 3) + roll % 3))),
+                "q3": .choice(plan),
+                "q5": .matrix(["listens to me": 2 + roll % 4, "explains decisions": 1 + roll % 5, "recognises good work": 3 + roll % 3]),
+            ]
+            if plan == "Basic", (roll / 11) % 3 == 0 { answers["q4"] = .text(comments[(roll / 17) % comments.count]) }
+            if (roll / 5) % 6 == 0 { answers["q6"] = .text(comments[(roll / 23) % comments.count]) }
+            _ = try await listening.responses.submit(survey: survey, employee: employee, submission: "demo-\(survey.id)-\(employee)", answers: answers)
+            answered += 1
+            if (index + 1) % 500 == 0 { progress("survey answers \(answered) of \(index + 1) asked so far") }
+        }
+        progress("survey \"\(survey.title)\": \(survey.invited) asked, \(answered) answered")
+        let ic = AuditActor(userID: nil, label: "demo (IC)", channel: .cli)
+        _ = try await listening.surveys.create(SurveyDraft(
+            title: "Did the benefits campaign land?", intro: "IC's check after the enrolment campaign; HR opens it.", mode: .confidential,
+            questions: try QuestionText.parse("""
+                single: Where did you hear about open enrolment? | Feed | Email | My manager | Nowhere
+                rating: The campaign explained what I needed to do
+                text?: What should we do differently next year?
+                """)), by: ic)
+        progress("survey draft \"Did the benefits campaign land?\" waiting for HR")
+    }
+}

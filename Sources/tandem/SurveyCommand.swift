@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Listening
+import TandemApp
+import TandemCore
+import TandemStore
+
+struct SurveyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "surveys", abstract: "Surveys for scripts and reports: list them and print results (with the privacy thresholds applied).",
+        subcommands: [List.self, Results.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print surveys: id, title, privacy, state, asked, answered (tab-separated).")
+        @OptionGroup var storage: StorageOptions
+
+        func run() async throws {
+            let configuration = try storage.configuration()
+            try await withDatabase(configuration) { database in
+                let feature = ListeningFeature(database: database, threshold: configuration.privacyMinimumGroup)
+                let counts = try await feature.responses.counts()
+                print(["survey", "title", "privacy", "state", "asked", "answered"].joined(separator: "\t"))
+                for survey in try await feature.surveys.all() {
+                    print([String(survey.id), survey.title.replacingOccurrences(of: "\t", with: " "), survey.mode.rawValue, survey.state.rawValue,
+                           String(survey.invited), String(counts[survey.id] ?? 0)].joined(separator: "\t"))
+                }
+            }
+        }
+    }
+
+    struct Results: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print one survey's results as JSON (the same as GET /api/v1/surveys/{id}/results).")
+        @OptionGroup var storage: StorageOptions
+        @Argument(help: "The survey's id ('tandem surveys list' shows them).") var id: Int64
+        @Option(name: .customLong("filter"), help: "attribute=value, e.g. department=Sales (up to two; attributes: country, department, site, worker_type).")
+        var filters: [String] = []
+
+        func run() async throws {
+            let configuration = try storage.configuration()
+            let parsed = try filters.map { raw -> SurveyResults.Filter in
+                let parts = raw.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let dimension = SurveyDimension(rawValue: parts[0]), !parts[1].isEmpty else {
+                    throw ValidationError("--filter takes attribute=value with attribute one of \(SurveyDimension.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                return SurveyResults.Filter(dimension: dimension, value: parts[1])
+            }
+            try await withDatabase(configuration) { database in
+                let feature = ListeningFeature(database: database, threshold: configuration.privacyMinimumGroup)
+                guard let survey = try await feature.surveys.find(id: id) else { throw ValidationError("There is no survey \(id). 'tandem surveys list' shows them.") }
+                do {
+                    print(String(decoding: try JSONCoding.encoder.encode(try await feature.results.results(survey, filters: parsed)), as: UTF8.self))
+                } catch let error as AppError {
+                    throw ValidationError(error.message)
+                }
+            }
+        }
+    }
+}
