@@ -64,9 +64,39 @@ public enum ListeningMigrations {
                     number \(d.bigint),
                     choice \(d.text),
                     body \(d.text),
+                    sentiment \(d.text),
+                    sentiment_score \(d.double),
                     PRIMARY KEY (response_id, question, item))
                 """,
                 "CREATE INDEX survey_answers_question ON survey_answers (survey_id, question, item)",
+                // Results read counts, not answers: per coarsened group, how many were asked and
+                // answered, and per group × question × item × value, how many gave it (kept in
+                // the answer's transaction). Groups have at least the threshold of people asked,
+                // so these are aggregates too.
+                """
+                CREATE TABLE survey_groups (
+                    survey_id \(d.bigint) NOT NULL,
+                    country \(d.text) NOT NULL,
+                    department \(d.text) NOT NULL,
+                    site \(d.text) NOT NULL,
+                    worker_type \(d.text) NOT NULL,
+                    invited \(d.bigint) NOT NULL,
+                    responded \(d.bigint) NOT NULL,
+                    PRIMARY KEY (survey_id, country, department, site, worker_type))
+                """,
+                """
+                CREATE TABLE survey_tallies (
+                    survey_id \(d.bigint) NOT NULL,
+                    country \(d.text) NOT NULL,
+                    department \(d.text) NOT NULL,
+                    site \(d.text) NOT NULL,
+                    worker_type \(d.text) NOT NULL,
+                    question \(d.text) NOT NULL,
+                    item \(d.text) NOT NULL,
+                    value \(d.text) NOT NULL,
+                    n \(d.bigint) NOT NULL,
+                    PRIMARY KEY (survey_id, question, item, value, country, department, site, worker_type))
+                """,
             ]
         },
     ]

@@ -89,6 +89,9 @@ struct SurveyResultsBench: AsyncParsableCommand {
         began = ContinuousClock.now
         let answers = try await Self.answer(database, survey: survey, count: responses)
         say("  \(engine): \(responses) responses with \(answers) answers stored in \(began.duration(to: .now))")
+        began = ContinuousClock.now
+        try await services.listening.responses.recount(survey: survey.id)
+        say("  \(engine): results' counts made from the stored answers in \(began.duration(to: .now)) (answering keeps them as it goes)")
         if database.kind == .postgres {
             try await database.reader.raw("VACUUM ANALYZE").run()
         } else {
@@ -139,7 +142,8 @@ struct SurveyResultsBench: AsyncParsableCommand {
     }
 
     /// Responses written in bulk, shaped as ResponseStore writes them (no person, no time;
-    /// the invitation's coarsened values), with answers on every question.
+    /// the invitation's coarsened values), with answers on every question; `recount` then
+    /// makes the counts that answering keeps one by one.
     static func answer(_ database: Database, survey: Survey, count: Int) async throws -> Int {
         let invitations = try await database.reader.raw("""
             SELECT employee_id, country, department, site, worker_type FROM survey_invitations WHERE survey_id = \(bind: survey.id) ORDER BY employee_id LIMIT \(bind: count)

@@ -6,6 +6,7 @@ import TandemApp
 import TandemCore
 import TandemStore
 import TandemTesting
+import SQLKit
 import Testing
 
 @Suite("Surveys over HTTP")
@@ -15,6 +16,24 @@ struct SurveyHTTPTests {
         let session = try await services.feed.sessions.create(employeeID: id, via: "test", requestID: nil)
         let identity = try #require(try await services.feed.sessions.identity(forToken: session.token))
         return [.cookie: "tandem_session=\(session.token)", .csrfToken: try #require(identity.csrfToken), .contentType: "application/json"]
+    }
+
+    /// Every tally and group count of a survey, as text lines.
+    static func tallies(_ database: Database, _ survey: Int) async throws -> [String] {
+        let tallies = try await database.reader.raw("""
+            SELECT question, item, value, country, department, site, worker_type, n FROM survey_tallies WHERE survey_id = \(bind: survey)
+            ORDER BY question, item, value, country, department, site, worker_type
+            """).all().map { row in
+            try ["question", "item", "value", "country", "department", "site", "worker_type"].map { try row.decode(column: $0, as: String.self) }.joined(separator: "|")
+                + "=\(try row.decode(column: "n", as: Int64.self))"
+        }
+        let groups = try await database.reader.raw("""
+            SELECT country, department, site, worker_type, invited, responded FROM survey_groups WHERE survey_id = \(bind: survey) ORDER BY country, department, site, worker_type
+            """).all().map { row in
+            try ["country", "department", "site", "worker_type"].map { try row.decode(column: $0, as: String.self) }.joined(separator: "|")
+                + "=\(try row.decode(column: "invited", as: Int64.self))/\(try row.decode(column: "responded", as: Int64.self))"
+        }
+        return tallies + groups
     }
 
     static let questions = #"""
@@ -160,6 +179,12 @@ struct SurveyHTTPTests {
                 .decode(column: "n", as: Int.self)
             #expect(audit == 0, "answering leaves no audit entry")
 
+            // The counts kept with each answer equal a recount from the stored answers.
+            let kept = try await Self.tallies(services.database, survey)
+            try await services.listening.responses.recount(survey: Int64(survey))
+            let recounted = try await Self.tallies(services.database, survey)
+            #expect(!kept.isEmpty && recounted == kept)
+
             // Closed: no more answers.
             #expect(try await api(.post, "/api/v1/surveys/\(survey)/transitions", hr, #"{"action":"close","version":3}"#).status == .ok)
             let late = try await answer(try await Self.employee(services, fixture.people["AF12"]!), submission: "late000001",
@@ -251,6 +276,11 @@ struct SurveyHTTPTests {
             #expect(counts["positive"] == 5 && counts["negative"] == 5 && counts["neutral"] == 1, "\(counts)")
             let themes = try #require(question["themes"] as? [[String: Any]])
             #expect(themes.first?["phrase"] as? String == "enrolment site" && themes.first?["count"] as? Int == 6, "\(themes.prefix(3))")
+            let kept = try await Self.tallies(services.database, survey)
+            try await services.listening.responses.recount(survey: Int64(survey))
+            #expect(kept.contains("q1||negative|—|—|—|—=5") || kept.contains { $0.hasPrefix("q1||negative|") }, "\(kept)")
+            let recountedComments = try await Self.tallies(services.database, survey)
+            #expect(recountedComments == kept)
             let negative = (question["comments"] as? [[String: Any]])?.first { ($0["text"] as? String)?.contains("terrible") == true }
             #expect(negative?["sentiment"] as? String == "negative" && (negative?["score"] as? Double ?? 0) < 0)
         }

@@ -81,13 +81,9 @@ public struct SurveyResultsStore: Sendable {
     let database: Database
     public let suppression: Suppression
     public let commentThreshold: Int
-    /// Scores comments on the server (they never leave it); nil when its word list could not
-    /// be loaded (the resource bundle is missing), and then comments carry no sentiment.
-    let scorer: SentimentScorer?
 
-    public init(database: Database, threshold: Int, commentThreshold: Int, scorer: SentimentScorer? = try? SentimentScorer()) {
+    public init(database: Database, threshold: Int, commentThreshold: Int) {
         self.database = database
-        self.scorer = scorer
         suppression = Suppression(threshold: threshold)
         self.commentThreshold = max(Suppression.minimum, commentThreshold)
     }
@@ -99,9 +95,11 @@ public struct SurveyResultsStore: Sendable {
         let db = database.reader
         var condition: SQLQueryString = "survey_id = \(bind: survey.id)"
         for filter in filters { condition = condition + " AND " + SQLQueryString(filter.dimension.rawValue) + " = \(bind: filter.value)" }
-        let total = try await count("survey_responses", "survey_id = \(bind: survey.id)")
-        let responses = try await count("survey_responses", condition)
-        let invited = try await count("survey_invitations", condition)
+        // Totals and counts come from the per-group tallies kept with each answer, so the
+        // time does not grow with the number of responses.
+        let total = try await sum("responded", "survey_groups", "survey_id = \(bind: survey.id)")
+        let responses = try await sum("responded", "survey_groups", condition)
+        let invited = try await sum("invited", "survey_groups", condition)
         if !filters.isEmpty {
             guard responses >= threshold else {
                 throw AppError(.unprocessableContent, code: "too_few_responses",
@@ -113,56 +111,58 @@ public struct SurveyResultsStore: Sendable {
             }
         }
         let enough = responses >= threshold
-        var numbers: [String: [String: [Int: Int]]] = [:]  // question → item → value → count
-        var choices: [String: [String: Int]] = [:]
-        var comments: [String: [String]] = [:]
+        var tallies: [String: [String: [String: Int]]] = [:]  // question → item → value → count
         if enough {
-            let answerCondition: SQLQueryString = "a.survey_id = \(bind: survey.id) AND a.response_id IN (SELECT id FROM survey_responses WHERE " + condition + ")"
             for row in try await db.raw("""
-                SELECT a.question, a.item, a.number, COUNT(*) AS n FROM survey_answers a WHERE \(answerCondition) AND a.number IS NOT NULL GROUP BY a.question, a.item, a.number
+                SELECT question, item, value, CAST(SUM(n) AS BIGINT) AS n FROM survey_tallies WHERE \(condition) GROUP BY question, item, value
                 """).all() {
-                numbers[try row.decode(column: "question", as: String.self), default: [:]][try row.decode(column: "item", as: String.self), default: [:]][
-                    Int(try row.decode(column: "number", as: Int64.self))] = Int(try row.decode(column: "n", as: Int64.self))
-            }
-            for row in try await db.raw("""
-                SELECT a.question, a.choice, COUNT(*) AS n FROM survey_answers a WHERE \(answerCondition) AND a.choice IS NOT NULL GROUP BY a.question, a.choice
-                """).all() {
-                choices[try row.decode(column: "question", as: String.self), default: [:]][try row.decode(column: "choice", as: String.self)] = Int(try row.decode(column: "n", as: Int64.self))
-            }
-            // Comments in text order, never answering order (which could be matched to who answered when).
-            for row in try await db.raw("SELECT a.question, a.body FROM survey_answers a WHERE \(answerCondition) AND a.body IS NOT NULL ORDER BY a.question, a.body").all() {
-                comments[try row.decode(column: "question", as: String.self), default: []].append(try row.decode(column: "body", as: String.self))
+                tallies[try row.decode(column: "question", as: String.self), default: [:]][try row.decode(column: "item", as: String.self), default: [:]][
+                    try row.decode(column: "value", as: String.self)] = Int(try row.decode(column: "n", as: Int64.self))
             }
         }
         var questions: [SurveyResults.QuestionResult] = []
         for question in survey.questions {
             let tooFew = "Fewer than \(threshold) responses: hidden."
+            let answered = tallies[question.key]?[""]?[TallyKey.answered] ?? 0
             switch question.kind {
             case .rating, .enps, .matrix:
                 let items = question.kind == .matrix ? (question.rows ?? []) : [""]
                 for item in items {
-                    let counts = numbers[question.key]?[item] ?? [:]
+                    var counts: [Int: Int] = [:]
+                    for (value, n) in tallies[question.key]?[item] ?? [:] { if let number = Int(value) { counts[number] = n } }
                     questions.append(scored(question, item: item, counts: counts, enough: enough, tooFew: tooFew))
                 }
             case .single, .multiple:
-                let counts = choices[question.key] ?? [:]
-                let answered = question.kind == .single ? counts.values.reduce(0, +) : try await answeredCount(survey.id, question.key, condition)
+                let counts = tallies[question.key]?[""] ?? [:]
                 let show = enough && answered >= threshold
                 questions.append(.init(key: question.key, kind: question.kind, prompt: question.prompt, item: "", answers: show ? answered : 0,
                                        note: show ? nil : tooFew, distribution: show ? Dictionary(uniqueKeysWithValues: (question.choices ?? []).map { ($0, counts[$0] ?? 0) }) : nil,
                                        mean: nil, favourable: nil, neutral: nil, unfavourable: nil, enps: nil, comments: nil, sentiment: nil, themes: nil))
             case .text:
-                let list = comments[question.key] ?? []
-                let show = enough && list.count >= commentThreshold
-                let scored = show ? list.map { text in
-                    let result = scorer?.score(text)
-                    return SurveyResults.Comment(text: text, sentiment: result?.label, score: result?.score)
-                } : nil
-                questions.append(.init(key: question.key, kind: .text, prompt: question.prompt, item: "", answers: show ? list.count : 0,
+                let show = enough && answered >= commentThreshold
+                var sample: [SurveyResults.Comment] = []
+                if show {
+                    // A sample in response-id order: the ids are random, so this is neither
+                    // answering order nor biased by the text.
+                    for row in try await db.raw("""
+                        SELECT a.body, a.sentiment, a.sentiment_score FROM survey_answers a
+                        WHERE a.survey_id = \(bind: survey.id) AND a.question = \(bind: question.key) AND a.item = '' AND a.body IS NOT NULL
+                          AND a.response_id IN (SELECT id FROM survey_responses WHERE \(condition))
+                        ORDER BY a.response_id LIMIT \(bind: Self.themeSample)
+                        """).all() {
+                        sample.append(.init(text: try row.decode(column: "body", as: String.self),
+                                            sentiment: try row.decode(column: "sentiment", as: String?.self).flatMap(SentimentLabel.init(rawValue:)),
+                                            score: try row.decode(column: "sentiment_score", as: Double?.self)))
+                    }
+                }
+                let counts = tallies[question.key]?[""] ?? [:]
+                let scoredAll = SentimentLabel.allCases.reduce(0) { $0 + (counts[$1.rawValue] ?? 0) }
+                questions.append(.init(key: question.key, kind: .text, prompt: question.prompt, item: "", answers: show ? answered : 0,
                                        note: show ? nil : "Comments are shown once at least \(commentThreshold) people have written one.",
-                                       distribution: nil, mean: nil, favourable: nil, neutral: nil, unfavourable: nil, enps: nil, comments: scored,
-                                       sentiment: scorer == nil ? nil : scored.map { all in Dictionary(uniqueKeysWithValues: SentimentLabel.allCases.map { label in (label.rawValue, all.count { $0.sentiment == label }) }) },
-                                       themes: show ? ThemeFinder().themes(list, limit: 10) : nil))
+                                       distribution: nil, mean: nil, favourable: nil, neutral: nil, unfavourable: nil, enps: nil,
+                                       comments: show ? Array(sample.prefix(Self.shownComments)).sorted { $0.text < $1.text } : nil,
+                                       sentiment: show && scoredAll > 0 ? Dictionary(uniqueKeysWithValues: SentimentLabel.allCases.map { ($0.rawValue, counts[$0.rawValue] ?? 0) }) : nil,
+                                       themes: show ? ThemeFinder().themes(sample.map(\.text), limit: 10) : nil))
             }
         }
         return SurveyResults(surveyID: survey.id, filters: filters, invited: invited, responses: enough || filters.isEmpty ? responses : 0,
@@ -185,16 +185,14 @@ public struct SurveyResultsStore: Sendable {
                      unfavourable: Double(leaning[.unfavourable] ?? 0) / Double(n), enps: question.kind == .enps ? SurveyMath.enps(counts) : nil, comments: nil, sentiment: nil, themes: nil)
     }
 
-    func count(_ table: String, _ condition: SQLQueryString) async throws -> Int {
-        Int(try await database.reader.raw("SELECT COUNT(*) AS n FROM " + SQLQueryString(table) + " WHERE " + condition).first()?.decode(column: "n", as: Int64.self) ?? 0)
+    func sum(_ column: String, _ table: String, _ condition: SQLQueryString) async throws -> Int {
+        Int(try await database.reader.raw("SELECT CAST(COALESCE(SUM(" + SQLQueryString(column) + "), 0) AS BIGINT) AS n FROM " + SQLQueryString(table) + " WHERE " + condition)
+            .first()?.decode(column: "n", as: Int64.self) ?? 0)
     }
 
-    func answeredCount(_ survey: Int64, _ question: String, _ condition: SQLQueryString) async throws -> Int {
-        Int(try await database.reader.raw("""
-            SELECT COUNT(DISTINCT a.response_id) AS n FROM survey_answers a
-            WHERE a.survey_id = \(bind: survey) AND a.question = \(bind: question) AND a.response_id IN (SELECT id FROM survey_responses WHERE \(condition))
-            """).first()?.decode(column: "n", as: Int64.self) ?? 0)
-    }
+    /// Comments listed per question (a random sample past this), and read for themes.
+    static let shownComments = 100
+    static let themeSample = 2_000
 
     /// Response rate per value of each attribute, with small groups hidden and complementary
     /// groups hidden with them.
@@ -203,11 +201,10 @@ public struct SurveyResultsStore: Sendable {
         for dimension in SurveyDimension.allCases {
             let column = SQLQueryString(dimension.rawValue)
             var invited: [String: Int] = [:], answered: [String: Int] = [:]
-            for row in try await database.reader.raw("SELECT " + column + " AS v, COUNT(*) AS n FROM survey_invitations WHERE survey_id = \(bind: survey) GROUP BY " + column).all() {
-                invited[try row.decode(column: "v", as: String.self)] = Int(try row.decode(column: "n", as: Int64.self))
-            }
-            for row in try await database.reader.raw("SELECT " + column + " AS v, COUNT(*) AS n FROM survey_responses WHERE survey_id = \(bind: survey) GROUP BY " + column).all() {
-                answered[try row.decode(column: "v", as: String.self)] = Int(try row.decode(column: "n", as: Int64.self))
+            for row in try await database.reader.raw("SELECT " + column + " AS v, CAST(SUM(invited) AS BIGINT) AS i, CAST(SUM(responded) AS BIGINT) AS r FROM survey_groups WHERE survey_id = \(bind: survey) GROUP BY " + column).all() {
+                let value = try row.decode(column: "v", as: String.self)
+                invited[value] = Int(try row.decode(column: "i", as: Int64.self))
+                answered[value] = Int(try row.decode(column: "r", as: Int64.self))
             }
             let values = invited.keys.filter { $0 != SegmentCoarsening.hidden }.sorted()
             guard !values.isEmpty else { continue }

@@ -135,6 +135,15 @@ public struct SurveyStore: Sendable {
                     INSERT INTO survey_invitations (survey_id, employee_id, country, department, site, worker_type, responded) VALUES \(rows.joined(separator: ", "))
                     """).run()
             }
+            var groups: [SegmentCoarsening.Values: Int64] = [:]
+            for value in coarse { groups[value, default: 0] += 1 }
+            let rows = groups.sorted { ($0.key.country, $0.key.department, $0.key.site, $0.key.workerType) < ($1.key.country, $1.key.department, $1.key.site, $1.key.workerType) }
+            for start in stride(from: 0, to: rows.count, by: 400) {
+                let values = rows[start..<min(rows.count, start + 400)].map { v, n -> SQLQueryString in
+                    "(\(bind: id), \(bind: v.country), \(bind: v.department), \(bind: v.site), \(bind: v.workerType), \(bind: n), 0)"
+                }
+                try await db.raw("INSERT INTO survey_groups (survey_id, country, department, site, worker_type, invited, responded) VALUES \(values.joined(separator: ", "))").run()
+            }
             try await AuditStore.append(AuditEntry(action: "survey.open", entityType: "survey", entityID: String(id),
                                                    summary: "Opened survey \"\(survey.title)\" to \(invitees.count) people"), by: actor, on: db)
             return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
