@@ -223,7 +223,7 @@ def test_sign_in_page_fits_a_phone(driver):
     shot(driver, "06-login-phone")
 
 
-@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations", "/deliveries", "/deliveries/email", "/deliveries/channels", "/analytics", "/analytics/channels", "/analytics/best", "/analytics/kpis", "/analytics/scorecards", "/analytics/annotations", "/surveys", "/surveys/1"])
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations", "/deliveries", "/deliveries/email", "/deliveries/channels", "/analytics", "/analytics/channels", "/analytics/best", "/analytics/kpis", "/analytics/scorecards", "/analytics/annotations", "/surveys", "/surveys/1", "/surveys/1/heatmap"])
 def test_signed_in_pages_fit_a_phone(driver, path):
     sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
     open_page(driver, path)

@@ -10,6 +10,7 @@ public struct ListeningFeature: Sendable {
     public let surveys: SurveyStore
     public let responses: ResponseStore
     public let results: SurveyResultsStore
+    public let actions: SurveyActionStore
 
     /// Survey authors: HR, and IC, whose surveys HR opens (opening is HR's approval).
     static let authors: Access = .roles([.hr, .comms])
@@ -25,6 +26,7 @@ public struct ListeningFeature: Sendable {
         surveys = SurveyStore(database: database, threshold: threshold)
         responses = ResponseStore(database: database)
         results = SurveyResultsStore(database: database, threshold: threshold, commentThreshold: commentThreshold)
+        actions = SurveyActionStore(database: database)
     }
 
     public func register(in table: RouteTable) {
@@ -32,5 +34,6 @@ public struct ListeningFeature: Sendable {
         let api = SurveyRoutes(feature: self)
         api.register(in: table)
         SurveyPageRoutes(feature: self, api: api).register(in: table)
+        SurveyActionRoutes(feature: self, api: api).register(in: table)
     }
 }

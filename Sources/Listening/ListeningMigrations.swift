@@ -99,5 +99,25 @@ public enum ListeningMigrations {
                 """,
             ]
         },
+        // Action planning: what the owners will do about a finding, with a due day.
+        Migration(101, "survey actions") { d in
+            [
+                """
+                CREATE TABLE survey_actions (
+                    id \(d.idColumn),
+                    survey_id \(d.bigint) NOT NULL,
+                    finding \(d.text) NOT NULL,
+                    action \(d.text) NOT NULL,
+                    owner_team \(d.text) NOT NULL,
+                    due_on \(d.text) NOT NULL,
+                    status \(d.text) NOT NULL,
+                    version \(d.bigint) NOT NULL,
+                    updated_by \(d.text) NOT NULL,
+                    created_at \(d.bigint) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL)
+                """,
+                "CREATE INDEX survey_actions_survey ON survey_actions (survey_id, due_on)",
+            ]
+        },
     ]
 }

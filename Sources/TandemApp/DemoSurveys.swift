@@ -51,6 +51,15 @@ extension DemoLoader {
             if (index + 1) % 500 == 0 { progress("survey answers \(answered) of \(index + 1) asked so far") }
         }
         progress("survey \"\(survey.title)\": \(survey.invited) asked, \(answered) answered")
+        let calendar = Calendar(identifier: .gregorian)
+        func day(_ offset: Int) -> String { ISO8601DateFormatter.string(from: calendar.date(byAdding: .day, value: offset, to: Date())!, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate]) }
+        for (finding, action, owner, due, status) in [
+            ("Frontline staff understand their benefits less than desk staff", "Benefits explainer on the shop-floor screens and by SMS", "shared", day(21), "in_progress"),
+            ("Managers score low on explaining decisions", "Manager briefing pack with each benefits post", "ic", day(35), "planned"),
+        ] {
+            _ = try await listening.actions.create(SurveyActionDraft(finding: finding, action: action, ownerTeam: owner, dueOn: due, status: status), survey: survey, by: hr)
+        }
+        progress("survey actions 2")
         let ic = AuditActor(userID: nil, label: "demo (IC)", channel: .cli)
         _ = try await listening.surveys.create(SurveyDraft(
             title: "Did the benefits campaign land?", intro: "IC's check after the enrolment campaign; HR opens it.", mode: .confidential,

@@ -162,6 +162,22 @@ struct SurveyHTTPTests {
             #expect(rates.first { $0["value"] as? String == "Legal" }?["responses"] == nil, "2 Legal responses are hidden")
             #expect(rates.first { $0["value"] as? String == "Sales" }?["responses"] == nil, "and Sales with them, or Legal would follow from the total")
 
+            // The heatmap by department hides Legal (2) and Sales with it; the overall column stays.
+            let heatmap = try json(try await api(.get, "/api/v1/surveys/\(survey)/heatmap?by=department", hr))
+            let columns = try #require(heatmap["columns"] as? [[String: Any]])
+            #expect(columns.compactMap { $0["value"] as? String } == ["Legal", "Other", "Sales"])
+            #expect(columns[0]["responses"] == nil && columns[2]["responses"] == nil && columns[1]["responses"] as? Int == 0, "nobody in Other answered: 0 reveals no one")
+            let heatRows = try #require(heatmap["rows"] as? [[String: Any]])
+            let enpsRow = try #require(heatRows.first { $0["key"] as? String == "q1" })
+            // 3 promoters and 4 detractors (two Legal 5s) of 9: −11.1.
+            #expect(abs((enpsRow["overall"] as? Double ?? 0) + 100.0 / 9.0) < 1e-9 && (enpsRow["cells"] as? [Any])?.count == 3)
+            let benefitsRow = try #require(heatRows.first { $0["key"] as? String == "q2" })
+            #expect(abs((benefitsRow["overall"] as? Double ?? 0) - 5.0 / 9.0) < 1e-9)
+            #expect(heatRows.count == 4, "q1, q2 and the matrix's two statements; choices and text are not scored")
+            #expect(try await api(.get, "/api/v1/surveys/\(survey)/heatmap?by=team", hr).status == .badRequest)
+            let heatCSV = try await client.execute(uri: "/surveys/\(survey)/heatmap.csv?by=department", method: .get, headers: bearer(hr), body: nil)
+            #expect(heatCSV.status == .ok && String(buffer: heatCSV.body).hasPrefix("question,item,prompt,measure,all,Legal,Other,Sales"))
+
             // Anonymity in the stored data: no person, no time, and no breakdown value shared by fewer than 5 invited people.
             let rows = try await services.database.reader.raw("SELECT * FROM survey_responses").all()
             #expect(rows.count == 9)
@@ -178,6 +194,23 @@ struct SurveyHTTPTests {
             let audit = try await services.database.reader.raw("SELECT COUNT(*) AS n FROM audit_log WHERE entity_type = 'survey' AND action NOT IN ('survey.create', 'survey.open')").first()!
                 .decode(column: "n", as: Int.self)
             #expect(audit == 0, "answering leaves no audit entry")
+
+            // Action planning: HR and IC record actions; analysts read them.
+            let plan = #"{"finding":"Frontline staff do not understand their benefits","action":"Benefits explainer on the shop-floor screens","owner_team":"shared","due_on":"2099-01-31"}"#
+            let planned = try await api(.post, "/api/v1/surveys/\(survey)/actions", fixture.comms, plan)
+            #expect(planned.status == .created)
+            let actionID = try #require(try json(planned)["id"] as? Int)
+            #expect(try await api(.post, "/api/v1/surveys/\(survey)/actions", analyst, plan).status == .forbidden)
+            let badDay = try await api(.post, "/api/v1/surveys/\(survey)/actions", hr, plan.replacingOccurrences(of: "2099-01-31", with: "2099-02-30"))
+            let badDayField = (try json(badDay)["error"] as? [String: Any])?["field"] as? String
+            #expect(badDay.status == .unprocessableContent && badDayField == "due_on")
+            let badOwner = try await api(.post, "/api/v1/surveys/\(survey)/actions", hr, plan.replacingOccurrences(of: "\"shared\"", with: "\"finance\""))
+            #expect(badOwner.status == .unprocessableContent)
+            let started = plan.replacingOccurrences(of: "}", with: #","status":"in_progress","version":1}"#)
+            #expect(try await api(.put, "/api/v1/surveys/\(survey)/actions/\(actionID)", hr, started).status == .ok)
+            #expect(try await api(.put, "/api/v1/surveys/\(survey)/actions/\(actionID)", fixture.comms, started).status == .conflict, "version 1 is stale")
+            let actions = try #require(try json(try await api(.get, "/api/v1/surveys/\(survey)/actions", analyst))["data"] as? [[String: Any]])
+            #expect(actions.count == 1 && actions.first?["status"] as? String == "in_progress" && actions.first?["version"] as? Int == 2)
 
             // The counts kept with each answer equal a recount from the stored answers.
             let kept = try await Self.tallies(services.database, survey)
@@ -246,6 +279,16 @@ struct SurveyHTTPTests {
                 let after = String(buffer: try await employee.request("/feed").body)
                 #expect(!after.contains("/surveys/\(survey)/answer"), "answered surveys leave the feed")
             }
+            // HR plans an action from the results page and marks it done.
+            let draftPlan = try await ic.post("/surveys/\(survey)/actions", form: [("finding", "Low eNPS"), ("action", "Listening sessions"), ("owner_team", "hr"), ("due_on", "2099-03-01")],
+                                              csrfFrom: location)
+            #expect(draftPlan.status == .seeOther)
+            let planned = String(buffer: try await hr.request(location).body)
+            #expect(planned.contains("Listening sessions") && planned.contains("2099-03-01"))
+            let actionID = try #require(try await services.listening.actions.list(survey: Int64(survey)).first?.id)
+            #expect(try await hr.post("/surveys/\(survey)/actions/\(actionID)", form: [("status", "done"), ("version", "1")], csrfFrom: location).status == .seeOther)
+            #expect(try await services.listening.actions.list(survey: Int64(survey)).first?.status == .done)
+
             let results = String(buffer: try await hr.request(location).body)
             // 6, 7, 8, 9, 10: promoters 2, detractors 1 → +20.
             #expect(results.contains("eNPS +20") && results.contains("5 of 6 asked answered"))

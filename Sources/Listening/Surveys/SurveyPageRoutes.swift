@@ -54,6 +54,18 @@ struct SurveyPageRoutes {
             }
         }
 
+        table.page(.get, "/surveys/{id}/heatmap", ListeningFeature.readers) { request, context in
+            let survey = try await api.find(context)
+            let heatmap = try await feature.results.heatmap(survey, by: try SurveyRoutes.dimension(request, strict: false))
+            return Pages.render(request, context, title: survey.title) { _ in HeatmapPages.page(survey, heatmap: heatmap) }
+        }
+
+        table.page(.get, "/surveys/{id}/heatmap.csv", ListeningFeature.readers) { request, context in
+            let survey = try await api.find(context)
+            let heatmap = try await feature.results.heatmap(survey, by: try SurveyRoutes.dimension(request, strict: false))
+            return Reply.download(HeatmapPages.csv(heatmap), filename: "tandem-survey-\(survey.id)-by-\(heatmap.dimension.rawValue).csv", contentType: "text/csv; charset=utf-8")
+        }
+
         table.page(.get, "/surveys/{id}/answer", .employee) { request, context in
             let survey = try await api.find(context)
             if let refusal = try await refusal(survey, context) { return refusal }
@@ -119,11 +131,14 @@ struct SurveyPageRoutes {
         let canWrite = survey.state == .draft && ListeningFeature.authors.allows(context.identity)
         let audiences = canWrite ? try await feature.surveys.audienceChoices() : []
         let mayOpen = ListeningFeature.openers.allows(context.identity)
+        let actions = try await feature.actions.list(survey: survey.id)
+        let mayPlan = ListeningFeature.authors.allows(context.identity)
         let status = error?.status ?? resultsError?.status ?? .ok
         return Pages.render(request, context, title: survey.title, status: status) { page in
             var nodes: [HTMLNode] = []
             if let error, error.field == nil { nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message)) }
             nodes += SurveyPages.detail(page, survey: survey, results: results, resultsError: resultsError, filters: filters, mayOpen: mayOpen)
+            if survey.state != .draft { nodes.append(ActionPages.section(page, survey: survey, actions: actions, mayWrite: mayPlan, today: ListeningFeature.today())) }
             if canWrite { nodes += SurveyPages.form(page, survey: survey, audiences: audiences, values: values, error: error?.field == nil ? nil : error) }
             nodes.append(el("p", [], [link("← All surveys", "/surveys")]))
             return nodes

@@ -82,6 +82,7 @@ enum SurveyPages {
             nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message))
         }
         if let results {
+            nodes.append(el("p", [], [link("Compare groups question by question", "/surveys/\(s.id)/heatmap")]))
             nodes.append(filterForm(s, results: results, filters: filters))
             nodes += Self.results(results)
         }
@@ -140,5 +141,54 @@ enum SurveyPages {
             nodes.append(UI.card(title, body))
         }
         return nodes
+    }
+}
+
+/// The questions × groups table.
+enum HeatmapPages {
+    static func cell(_ value: Double?, measure: String) -> String {
+        guard let value else { return "hidden" }
+        return measure == "enps" ? String(format: "%+.0f", value) : String(format: "%.0f%%", value * 100)
+    }
+
+    /// A band for colouring: high, middle or low.
+    static func band(_ value: Double?, measure: String) -> String {
+        guard let value else { return "none" }
+        let share = measure == "enps" ? (value + 100) / 200 : value
+        return share >= 0.7 ? "high" : share < 0.4 ? "low" : "middle"
+    }
+
+    static func page(_ survey: Survey, heatmap h: SurveyHeatmap) -> [HTMLNode] {
+        let label = h.dimension.rawValue.replacingOccurrences(of: "_", with: " ")
+        return [
+            UI.heading("\(survey.title): by \(label)", subtitle: "Favourable share (4–5 of 5, 8–10 of 10) or eNPS per group. Groups with fewer than \(h.threshold) responses are hidden, with the next smallest where the total would give them away."),
+            el("form", [("method", "get"), ("action", "/surveys/\(survey.id)/heatmap"), ("class", "filters")], [
+                UI.select("Compare by", name: "by", options: SurveyDimension.allCases.map { ($0.rawValue, $0.rawValue.replacingOccurrences(of: "_", with: " ").capitalized) },
+                          selected: h.dimension.rawValue),
+                el("button", [("type", "submit")], text: "Show"),
+            ]),
+            el("div", [("class", "table-wrap"), ("role", "region"), ("aria-label", "Questions by \(label)"), ("tabindex", "0")], [
+                el("table", [("class", "heatmap")], [
+                    el("caption", text: "Questions by \(label)"),
+                    el("thead", [], [el("tr", [], [el("th", [("scope", "col")], text: "Question"), el("th", [("scope", "col")], text: "All")]
+                        + h.columns.map { el("th", [("scope", "col")], text: "\($0.value) (\($0.responses.map(String.init) ?? "hidden"))") })]),
+                    el("tbody", [], h.rows.map { row in
+                        el("tr", [], [el("th", [("scope", "row")], text: row.item.isEmpty ? row.prompt : "\(row.prompt) — \(row.item)"),
+                                      el("td", [("class", "band-" + band(row.overall, measure: row.measure))], text: cell(row.overall, measure: row.measure))]
+                            + row.cells.map { el("td", [("class", "band-" + band($0, measure: row.measure))], text: cell($0, measure: row.measure)) })
+                    }),
+                ]),
+            ]),
+            el("p", [], [link("CSV", "/surveys/\(survey.id)/heatmap.csv?by=\(h.dimension.rawValue)"), text(" · "), link("← Results", "/surveys/\(survey.id)")]),
+        ]
+    }
+
+    static func csv(_ h: SurveyHeatmap) -> String {
+        var csv = CSVWriter(header: ["question", "item", "prompt", "measure", "all"] + h.columns.map(\.value))
+        for row in h.rows {
+            func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "hidden" }
+            csv.append([row.key, row.item, row.prompt, row.measure, number(row.overall)] + row.cells.map(number))
+        }
+        return csv.text
     }
 }

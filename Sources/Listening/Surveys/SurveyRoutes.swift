@@ -124,6 +124,15 @@ struct SurveyRoutes {
             return try Reply.json(try await feature.results.results(survey, filters: try Self.filters(request)))
         }
 
+        table.api(.get, "/api/v1/surveys/{id}/heatmap", readers,
+                  APIOperation(id: "getSurveyHeatmap", summary: "Each scored question's favourable share (eNPS for eNPS questions) per value of one attribute, small groups hidden",
+                               tag: "Listening",
+                               parameters: [.pathID(), APIParameter("by", in: .query, .enumeration(SurveyDimension.allCases.map(\.rawValue)), description: "The attribute to compare by (default department).")],
+                               success: APIOperation.ok(.object([], additionalProperties: true)), errors: [400, 404])) { request, context in
+            let survey = try await find(context)
+            return try Reply.json(try await feature.results.heatmap(survey, by: try Self.dimension(request, strict: true)))
+        }
+
         table.api(.get, "/api/v1/me/surveys", .employee,
                   APIOperation(id: "listMySurveys", summary: "Open surveys sent to the caller and not yet answered", tag: "Listening",
                                success: APIOperation.ok(.object([Schema.Property("data", .array(.ref("Survey")))])), errors: [403])) { _, context in
@@ -172,6 +181,14 @@ struct SurveyRoutes {
     func draft(_ input: Input) throws -> SurveyDraft {
         guard let mode = Confidentiality(rawValue: input.mode) else { throw AppError.invalid("mode", "The mode is anonymous, confidential or identified.") }
         return SurveyDraft(title: input.title, intro: input.intro ?? "", mode: mode, audienceID: input.audienceId, closesOn: input.closesOn, questions: input.questions)
+    }
+
+    static func dimension(_ request: Request, strict: Bool) throws -> SurveyDimension {
+        guard let raw = try request.queryText("by", max: 20, strict: strict) else { return .department }
+        guard let dimension = SurveyDimension(rawValue: raw) else {
+            throw AppError(.badRequest, code: "invalid_parameter", message: "Compare by one of \(SurveyDimension.allCases.map(\.rawValue).joined(separator: ", ")).", field: "by")
+        }
+        return dimension
     }
 
     static func filters(_ request: Request) throws -> [SurveyResults.Filter] {
