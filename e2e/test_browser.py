@@ -577,6 +577,21 @@ def test_published_post_has_its_audience_frozen(driver):
 MAIL_LOG = os.environ.get("TANDEM_E2E_MAIL_LOG", "")
 
 
+def sign_in_link(address, since, what="a sign-in link"):
+    """The sign-in link the SMTP sink received for `address` after its first `since` messages
+    (an older, used link of the same person must not be picked), waiting up to 30 s."""
+    link = None
+    deadline = time.time() + 30
+    while time.time() < deadline and not link:
+        for message in mail_log()[since:]:
+            if message.get("subject") == "Your Tandem sign-in link" and message["to"] == [address]:
+                found = re.search(r"(https?://\S+/signin/link/\S+)", message["text"])
+                link = found and found.group(1)
+        time.sleep(0.5)
+    assert link, f"no {what} for {address} reached the SMTP sink"
+    return link
+
+
 def employee_opener(address):
     """Signs in by magic link with urllib, as another person on their own phone would; returns
     the opener (its cookie jar holds the session) and a helper that posts a form with its CSRF
@@ -585,18 +600,11 @@ def employee_opener(address):
     import json
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    since = len(mail_log())
     asked = opener.open(urllib.request.Request(BASE_URL + "/api/v1/signin/links", data=json.dumps({"identifier": address}).encode(),
                                                headers={"Content-Type": "application/json"}, method="POST"))
     assert asked.status == 202
-    link = None
-    deadline = time.time() + 30
-    while time.time() < deadline and not link:
-        for message in mail_log():
-            if message.get("subject") == "Your Tandem sign-in link" and message["to"] == [address]:
-                found = re.search(r"(https?://\S+/signin/link/\S+)", message["text"])
-                link = found and found.group(1)
-        time.sleep(0.5)
-    assert link, f"no sign-in link for {address}"
+    link = sign_in_link(address, since)
 
     def form_post(path, page, fields=()):
         html = opener.open(BASE_URL + page).read().decode()
@@ -748,17 +756,10 @@ def test_employee_signs_in_by_magic_link_and_acknowledges(driver):
     open_page(driver, "/signin")
     field = driver.find_element(By.NAME, "identifier")
     field.send_keys(address.upper())
+    since = len(mail_log())
     click_and_wait_for_new_page(driver, submit_button(driver, "/signin", "Send me a sign-in link"))
     assert "sign-in link is on its way" in driver.find_element(By.TAG_NAME, "main").text
-    link = None
-    deadline = time.time() + 30
-    while time.time() < deadline and not link:
-        for message in mail_log():
-            if message.get("subject") == "Your Tandem sign-in link" and message["to"] == [address]:
-                found = re.search(r"(https?://\S+/signin/link/\S+)", message["text"])
-                link = found and found.group(1)
-        time.sleep(0.5)
-    assert link, "no sign-in link reached the SMTP sink"
+    link = sign_in_link(address, since)
     driver.get(link)
     click_and_wait_for_new_page(driver, submit_button(driver, urllib.parse.urlsplit(link).path, "Continue to my feed"))
     assert path_of(driver) == "/feed"
@@ -834,18 +835,11 @@ def test_reading_a_post_in_the_feed_reaches_the_dashboard(driver):
     address = recipients[-1]["to"][0]
     driver.delete_all_cookies()
     import json
+    since = len(mail_log())
     asked = urllib.request.urlopen(urllib.request.Request(BASE_URL + "/api/v1/signin/links", data=json.dumps({"identifier": address}).encode(),
                                                           headers={"Content-Type": "application/json"}, method="POST"))
     assert asked.status == 202
-    link = None
-    deadline = time.time() + 30
-    while time.time() < deadline and not link:
-        for message in mail_log():
-            if message.get("subject") == "Your Tandem sign-in link" and message["to"] == [address]:
-                found = re.search(r"(https?://\S+/signin/link/\S+)", message["text"])
-                link = found and found.group(1)
-        time.sleep(0.5)
-    assert link, "no sign-in link reached the SMTP sink"
+    link = sign_in_link(address, since)
     driver.get(link)
     click_and_wait_for_new_page(driver, submit_button(driver, urllib.parse.urlsplit(link).path, "Continue to my feed"))
     open_page(driver, f"/feed/posts/{post_id}")
@@ -952,16 +946,9 @@ def test_employee_answers_a_survey_from_the_feed_card(driver):
     fifth = addresses[4]
     open_page(driver, "/signin")
     driver.find_element(By.NAME, "identifier").send_keys(fifth)
+    since = len(mail_log())
     click_and_wait_for_new_page(driver, submit_button(driver, "/signin", "Send me a sign-in link"))
-    link = None
-    deadline = time.time() + 30
-    while time.time() < deadline and not link:
-        for message in mail_log():
-            if message.get("subject") == "Your Tandem sign-in link" and message["to"] == [fifth]:
-                found = re.search(r"(https?://\S+/signin/link/\S+)", message["text"])
-                link = found and found.group(1)
-        time.sleep(0.5)
-    assert link, "no sign-in link for the fifth person"
+    link = sign_in_link(fifth, since, "a sign-in link for the fifth person")
     driver.get(link)
     click_and_wait_for_new_page(driver, submit_button(driver, urllib.parse.urlsplit(link).path, "Continue to my feed"))
     assert path_of(driver) == "/feed"

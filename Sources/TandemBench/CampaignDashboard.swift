@@ -25,28 +25,8 @@ struct CampaignDashboard: AsyncParsableCommand {
     @Option(name: .customLong("postgres-url"), help: "Measure on this PostgreSQL instead of SQLite (a scratch schema is created and dropped).") var postgresURL: String?
 
     func run() async throws {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .warning
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bench-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        var configuration = TandemConfiguration()
-        configuration.dataDirectory = folder.path
-        if let postgresURL {
-            let schema = "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-            let admin = try await Database.open(.postgres(url: postgresURL), logger: logger)
-            try await admin.transaction { db in try await db.raw("CREATE SCHEMA \(ident: schema)").run() }
-            let url = postgresURL + (postgresURL.contains("?") ? "&" : "?") + "search_path=\(schema)"
-            configuration.databaseURL = url
-            let database = try await Database.open(.postgres(url: url), logger: logger)
-            do { try await measure(database, engine: "PostgreSQL", configuration: configuration) } catch { say("PostgreSQL run failed: \(error)") }
-            await database.close()
-            try await admin.transaction { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
-            await admin.close()
-        } else {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let database = try await Database.open(configuration.databaseLocation, logger: logger)
-            try await measure(database, engine: "SQLite", configuration: configuration)
-            await database.close()
+        try await BenchDatabase.run(postgresURL: postgresURL) { database, engine, configuration in
+            try await measure(database, engine: engine, configuration: configuration)
         }
     }
 

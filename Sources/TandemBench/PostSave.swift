@@ -18,22 +18,8 @@ struct PostSave: AsyncParsableCommand {
     @Option(name: .customLong("postgres-url"), help: "Also measure on this PostgreSQL (a scratch schema is created and dropped).") var postgresURL: String?
 
     func run() async throws {
-        var logger = Logger(label: "bench")
-        logger.logLevel = .warning
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-bench-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let sqlite = try await Database.open(.sqlite(path: folder.appendingPathComponent("bench.sqlite").path), logger: logger)
-        try await measure(sqlite, engine: "SQLite")
-        await sqlite.close()
-        if let postgresURL {
-            let schema = "bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-            let admin = try await Database.open(.postgres(url: postgresURL), logger: logger)
-            try await admin.transaction { db in try await db.raw("CREATE SCHEMA \(ident: schema)").run() }
-            let database = try await Database.open(.postgres(url: postgresURL + (postgresURL.contains("?") ? "&" : "?") + "search_path=\(schema)"), logger: logger)
-            do { try await measure(database, engine: "PostgreSQL") } catch { say("PostgreSQL run failed: \(error)") }
-            await database.close()
-            try await admin.transaction { db in try await db.raw("DROP SCHEMA \(ident: schema) CASCADE").run() }
-            await admin.close()
+        try await BenchDatabase.run(postgresURL: postgresURL, sqliteToo: true) { database, engine, _ in
+            try await measure(database, engine: engine)
         }
     }
 
