@@ -41,6 +41,8 @@ public enum ListeningMigrations {
                     submission \(d.text),
                     PRIMARY KEY (survey_id, employee_id))
                 """,
+                // The feed looks up each reader's open invitations on every view.
+                "CREATE INDEX survey_invitations_employee ON survey_invitations (employee_id, responded)",
                 // A response of an anonymous survey has no employee_id and no time: only the
                 // invitation's coarsened values. Ids are random, not in answering order.
                 """
