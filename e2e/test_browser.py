@@ -744,11 +744,21 @@ def test_employee_signs_in_by_magic_link_and_acknowledges(driver):
     wait(driver).until(lambda b: path_of(b).endswith("/acknowledgements"))
     board = path_of(driver)
     before = int(driver.find_element(By.ID, "ack-count").text.split()[0])
-    waiting = {row.find_elements(By.TAG_NAME, "td")[1].text
-               for row in driver.find_elements(By.XPATH, "//table[caption[starts-with(normalize-space(), 'Still waiting')]]//tr[td]")}
+    def waiting_rows():
+        """(employee number, name) of everyone still waiting on the board."""
+        return [(cells[0].text, cells[1].text) for cells in (row.find_elements(By.TAG_NAME, "td") for row in
+                driver.find_elements(By.XPATH, "//table[caption[starts-with(normalize-space(), 'Still waiting')]]//tr[td]"))]
+
+    def display_name(message):
+        return message["to_header"].split("<")[0].strip().strip('"')
+
+    waiting = waiting_rows()
+    waiting_names = [name for _, name in waiting]
     shot(driver, "22-ack-board-before")
-    person = next((m for m in recipients if any(name and name in m["to_header"] for name in waiting)), None)
-    assert person, f"no Spanish reader among those waiting: {sorted(waiting)[:5]}"
+    # A reader whose name is on the board exactly once (demo names repeat), so their row is theirs.
+    person = next((m for m in recipients if waiting_names.count(display_name(m)) == 1), None)
+    assert person, f"no Spanish reader among those waiting: {sorted(waiting_names)[:5]}"
+    person_number = next(number for number, name in waiting if name == display_name(person))
     address = person["to"][0]
     driver.delete_all_cookies()
 
@@ -784,13 +794,13 @@ def test_employee_signs_in_by_magic_link_and_acknowledges(driver):
     after = int(driver.find_element(By.ID, "ack-count").text.split()[0])
     # At least this reader's read (a page may report its dwell more than once, each a new event).
     assert after >= before + 1, (before, after)
-    still = {row.find_elements(By.TAG_NAME, "td")[1].text
-             for row in driver.find_elements(By.XPATH, "//table[caption[starts-with(normalize-space(), 'Still waiting')]]//tr[td]")}
-    assert not any(name and name in person["to_header"] for name in still)
+    still = waiting_rows()
+    assert person_number not in {number for number, _ in still}, f"{person_number} still waiting after acknowledging"
+    still_names = [name for _, name in still]
 
     # The board is live: another reader acknowledges from their own phone (plain HTTP here)
     # while HR keeps the page open, and the count moves without a reload.
-    other = next((m for m in recipients if m is not person and any(name and name in m["to_header"] for name in still)), None)
+    other = next((m for m in recipients if m is not person and still_names.count(display_name(m)) == 1), None)
     assert other, "no second reader waiting"
     post_path = board[: -len("/acknowledgements")].replace("/posts/", "/feed/posts/")
     driver.execute_script("window.tandemBoardMarker = 1")
