@@ -745,9 +745,14 @@ def test_employee_signs_in_by_magic_link_and_acknowledges(driver):
     board = path_of(driver)
     before = int(driver.find_element(By.ID, "ack-count").text.split()[0])
     def waiting_rows():
-        """(employee number, name) of everyone still waiting on the board."""
-        return [(cells[0].text, cells[1].text) for cells in (row.find_elements(By.TAG_NAME, "td") for row in
-                driver.find_elements(By.XPATH, "//table[caption[starts-with(normalize-space(), 'Still waiting')]]//tr[td]"))]
+        """(employee number, name) of everyone still waiting on the board, read in one script
+        call: the board replaces its table every 10 s, which would stale rows read one by one."""
+        rows = driver.execute_script("""
+            const table = Array.from(document.querySelectorAll('table'))
+                .find(t => t.caption && t.caption.textContent.trim().startsWith('Still waiting'));
+            return table ? Array.from(table.tBodies[0].rows).map(r => [r.cells[0].innerText.trim(), r.cells[1].innerText.trim()]) : [];
+            """)
+        return [(number, name) for number, name in rows]
 
     def display_name(message):
         return message["to_header"].split("<")[0].strip().strip('"')
