@@ -152,9 +152,11 @@ let package = Package(
         .target(
             name: "Listening",
             dependencies: [
-                "TandemCore", "TandemStore", "TandemUI", "Audit", "People", "Audiences", "Sentiment",
+                "TandemCore", "TandemStore", "TandemUI", "Audit", "People", "Audiences", "Sentiment", "Delivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Plot", package: "Plot"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

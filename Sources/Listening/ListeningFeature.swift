@@ -1,3 +1,4 @@
+public import Delivery
 public import TandemCore
 public import TandemStore
 import People
@@ -11,6 +12,9 @@ public struct ListeningFeature: Sendable {
     public let responses: ResponseStore
     public let results: SurveyResultsStore
     public let actions: SurveyActionStore
+    public let messages: SurveyMessageStore
+    public let messenger: SurveyMessenger
+    public let links: SurveyLinks
 
     /// Survey authors: HR, and IC, whose surveys HR opens (opening is HR's approval).
     static let authors: Access = .roles([.hr, .comms])
@@ -22,11 +26,16 @@ public struct ListeningFeature: Sendable {
 
     static func today() -> String { EmployeeRules.today() }
 
-    public init(database: Database, threshold: Int, commentThreshold: Int = 10) {
+    /// `email` and `sms` send invitations and reminders (nil: those messages wait until one is set up).
+    public init(database: Database, threshold: Int, commentThreshold: Int = 10, signer: LinkSigner, baseURL: String,
+                email: EmailAdapter? = nil, sms: SMSAdapter? = nil, owner: String = "tandem") {
         surveys = SurveyStore(database: database, threshold: threshold)
         responses = ResponseStore(database: database)
         results = SurveyResultsStore(database: database, threshold: threshold, commentThreshold: commentThreshold)
         actions = SurveyActionStore(database: database)
+        messages = SurveyMessageStore(database: database)
+        links = SurveyLinks(signer: signer, baseURL: baseURL)
+        messenger = SurveyMessenger(store: messages, surveys: surveys, links: links, email: email, sms: sms, owner: owner)
     }
 
     public func register(in table: RouteTable) {
@@ -35,5 +44,7 @@ public struct ListeningFeature: Sendable {
         api.register(in: table)
         SurveyPageRoutes(feature: self, api: api).register(in: table)
         SurveyActionRoutes(feature: self, api: api).register(in: table)
+        SurveyLinkRoutes(feature: self, api: api).register(in: table)
+        DistributionRoutes(feature: self, api: api).register(in: table)
     }
 }

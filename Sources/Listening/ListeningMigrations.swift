@@ -121,5 +121,36 @@ public enum ListeningMigrations {
                 "CREATE INDEX survey_actions_survey ON survey_actions (survey_id, due_on)",
             ]
         },
+        // Distribution: the channels a survey's invitation goes out on, its automatic reminders,
+        // and one outbox row per person × channel × round (0 the invitation, n the n-th reminder).
+        // The UNIQUE key makes planning a round twice harmless. The rows say when a message was
+        // sent to a person, never anything about their answer.
+        Migration(102, "survey messages and reminders") { d in
+            [
+                "ALTER TABLE surveys ADD COLUMN channels \(d.text) NOT NULL DEFAULT ''",
+                "ALTER TABLE surveys ADD COLUMN remind_after_days \(d.bigint)",
+                "ALTER TABLE surveys ADD COLUMN reminders \(d.bigint) NOT NULL DEFAULT 0",
+                "ALTER TABLE surveys ADD COLUMN reminded_at \(d.bigint)",
+                """
+                CREATE TABLE survey_messages (
+                    id \(d.idColumn),
+                    survey_id \(d.bigint) NOT NULL,
+                    employee_id \(d.bigint) NOT NULL,
+                    channel \(d.text) NOT NULL,
+                    round \(d.bigint) NOT NULL,
+                    state \(d.text) NOT NULL,
+                    due_at \(d.bigint) NOT NULL,
+                    attempts \(d.bigint) NOT NULL DEFAULT 0,
+                    lease_owner \(d.text),
+                    lease_until \(d.bigint),
+                    last_error \(d.text),
+                    receipt \(d.text),
+                    sent_at \(d.bigint),
+                    updated_at \(d.bigint) NOT NULL,
+                    UNIQUE (survey_id, employee_id, channel, round))
+                """,
+                "CREATE INDEX survey_messages_due ON survey_messages (state, due_at)",
+            ]
+        },
     ]
 }

@@ -59,7 +59,8 @@ public struct TandemServices: Sendable {
         self.delivery = DeliveryFeature(database: database, posts: content.posts, counter: AudienceCounter(database: database), owner: configuration.nodeName,
                                          baseURL: configuration.baseURL, smtp: configuration.smtp, secrets: try? configuration.secretBox(),
                                          trackedHosts: configuration.trackedLinkHosts)
-        let listening = ListeningFeature(database: database, threshold: configuration.privacyMinimumGroup)
+        let listening = ListeningFeature(database: database, threshold: configuration.privacyMinimumGroup, signer: delivery.signer, baseURL: configuration.baseURL,
+                                         email: delivery.email, sms: delivery.sms, owner: configuration.nodeName)
         self.listening = listening
         self.feed = FeedFeature(database: database, posts: content.posts, delivery: delivery, identities: accounts.cache, baseURL: configuration.baseURL,
                                 hasher: accounts.hasher, pageCache: configuration.feedCache, prompts: { employee in
@@ -160,6 +161,7 @@ public func buildApplication(_ services: TandemServices, logger: Logger, backgro
         app.addServices(EventPruner(feature: services.analytics.engagement, days: services.configuration.eventRetentionDays, logger: logger))
         app.addServices(DeliveryLoop(scheduler: services.delivery.scheduler, worker: services.delivery.worker, destinations: services.delivery.destinationWorker,
                                      digests: services.delivery.digests, interval: .seconds(services.configuration.schedulerSeconds), logger: logger))
+        app.addServices(SurveyMessageLoop(feature: services.listening, interval: .seconds(services.configuration.schedulerSeconds), logger: logger))
     }
     return app
 }

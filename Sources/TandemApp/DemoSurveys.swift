@@ -6,7 +6,9 @@ import SQLKit
 extension DemoLoader {
     /// An anonymous benefits pulse, open to everyone, that most of the workforce has answered
     /// (the demo's employee has not, so the feed shows the survey card), and a confidential
-    /// draft IC wrote for HR to open. Answers lean by worker type, so the breakdowns differ.
+    /// draft IC wrote for HR to open. Answers lean by worker type, so the breakdowns differ. The
+    /// pulse's email invitations wait in the outbox until an SMTP server is set up; those to
+    /// people who have answered by then are skipped.
     func loadSurveys(progress: @escaping @Sendable (String) -> Void) async throws {
         guard try await listening.surveys.all().isEmpty else { return }
         let hr = AuditActor(userID: nil, label: "demo (HR)", channel: .cli)
@@ -21,7 +23,7 @@ extension DemoLoader {
             text?: Anything else HR should hear?
             """)
         let draft = SurveyDraft(title: "Benefits pulse", intro: "Six questions, two minutes. Your answers shape next year's benefits.",
-                                mode: .anonymous, closesOn: nil, questions: questions)
+                                mode: .anonymous, closesOn: nil, questions: questions, channels: [.email], remindAfterDays: 7)
         var survey = try await listening.surveys.create(draft, by: hr)
         survey = try await listening.surveys.open(survey.id, version: survey.version, by: hr)
         let reader = try await demoReader()?.decode(column: "employee_id", as: Int64.self)
@@ -67,7 +69,7 @@ extension DemoLoader {
                 single: Where did you hear about open enrolment? | Feed | Email | My manager | Nowhere
                 rating: The campaign explained what I needed to do
                 text?: What should we do differently next year?
-                """)), by: ic)
+                """), channels: [.email, .sms], remindAfterDays: 5), by: ic)
         progress("survey draft \"Did the benefits campaign land?\" waiting for HR")
     }
 }

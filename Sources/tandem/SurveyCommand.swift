@@ -7,8 +7,52 @@ import TandemStore
 
 struct SurveyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "surveys", abstract: "Surveys for scripts and reports: list them and print results (with the privacy thresholds applied).",
-        subcommands: [List.self, Results.self])
+        commandName: "surveys", abstract: "Surveys for scripts and reports: list them, print results (with the privacy thresholds applied), remind and send.",
+        subcommands: [List.self, Results.self, Remind.self, Send.self])
+
+    struct Remind: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Plan a reminder to everyone asked who has not answered (by the survey's email and SMS channels); `tandem surveys send` or a running server sends it.")
+        @OptionGroup var storage: StorageOptions
+        @Argument(help: "The survey's id ('tandem surveys list' shows them).") var id: Int64
+
+        func run() async throws {
+            let configuration = try storage.configuration()
+            try await withDatabase(configuration) { database in
+                let feature = TandemServices(configuration: configuration, database: database).listening
+                do {
+                    let (round, planned) = try await feature.messages.remind(id, by: .cli())
+                    print("reminder \(round): \(planned) messages planned to people who have not answered")
+                } catch let error as AppError {
+                    throw ValidationError(error.message)
+                }
+            }
+        }
+    }
+
+    struct Send: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send due survey invitations and reminders now (what a running server does every few seconds), with automatic reminders that are due.")
+        @OptionGroup var storage: StorageOptions
+
+        func run() async throws {
+            let configuration = try storage.configuration()
+            try await withDatabase(configuration) { database in
+                let services = TandemServices(configuration: configuration, database: database)
+                let feature = services.listening
+                for id in try await feature.messages.dueReminders() {
+                    let (round, planned) = try await feature.messages.remind(id, by: .cli(), automatic: true)
+                    print("survey \(id): automatic reminder \(round) to \(planned) people")
+                }
+                let outcome = try await feature.messenger.drain(progress: { soFar in
+                    FileHandle.standardError.write(Data("\r\(soFar.total) survey messages handled".utf8))
+                })
+                await services.delivery.email?.shutdown()
+                if outcome.total > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+                print("survey messages: \(outcome.sent) sent, \(outcome.retrying) to retry, \(outcome.dead) dead, \(outcome.skipped) not needed (answered, opted out or closed)")
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print surveys: id, title, privacy, state, asked, answered (tab-separated).")
@@ -17,7 +61,7 @@ struct SurveyCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try storage.configuration()
             try await withDatabase(configuration) { database in
-                let feature = ListeningFeature(database: database, threshold: configuration.privacyMinimumGroup)
+                let feature = TandemServices(configuration: configuration, database: database).listening
                 let counts = try await feature.responses.counts()
                 print(["survey", "title", "privacy", "state", "asked", "answered"].joined(separator: "\t"))
                 for survey in try await feature.surveys.all() {
@@ -45,7 +89,7 @@ struct SurveyCommand: AsyncParsableCommand {
                 return SurveyResults.Filter(dimension: dimension, value: parts[1])
             }
             try await withDatabase(configuration) { database in
-                let feature = ListeningFeature(database: database, threshold: configuration.privacyMinimumGroup)
+                let feature = TandemServices(configuration: configuration, database: database).listening
                 guard let survey = try await feature.surveys.find(id: id) else { throw ValidationError("There is no survey \(id). 'tandem surveys list' shows them.") }
                 do {
                     print(String(decoding: try JSONCoding.encoder.encode(try await feature.results.results(survey, filters: parsed)), as: UTF8.self))

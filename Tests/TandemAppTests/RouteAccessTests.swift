@@ -106,6 +106,8 @@ let expectedAccess: [String: Access] = [
     "GET /api/v1/surveys/{id}/actions": .roles([.hr, .comms, .analyst]), "POST /api/v1/surveys/{id}/actions": .roles([.hr, .comms]),
     "PUT /api/v1/surveys/{id}/actions/{action}": .roles([.hr, .comms]),
     "GET /surveys/{id}/answer": .employee, "POST /surveys/{id}/answer": .employee,
+    "GET /s/{token}": .anyone, "POST /s/{token}": .anyone, "POST /surveys/{id}/remind": .roles([.hr]),
+    "GET /api/v1/surveys/{id}/distribution": .roles([.hr, .comms, .analyst]), "POST /api/v1/surveys/{id}/reminders": .roles([.hr]),
     "GET /api/v1/surveys": .roles([.hr, .comms, .analyst]), "POST /api/v1/surveys": .roles([.hr, .comms]), "GET /api/v1/surveys/{id}": .roles([.hr, .comms, .analyst]),
     "PUT /api/v1/surveys/{id}": .roles([.hr, .comms]), "POST /api/v1/surveys/{id}/transitions": .roles([.hr]),
     "GET /api/v1/surveys/{id}/results": .roles([.hr, .comms, .analyst]), "GET /api/v1/me/surveys": .employee, "POST /api/v1/surveys/{id}/responses": .employee,

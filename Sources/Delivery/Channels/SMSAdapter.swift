@@ -128,6 +128,28 @@ public struct SMSAdapter: ChannelAdapter {
         return SendFailure.retry(reason: reason, after: nil)
     }
 
+    /// Sends a text that is not a post (a survey invitation) to an employee's mobile number, paced
+    /// and with the same outcomes as a post. `key` is the gateway's idempotency key.
+    public func sendNotice(to employeeID: Int64, text: String, key: String) async throws -> String? {
+        guard let current = try await settings.smsForSending() else { throw SendFailure.retry(reason: "no SMS gateway is set up", after: 300) }
+        if current.paused { throw SendFailure.retry(reason: "the SMS channel is paused", after: 300) }
+        if await pacer.isHeld(), let until = await pacer.holdUntil {
+            throw SendFailure.retry(reason: "the gateway asked to slow down", after: max(1, until.timeIntervalSinceNow))
+        }
+        guard let row = try await database.reader.raw("SELECT mobile_phone FROM employees WHERE id = \(bind: employeeID)").first() else {
+            throw SendFailure.permanent(reason: "the employee no longer exists")
+        }
+        guard let raw = try row.decode(column: "mobile_phone", as: String?.self), !raw.isEmpty else {
+            throw SendFailure.permanent(reason: "the employee has no mobile number")
+        }
+        guard let number = PhoneNumber.normalized(raw) else { throw SendFailure.permanent(reason: "\(raw.prefix(30)) is not an international mobile number") }
+        if try await OptOutStore(database: database).isOptedOut(employee: employeeID, topics: [], channel: .sms) {
+            throw SendFailure.skipped(reason: "unsubscribed from all optional text messages")
+        }
+        try await pacer.acquire(rate: current.gateway.ratePerSecond, burst: current.gateway.burst)
+        return try await post(to: number, text: text, idempotencyKey: "tandem-" + key, gateway: current.gateway, token: current.token)
+    }
+
     /// Sends one text outside the outbox (sign-in links); throws SendFailure with the reason.
     public func sendText(to number: String, text: String) async throws -> String? {
         guard let normalized = PhoneNumber.normalized(number) else { throw SendFailure.permanent(reason: "\(number.prefix(30)) is not an international mobile number") }

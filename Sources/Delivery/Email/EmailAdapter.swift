@@ -68,12 +68,17 @@ public struct EmailAdapter: ChannelAdapter {
             mail.subject = "Reminder: " + mail.subject
             mail.messageID = "tandem.d\(message.deliveryID).p\(message.postID).r\(message.round)@\(EmailAddress.domain(of: settings.fromAddress))"
         }
+        return try await deliver(mail, to: address, deliveryID: message.deliveryID)
+    }
+
+    /// One message through the pool, the server's answer sorted into SendFailure outcomes.
+    func deliver(_ mail: MailMessage, to address: String, deliveryID: Int64?) async throws -> String? {
         do {
             return try await pool.send(from: settings.fromAddress, to: address, message: ByteBuffer(bytes: mail.smtpData())).summary
         } catch let error as SMTPError {
             if case .rejected(let stage, let code, _) = error, code >= 500 {
                 if stage == "the recipient" {
-                    try await EmailFlagStore(database: database).flag(address, reason: error.description, deliveryID: message.deliveryID)
+                    try await EmailFlagStore(database: database).flag(address, reason: error.description, deliveryID: deliveryID)
                     throw SendFailure.permanent(reason: "\(error.description); the address is flagged")
                 }
                 if stage == "the message" { throw SendFailure.permanent(reason: error.description) }
@@ -82,6 +87,29 @@ public struct EmailAdapter: ChannelAdapter {
         } catch {
             throw SendFailure.retry(reason: "could not reach the SMTP server \(settings.host):\(settings.port): \(error)", after: nil)
         }
+    }
+
+    /// Sends a message that is not a post (a survey invitation) to an employee's work address,
+    /// with the same checks and outcomes as a post: a flagged or invalid address is permanent,
+    /// and someone who stopped all optional email is skipped. `key` names the message, so a
+    /// repeat after a crash carries the same Message-ID.
+    public func sendNotice(to employeeID: Int64, subject: String, text: String, html: String, key: String) async throws -> String? {
+        guard let person = try await recipient(employeeID) else { throw SendFailure.permanent(reason: "the employee no longer exists") }
+        guard let address = person.address, !address.isEmpty else { throw SendFailure.permanent(reason: "the employee has no work email address") }
+        if let flag = person.flag {
+            throw SendFailure.permanent(reason: "\(address) is flagged as undeliverable (\(flag)); correct the address to send again")
+        }
+        guard EmailAddress.isDeliverable(address) else {
+            try await EmailFlagStore(database: database).flag(address, reason: "not a valid email address", deliveryID: nil)
+            throw SendFailure.permanent(reason: "\(address) is not a valid email address")
+        }
+        if try await OptOutStore(database: database).isOptedOut(employee: employeeID, topics: [], channel: .email) {
+            throw SendFailure.skipped(reason: "unsubscribed from all optional email")
+        }
+        let mail = MailMessage(fromName: settings.fromName, fromAddress: settings.fromAddress, toName: person.name, toAddress: address,
+                               subject: subject, messageID: "tandem.\(key)@\(EmailAddress.domain(of: settings.fromAddress))",
+                               date: Date(), text: text, html: html, extraHeaders: [("X-Tandem-Kind", "notice")])
+        return try await deliver(mail, to: address, deliveryID: nil)
     }
 
     /// Sends a short test message, for operators checking the settings; throws SMTPError with

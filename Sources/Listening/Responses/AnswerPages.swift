@@ -4,7 +4,7 @@ import TandemUI
 
 /// The employee's side: a survey as a form, with its privacy promise shown first.
 enum AnswerPages {
-    static func form(_ page: PageContext, survey s: Survey, submission: String, values: FormData?, error: AppError?) -> [HTMLNode] {
+    static func form(_ page: PageContext, survey s: Survey, submission: String, values: FormData?, error: AppError?, action: String? = nil) -> [HTMLNode] {
         var nodes: [HTMLNode] = [UI.heading(s.title, subtitle: s.intro.isEmpty ? nil : s.intro),
                                  el("p", [("class", "notice"), ("id", "privacy")], [el("strong", text: "Privacy. "), text(s.mode.promise)])]
         if let error { nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message)) }
@@ -52,7 +52,7 @@ enum AnswerPages {
             fields.append(el("fieldset", [("class", "question"), ("id", "question-\(q.key)")], children))
         }
         fields.append(el("button", [("type", "submit")], text: "Send my answers"))
-        nodes.append(el("form", [("method", "post"), ("action", "/surveys/\(s.id)/answer"), ("class", "card survey")], fields))
+        nodes.append(el("form", [("method", "post"), ("action", action ?? "/surveys/\(s.id)/answer"), ("class", "card survey")], fields))
         return nodes
     }
 

@@ -24,6 +24,22 @@ public enum SurveyState: String, Sendable, Codable, CaseIterable {
     case draft, open, closed
 }
 
+/// Where a survey's invitation and reminders go besides the feed card, which every invitee gets.
+public enum SurveyChannel: String, Sendable, Codable, CaseIterable {
+    /// To the work address of everyone who has one.
+    case email
+    /// A text with the link: to people without a work address when email is chosen too, else to
+    /// everyone with a mobile number.
+    case sms
+
+    public var title: String {
+        switch self {
+        case .email: "Email"
+        case .sms: "SMS"
+        }
+    }
+}
+
 public enum QuestionKind: String, Sendable, Codable, CaseIterable {
     /// A rating from `scaleMin` to `scaleMax` (1–5 or 0–10).
     case rating
@@ -112,15 +128,24 @@ public struct SurveyDraft: Sendable, Equatable {
     public var audienceID: Int64?
     public var closesOn: String?
     public var questions: [Question]
+    public var channels: [SurveyChannel]
+    /// Reminders to those who have not answered go this many days after opening, and again as
+    /// long after the last one, at most `maximumAutomaticReminders` times; nil for none.
+    public var remindAfterDays: Int?
 
-    public init(title: String, intro: String = "", mode: Confidentiality, audienceID: Int64? = nil, closesOn: String? = nil, questions: [Question]) {
+    public init(title: String, intro: String = "", mode: Confidentiality, audienceID: Int64? = nil, closesOn: String? = nil, questions: [Question],
+                channels: [SurveyChannel] = [], remindAfterDays: Int? = nil) {
         self.title = title
         self.intro = intro
         self.mode = mode
         self.audienceID = audienceID
         self.closesOn = closesOn
         self.questions = questions
+        self.channels = channels
+        self.remindAfterDays = remindAfterDays
     }
+
+    public static let maximumAutomaticReminders = 2
 
     public static let maximumQuestions = 60
     public static let maximumChoices = 20
@@ -134,6 +159,13 @@ public struct SurveyDraft: Sendable, Equatable {
         guard (1...120).contains(out.title.count) else { throw AppError.invalid("title", "Give the survey a title of 1 to 120 characters.") }
         guard out.intro.count <= 2_000 else { throw AppError.invalid("intro", "Keep the introduction under 2,000 characters.") }
         out.closesOn = try EmployeeRules.date(closesOn, field: "closes_on")
+        out.channels = SurveyChannel.allCases.filter(channels.contains)
+        if let days = remindAfterDays {
+            guard (1...30).contains(days) else { throw AppError.invalid("remind_after_days", "Remind after 1 to 30 days, or leave it empty for no automatic reminders.") }
+            guard !out.channels.isEmpty else {
+                throw AppError.invalid("remind_after_days", "Reminders go by email or SMS: choose a channel too, or leave the reminder empty (the feed card stays until people answer).")
+            }
+        }
         guard !questions.isEmpty else { throw AppError.invalid("questions", "Add at least one question.") }
         guard questions.count <= Self.maximumQuestions else { throw AppError.invalid("questions", "A survey has at most \(Self.maximumQuestions) questions.") }
         var seen: [String: Question] = [:]
@@ -219,9 +251,15 @@ public struct Survey: Sendable, Equatable, Identifiable {
     public let invited: Int
     public let createdBy: String
     public let updatedAt: Date
+    public var channels: [SurveyChannel] = []
+    public var remindAfterDays: Int? = nil
+    /// Reminder rounds sent so far, and when the last one was planned.
+    public var reminders: Int = 0
+    public var remindedAt: Date? = nil
 
     public var draft: SurveyDraft {
-        SurveyDraft(title: title, intro: intro, mode: mode, audienceID: audienceID, closesOn: closesOn, questions: questions)
+        SurveyDraft(title: title, intro: intro, mode: mode, audienceID: audienceID, closesOn: closesOn, questions: questions,
+                    channels: channels, remindAfterDays: remindAfterDays)
     }
 
     /// Whether an answer may be given now: open, and not past its closing date.

@@ -132,12 +132,16 @@ struct SurveyPageRoutes {
         let audiences = canWrite ? try await feature.surveys.audienceChoices() : []
         let mayOpen = ListeningFeature.openers.allows(context.identity)
         let actions = try await feature.actions.list(survey: survey.id)
+        let distribution = survey.state == .draft ? nil : try await feature.messages.distribution(survey)
+        let ready = await feature.messenger.readyChannels()
+        let unready = SurveyChannel.allCases.filter { !ready.contains($0) }
         let mayPlan = ListeningFeature.authors.allows(context.identity)
         let status = error?.status ?? resultsError?.status ?? .ok
         return Pages.render(request, context, title: survey.title, status: status) { page in
             var nodes: [HTMLNode] = []
             if let error, error.field == nil { nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message)) }
-            nodes += SurveyPages.detail(page, survey: survey, results: results, resultsError: resultsError, filters: filters, mayOpen: mayOpen)
+            nodes += SurveyPages.detail(page, survey: survey, results: results, resultsError: resultsError, filters: filters, mayOpen: mayOpen,
+                                        distribution: distribution, unready: unready)
             if survey.state != .draft { nodes.append(ActionPages.section(page, survey: survey, actions: actions, mayWrite: mayPlan, today: ListeningFeature.today())) }
             if canWrite { nodes += SurveyPages.form(page, survey: survey, audiences: audiences, values: values, error: error?.field == nil ? nil : error) }
             nodes.append(el("p", [], [link("← All surveys", "/surveys")]))
@@ -153,7 +157,17 @@ struct SurveyPageRoutes {
             audience = id
         }
         let closes = (form["closes_on"] ?? "").trimmingCharacters(in: .whitespaces)
+        let channels = try form.all("channels").map { raw in
+            guard let channel = SurveyChannel(rawValue: raw) else { throw AppError.invalid("channels", "Pick email or SMS from the list.") }
+            return channel
+        }
+        var remind: Int?
+        let days = (form["remind_after_days"] ?? "").trimmingCharacters(in: .whitespaces)
+        if !days.isEmpty {
+            guard let n = Int(days) else { throw AppError.invalid("remind_after_days", "Write a number of days, 1 to 30, or leave it empty.") }
+            remind = n
+        }
         return SurveyDraft(title: form["title"] ?? "", intro: form["intro"] ?? "", mode: mode, audienceID: audience, closesOn: closes.isEmpty ? nil : closes,
-                           questions: try QuestionText.parse(form["questions"] ?? ""))
+                           questions: try QuestionText.parse(form["questions"] ?? ""), channels: channels, remindAfterDays: remind)
     }
 }

@@ -50,19 +50,28 @@ enum SurveyPages {
                      error: problem("closes_on")),
             UI.textArea("Questions", name: "questions", value: value("questions", survey.map { QuestionText.format($0.questions) } ?? Self.example), rows: 9,
                         hint: Self.questionHint, error: problem("questions")),
+            UI.checkboxes("Also send the invitation by (everyone asked gets a card in their feed)", name: "channels",
+                          options: [("email", "Email, to everyone with a work address"), ("sms", "SMS, to people without a work address (or to everyone with a mobile number, without email)")],
+                          checked: Set(values?.all("channels") ?? survey?.channels.map(\.rawValue) ?? [])),
+            problem("channels").map { el("p", [("class", "field-error")], text: $0) } ?? text(""),
+            UI.field("Remind after (days)", name: "remind_after_days", type: "number", value: value("remind_after_days", survey?.remindAfterDays.map(String.init)),
+                     hint: "Optional: remind those who have not answered this many days after opening, and again as long after (twice at most).",
+                     error: problem("remind_after_days"), attributes: [("min", "1"), ("max", "30")]),
             el("button", [("type", "submit")], text: survey == nil ? "Save draft" : "Save draft"),
         ]))
         return nodes
     }
 
     static func detail(_ page: PageContext, survey s: Survey, results: SurveyResults?, resultsError: AppError?, filters: [SurveyResults.Filter],
-                       mayOpen: Bool) -> [HTMLNode] {
+                       mayOpen: Bool, distribution: SurveyDistribution? = nil, unready: [SurveyChannel] = []) -> [HTMLNode] {
         var nodes: [HTMLNode] = [
             UI.heading(s.title, subtitle: s.intro.isEmpty ? nil : s.intro),
             UI.details(caption: "Survey", [
                 ("Privacy", text(s.mode.promise)), ("State", UI.badge(s.state.rawValue)),
                 ("Asked", text(s.state == .draft ? "Nobody yet: HR opens the survey to its audience." : "\(s.invited) people")),
                 ("Closes", text(s.closesOn ?? "When HR closes it")), ("Questions", text(String(s.questions.count))),
+                ("Sent by", text((["Feed card"] + s.channels.map(\.title)).joined(separator: ", ")
+                    + (s.remindAfterDays.map { "; reminders after \($0) days" } ?? ""))),
                 ("Updated", text("\(s.createdBy), \(s.updatedAt.formatted(date: .abbreviated, time: .shortened))")),
             ]),
         ]
@@ -78,6 +87,7 @@ enum SurveyPages {
             nodes.append(UI.card("Questions", [el("ol", [], s.questions.map { q in el("li", [], [text(q.prompt), text(" "), UI.badge(q.kind.rawValue)]) })]))
             return nodes
         }
+        if let distribution { nodes.append(Self.distribution(page, survey: s, distribution, mayRemind: mayOpen, unready: unready)) }
         if let error = resultsError {
             nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message))
         }
@@ -87,6 +97,33 @@ enum SurveyPages {
             nodes += Self.results(results)
         }
         return nodes
+    }
+
+    /// Invitations and reminders by channel and round, with HR's reminder button.
+    static func distribution(_ page: PageContext, survey s: Survey, _ d: SurveyDistribution, mayRemind: Bool, unready: [SurveyChannel]) -> HTMLNode {
+        let states: [SurveyMessageState] = [.pending, .sent, .failed, .dead, .skipped, .cancelled]
+        var body: [HTMLNode] = [
+            UI.table(caption: "Messages", headers: ["Message", "Channel"] + states.map { $0.rawValue.capitalized }, rows: d.lines.map { line in
+                [text(line.round == 0 ? "Invitation" : "Reminder \(line.round)"), text(line.channel.title)] + states.map { text(String(line.count($0) + ($0 == .pending ? line.count(.sending) : 0))) }
+            }, empty: s.channels.isEmpty ? "This survey is in the feed only: no email or SMS." : "No messages yet."),
+            el("p", [], text: "\(d.waiting) of \(s.invited) asked have not answered yet."),
+        ]
+        for channel in unready where s.channels.contains(channel) && s.state == .open {
+            body.append(el("p", [("class", "notice")], text: channel == .email
+                ? "Email is not set up on this server (TANDEM_SMTP_URL), so these messages wait until it is."
+                : "The SMS gateway is not set up or is paused (/channels), so these messages wait until it is."))
+        }
+        if mayRemind && s.state == .open && !s.channels.isEmpty && d.waiting > 0 {
+            body.append(el("form", [("method", "post"), ("action", "/surveys/\(s.id)/remind"), ("class", "inline"),
+                                    ("data-confirm", "Send a reminder to the \(d.waiting) people who have not answered?")], [
+                Layout.csrfField(page.csrfToken),
+                el("button", [("type", "submit")], text: "Remind the \(d.waiting) who have not answered"),
+            ]))
+            if let next = d.nextReminderFrom, next > Date() {
+                body.append(el("p", [("class", "hint")], text: "The next reminder can go from \(SurveyMessageStore.stamp(next)), so people are not pestered."))
+            }
+        }
+        return UI.card("Invitations and reminders", body)
     }
 
     static func filterForm(_ survey: Survey, results: SurveyResults, filters: [SurveyResults.Filter]) -> HTMLNode {

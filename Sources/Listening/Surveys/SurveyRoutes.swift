@@ -27,6 +27,10 @@ struct SurveyRoutes {
         Schema.Property("questions", .array(.ref("SurveyQuestion"))), Schema.Property("version", .integer(minimum: 1)),
         Schema.Property("opened_at", .nullable(.dateTime), required: false), Schema.Property("closed_at", .nullable(.dateTime), required: false),
         Schema.Property("invited", .integer(minimum: 0)), Schema.Property("created_by", .text), Schema.Property("updated_at", .dateTime),
+        Schema.Property("channels", .array(.enumeration(SurveyChannel.allCases.map(\.rawValue)))),
+        Schema.Property("remind_after_days", .nullable(.integer(minimum: 1, maximum: 30)), required: false),
+        Schema.Property("reminders", .integer(minimum: 0), description: "Reminder rounds sent so far."),
+        Schema.Property("reminded_at", .nullable(.dateTime), required: false),
     ])
     static let input = Schema.object([
         Schema.Property("title", .line(1...120)), Schema.Property("intro", .string(maxLength: 2_000), required: false),
@@ -35,6 +39,10 @@ struct SurveyRoutes {
         Schema.Property("closes_on", .nullable(.string(format: "date")), required: false),
         Schema.Property("questions", .array(.ref("SurveyQuestion"), maxItems: SurveyDraft.maximumQuestions, minItems: 1)),
         Schema.Property("version", .integer(minimum: 1), required: false, description: "For a change: the version it was made from."),
+        Schema.Property("channels", .array(.enumeration(SurveyChannel.allCases.map(\.rawValue)), maxItems: 2), required: false,
+                        description: "Invitations and reminders by email and SMS, besides the feed card everyone asked gets."),
+        Schema.Property("remind_after_days", .nullable(.integer(minimum: 1, maximum: 30)), required: false,
+                        description: "Remind those who have not answered this many days after opening, and again as long after (twice at most)."),
     ])
     static let answer = Schema.object([
         Schema.Property("question", .string(maxLength: 8)),
@@ -53,6 +61,8 @@ struct SurveyRoutes {
         let closesOn: String?
         let questions: [Question]
         let version: Int?
+        let channels: [String]?
+        let remindAfterDays: Int?
     }
 
     struct AnswerInput: Decodable {
@@ -180,7 +190,12 @@ struct SurveyRoutes {
 
     func draft(_ input: Input) throws -> SurveyDraft {
         guard let mode = Confidentiality(rawValue: input.mode) else { throw AppError.invalid("mode", "The mode is anonymous, confidential or identified.") }
-        return SurveyDraft(title: input.title, intro: input.intro ?? "", mode: mode, audienceID: input.audienceId, closesOn: input.closesOn, questions: input.questions)
+        let channels = try (input.channels ?? []).map { raw in
+            guard let channel = SurveyChannel(rawValue: raw) else { throw AppError.invalid("channels", "A channel is email or sms (the feed card goes to everyone asked).") }
+            return channel
+        }
+        return SurveyDraft(title: input.title, intro: input.intro ?? "", mode: mode, audienceID: input.audienceId, closesOn: input.closesOn, questions: input.questions,
+                           channels: channels, remindAfterDays: input.remindAfterDays)
     }
 
     static func dimension(_ request: Request, strict: Bool) throws -> SurveyDimension {
@@ -221,6 +236,7 @@ struct SurveyRoutes {
 extension Survey: Encodable {
     enum CodingKeys: String, CodingKey {
         case id, title, intro, mode, state, audienceID = "audienceId", closesOn, questions, version, openedAt, closedAt, invited, createdBy, updatedAt
+        case channels, remindAfterDays, reminders, remindedAt
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -239,5 +255,9 @@ extension Survey: Encodable {
         try container.encode(invited, forKey: .invited)
         try container.encode(createdBy, forKey: .createdBy)
         try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(channels, forKey: .channels)
+        try container.encode(remindAfterDays, forKey: .remindAfterDays)
+        try container.encode(reminders, forKey: .reminders)
+        try container.encode(remindedAt, forKey: .remindedAt)
     }
 }

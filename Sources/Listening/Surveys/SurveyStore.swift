@@ -34,9 +34,10 @@ public struct SurveyStore: Sendable {
         return try await database.transaction { db in
             let now = Millis.from(Date())
             let row = try await db.raw("""
-                INSERT INTO surveys (title, intro, mode, state, audience_id, closes_on, questions, version, created_by, created_at, updated_at)
+                INSERT INTO surveys (title, intro, mode, state, audience_id, closes_on, questions, version, created_by, created_at, updated_at, channels, remind_after_days)
                 VALUES (\(bind: draft.title), \(bind: draft.intro), \(bind: draft.mode.rawValue), \(bind: SurveyState.draft.rawValue), \(bind: draft.audienceID),
-                        \(bind: draft.closesOn), \(bind: try Self.encode(draft.questions)), 1, \(bind: actor.label), \(bind: now), \(bind: now))
+                        \(bind: draft.closesOn), \(bind: try Self.encode(draft.questions)), 1, \(bind: actor.label), \(bind: now), \(bind: now),
+                        \(bind: Self.encode(draft.channels)), \(bind: draft.remindAfterDays.map(Int64.init)))
                 RETURNING id
                 """).first()
             guard let id = try row?.decode(column: "id", as: Int64.self) else { throw AppError.badRequest("The survey could not be saved.") }
@@ -60,7 +61,8 @@ public struct SurveyStore: Sendable {
             }
             try await db.raw("""
                 UPDATE surveys SET title = \(bind: draft.title), intro = \(bind: draft.intro), mode = \(bind: draft.mode.rawValue), audience_id = \(bind: draft.audienceID),
-                    closes_on = \(bind: draft.closesOn), questions = \(bind: try Self.encode(draft.questions)), version = version + 1, updated_at = \(bind: Millis.from(Date()))
+                    closes_on = \(bind: draft.closesOn), questions = \(bind: try Self.encode(draft.questions)), version = version + 1, updated_at = \(bind: Millis.from(Date())),
+                    channels = \(bind: Self.encode(draft.channels)), remind_after_days = \(bind: draft.remindAfterDays.map(Int64.init))
                 WHERE id = \(bind: id)
                 """).run()
             try await AuditStore.append(AuditEntry(action: "survey.update", entityType: "survey", entityID: String(id), summary: "Updated survey \"\(draft.title)\""),
@@ -144,8 +146,12 @@ public struct SurveyStore: Sendable {
                 }
                 try await db.raw("INSERT INTO survey_groups (survey_id, country, department, site, worker_type, invited, responded) VALUES \(values.joined(separator: ", "))").run()
             }
+            // The invitations by email and SMS commit with the invitees: a crash sends all or none.
+            let messages = try await SurveyMessageStore.plan(db, survey: id, channels: survey.channels, round: 0, now: Date())
             try await AuditStore.append(AuditEntry(action: "survey.open", entityType: "survey", entityID: String(id),
-                                                   summary: "Opened survey \"\(survey.title)\" to \(invitees.count) people"), by: actor, on: db)
+                                                   summary: "Opened survey \"\(survey.title)\" to \(invitees.count) people"
+                                                       + (survey.channels.isEmpty ? "" : ", \(messages) invitations by \(survey.channels.map(\.title).joined(separator: " and "))")),
+                                        by: actor, on: db)
             return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
         }
     }
@@ -158,6 +164,7 @@ public struct SurveyStore: Sendable {
                 UPDATE surveys SET state = \(bind: SurveyState.closed.rawValue), closed_at = \(bind: Millis.from(Date())), version = version + 1,
                     updated_at = \(bind: Millis.from(Date())) WHERE id = \(bind: id)
                 """).run()
+            try await SurveyMessageStore.cancel(db, survey: id, now: Date())
             try await AuditStore.append(AuditEntry(action: "survey.close", entityType: "survey", entityID: String(id), summary: "Closed survey \"\(survey.title)\""),
                                         by: actor, on: db)
             return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
@@ -178,9 +185,11 @@ public struct SurveyStore: Sendable {
         String(decoding: try JSONCoding.encoder.encode(questions), as: UTF8.self)
     }
 
+    static func encode(_ channels: [SurveyChannel]) -> String { channels.map(\.rawValue).joined(separator: ",") }
+
     static func survey(_ row: any SQLRow) throws -> Survey {
         let questions = try JSONCoding.decoder.decode([Question].self, from: Data(try row.decode(column: "questions", as: String.self).utf8))
-        return Survey(
+        var survey = Survey(
             id: try row.decode(column: "id", as: Int64.self), title: try row.decode(column: "title", as: String.self),
             intro: try row.decode(column: "intro", as: String.self),
             mode: Confidentiality(rawValue: try row.decode(column: "mode", as: String.self)) ?? .confidential,
@@ -190,5 +199,10 @@ public struct SurveyStore: Sendable {
             openedAt: try row.decode(column: "opened_at", as: Int64?.self).map(Millis.date), closedAt: try row.decode(column: "closed_at", as: Int64?.self).map(Millis.date),
             invited: Int(try row.decode(column: "invited", as: Int64.self)),
             createdBy: try row.decode(column: "created_by", as: String.self), updatedAt: Millis.date(try row.decode(column: "updated_at", as: Int64.self)))
+        survey.channels = try row.decode(column: "channels", as: String.self).split(separator: ",").compactMap { SurveyChannel(rawValue: String($0)) }
+        survey.remindAfterDays = try row.decode(column: "remind_after_days", as: Int64?.self).map { Int($0) }
+        survey.reminders = Int(try row.decode(column: "reminders", as: Int64.self))
+        survey.remindedAt = try row.decode(column: "reminded_at", as: Int64?.self).map(Millis.date)
+        return survey
     }
 }

@@ -9,11 +9,11 @@ import TandemCore
 /// shown before sign-in use a double-submit cookie. Bearer-token calls carry no cookies and
 /// need no token. Routes authorised by a signed token in their own path (one-click unsubscribe,
 /// which mail programs POST without cookies, RFC 8058; engagement beacons, each event carrying a
-/// signed token, sent by `navigator.sendBeacon`, which cannot add headers) are exempt: cookies grant nothing there,
+/// signed token, sent by `navigator.sendBeacon`, which cannot add headers; a survey's personal links, `/s/`) are exempt: cookies grant nothing there,
 /// so a forged request could do no more than the token already allows.
 struct CSRFMiddleware: RouterMiddleware {
     typealias Context = TandemContext
-    static let tokenPaths = ["/unsubscribe/", "/api/v1/events"]
+    static let tokenPaths = ["/unsubscribe/", "/api/v1/events", "/s/"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard ![.get, .head, .options].contains(request.method) else { return try await next(request, context) }
