@@ -15,6 +15,7 @@ public struct ListeningFeature: Sendable {
     public let messages: SurveyMessageStore
     public let messenger: SurveyMessenger
     public let links: SurveyLinks
+    public let pulses: PulseStore
 
     /// Survey authors: HR, and IC, whose surveys HR opens (opening is HR's approval).
     static let authors: Access = .roles([.hr, .comms])
@@ -35,6 +36,7 @@ public struct ListeningFeature: Sendable {
         actions = SurveyActionStore(database: database)
         messages = SurveyMessageStore(database: database)
         links = SurveyLinks(signer: signer, baseURL: baseURL)
+        pulses = PulseStore(database: database, surveys: surveys)
         messenger = SurveyMessenger(store: messages, surveys: surveys, links: links, email: email, sms: sms, owner: owner)
     }
 
@@ -46,5 +48,6 @@ public struct ListeningFeature: Sendable {
         SurveyActionRoutes(feature: self, api: api).register(in: table)
         SurveyLinkRoutes(feature: self, api: api).register(in: table)
         DistributionRoutes(feature: self, api: api).register(in: table)
+        PulseRoutes(feature: self, api: api).register(in: table)
     }
 }

@@ -152,5 +152,28 @@ public enum ListeningMigrations {
                 "CREATE INDEX survey_messages_due ON survey_messages (state, due_at)",
             ]
         },
+        // Pulses: a draft survey as the template of a series of waves, each a survey of its own
+        // opened on schedule to a rotating sample. `next_on` is the day the next wave opens.
+        Migration(103, "pulse series") { d in
+            [
+                """
+                CREATE TABLE survey_series (
+                    id \(d.idColumn),
+                    template_id \(d.bigint) NOT NULL UNIQUE,
+                    every_days \(d.bigint) NOT NULL,
+                    sample_percent \(d.bigint) NOT NULL,
+                    open_days \(d.bigint) NOT NULL,
+                    next_on \(d.text) NOT NULL,
+                    active \(d.boolean) NOT NULL,
+                    waves \(d.bigint) NOT NULL DEFAULT 0,
+                    note \(d.text),
+                    updated_by \(d.text) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL)
+                """,
+                "ALTER TABLE surveys ADD COLUMN series_id \(d.bigint)",
+                "ALTER TABLE surveys ADD COLUMN wave \(d.bigint)",
+                "CREATE INDEX surveys_series ON surveys (series_id, wave)",
+            ]
+        },
     ]
 }

@@ -32,7 +32,7 @@ struct SurveyCommand: AsyncParsableCommand {
 
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Send due survey invitations and reminders now (what a running server does every few seconds), with automatic reminders that are due.")
+            abstract: "Open due pulse waves, plan due automatic reminders, and send survey invitations and reminders now (what a running server does every few seconds).")
         @OptionGroup var storage: StorageOptions
 
         func run() async throws {
@@ -40,6 +40,9 @@ struct SurveyCommand: AsyncParsableCommand {
             try await withDatabase(configuration) { database in
                 let services = TandemServices(configuration: configuration, database: database)
                 let feature = services.listening
+                let pulses = try await feature.pulses.tick()
+                for wave in pulses.opened { print("pulse wave opened: survey \(wave.survey), \(wave.invited) people asked") }
+                for wave in pulses.failed { print("pulse wave \(wave.survey) did not open: \(wave.reason)") }
                 for id in try await feature.messages.dueReminders() {
                     let (round, planned) = try await feature.messages.remind(id, by: .cli(), automatic: true)
                     print("survey \(id): automatic reminder \(round) to \(planned) people")

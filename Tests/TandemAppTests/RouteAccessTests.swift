@@ -108,6 +108,8 @@ let expectedAccess: [String: Access] = [
     "GET /surveys/{id}/answer": .employee, "POST /surveys/{id}/answer": .employee,
     "GET /s/{token}": .anyone, "POST /s/{token}": .anyone, "POST /surveys/{id}/remind": .roles([.hr]),
     "GET /api/v1/surveys/{id}/distribution": .roles([.hr, .comms, .analyst]), "POST /api/v1/surveys/{id}/reminders": .roles([.hr]),
+    "PUT /api/v1/surveys/{id}/pulse": .roles([.hr]), "DELETE /api/v1/surveys/{id}/pulse": .roles([.hr]), "GET /api/v1/surveys/{id}/trend": .roles([.hr, .comms, .analyst]),
+    "POST /surveys/{id}/pulse": .roles([.hr]), "POST /surveys/{id}/pulse/stop": .roles([.hr]), "GET /surveys/{id}/trend": .roles([.hr, .comms, .analyst]),
     "GET /api/v1/surveys": .roles([.hr, .comms, .analyst]), "POST /api/v1/surveys": .roles([.hr, .comms]), "GET /api/v1/surveys/{id}": .roles([.hr, .comms, .analyst]),
     "PUT /api/v1/surveys/{id}": .roles([.hr, .comms]), "POST /api/v1/surveys/{id}/transitions": .roles([.hr]),
     "GET /api/v1/surveys/{id}/results": .roles([.hr, .comms, .analyst]), "GET /api/v1/me/surveys": .employee, "POST /api/v1/surveys/{id}/responses": .employee,

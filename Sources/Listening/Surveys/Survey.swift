@@ -256,6 +256,9 @@ public struct Survey: Sendable, Equatable, Identifiable {
     /// Reminder rounds sent so far, and when the last one was planned.
     public var reminders: Int = 0
     public var remindedAt: Date? = nil
+    /// For a pulse's wave: its series and number.
+    public var seriesID: Int64? = nil
+    public var wave: Int? = nil
 
     public var draft: SurveyDraft {
         SurveyDraft(title: title, intro: intro, mode: mode, audienceID: audienceID, closesOn: closesOn, questions: questions,

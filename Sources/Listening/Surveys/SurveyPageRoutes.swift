@@ -133,6 +133,8 @@ struct SurveyPageRoutes {
         let mayOpen = ListeningFeature.openers.allows(context.identity)
         let actions = try await feature.actions.list(survey: survey.id)
         let distribution = survey.state == .draft ? nil : try await feature.messages.distribution(survey)
+        let series = if let id = survey.seriesID { try await feature.pulses.series(id: id) } else { try await feature.pulses.series(template: survey.id) }
+        let waves = if let series { try await feature.pulses.waves(series) } else { [Survey]() }
         let ready = await feature.messenger.readyChannels()
         let unready = SurveyChannel.allCases.filter { !ready.contains($0) }
         let mayPlan = ListeningFeature.authors.allows(context.identity)
@@ -142,6 +144,7 @@ struct SurveyPageRoutes {
             if let error, error.field == nil { nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message)) }
             nodes += SurveyPages.detail(page, survey: survey, results: results, resultsError: resultsError, filters: filters, mayOpen: mayOpen,
                                         distribution: distribution, unready: unready)
+            if let pulse = PulsePages.card(page, survey: survey, series: series, waves: waves, mayEdit: mayOpen) { nodes.append(pulse) }
             if survey.state != .draft { nodes.append(ActionPages.section(page, survey: survey, actions: actions, mayWrite: mayPlan, today: ListeningFeature.today())) }
             if canWrite { nodes += SurveyPages.form(page, survey: survey, audiences: audiences, values: values, error: error?.field == nil ? nil : error) }
             nodes.append(el("p", [], [link("← All surveys", "/surveys")]))

@@ -83,9 +83,13 @@ public struct SurveyStore: Sendable {
 
     /// Opens a draft: invites everyone in its audience who is active today, with breakdown
     /// values coarsened for the survey's privacy threshold, all in one transaction.
-    public func open(_ id: Survey.ID, version: Int, by actor: AuditActor, today: String = EmployeeRules.today()) async throws -> Survey {
+    public func open(_ id: Survey.ID, version: Int, by actor: AuditActor, today: String = EmployeeRules.today(), sample: PulseSample? = nil,
+                     now: Date = Date()) async throws -> Survey {
         guard let survey = try await find(id: id) else { throw AppError.notFound("Survey") }
         guard survey.state == .draft else { throw AppError.conflict("This survey is already \(survey.state.rawValue).") }
+        if try await database.reader.raw("SELECT id FROM survey_series WHERE template_id = \(bind: id) AND active = \(bind: true)").first() != nil {
+            throw AppError.conflict("This draft is the template of a pulse: its waves open on schedule. Stop the pulse to open the draft itself.")
+        }
         guard survey.version == version else {
             throw AppError.conflict("Someone else changed this survey (version \(survey.version), you had \(version)). Reload it first.", field: "version")
         }
@@ -106,6 +110,7 @@ public struct SurveyStore: Sendable {
             after = last.id
         }
         guard !people.isEmpty else { throw AppError.conflict("Nobody active is in the survey's audience today, so there is nobody to ask.") }
+        if let sample { people = try await sample.choose(from: people, database: database, minimum: coarsening.suppression.threshold * 2) }
         var values: [SegmentCoarsening.Values] = []
         values.reserveCapacity(people.count)
         for start in stride(from: 0, to: people.count, by: 500) {
@@ -123,8 +128,8 @@ public struct SurveyStore: Sendable {
         let coarse = coarsening.coarsen(values), invitees = people
         return try await database.transaction { db in
             let changed = try await db.raw("""
-                UPDATE surveys SET state = \(bind: SurveyState.open.rawValue), opened_at = \(bind: Millis.from(Date())), invited = \(bind: Int64(invitees.count)),
-                    version = version + 1, updated_at = \(bind: Millis.from(Date()))
+                UPDATE surveys SET state = \(bind: SurveyState.open.rawValue), opened_at = \(bind: Millis.from(now)), invited = \(bind: Int64(invitees.count)),
+                    version = version + 1, updated_at = \(bind: Millis.from(now))
                 WHERE id = \(bind: id) AND state = \(bind: SurveyState.draft.rawValue) AND version = \(bind: version) RETURNING id
                 """).first()
             guard changed != nil else { throw AppError.conflict("Someone else changed this survey meanwhile. Reload it and open it again.") }
@@ -147,7 +152,7 @@ public struct SurveyStore: Sendable {
                 try await db.raw("INSERT INTO survey_groups (survey_id, country, department, site, worker_type, invited, responded) VALUES \(values.joined(separator: ", "))").run()
             }
             // The invitations by email and SMS commit with the invitees: a crash sends all or none.
-            let messages = try await SurveyMessageStore.plan(db, survey: id, channels: survey.channels, round: 0, now: Date())
+            let messages = try await SurveyMessageStore.plan(db, survey: id, channels: survey.channels, round: 0, now: now)
             try await AuditStore.append(AuditEntry(action: "survey.open", entityType: "survey", entityID: String(id),
                                                    summary: "Opened survey \"\(survey.title)\" to \(invitees.count) people"
                                                        + (survey.channels.isEmpty ? "" : ", \(messages) invitations by \(survey.channels.map(\.title).joined(separator: " and "))")),
@@ -203,6 +208,8 @@ public struct SurveyStore: Sendable {
         survey.remindAfterDays = try row.decode(column: "remind_after_days", as: Int64?.self).map { Int($0) }
         survey.reminders = Int(try row.decode(column: "reminders", as: Int64.self))
         survey.remindedAt = try row.decode(column: "reminded_at", as: Int64?.self).map(Millis.date)
+        survey.seriesID = try row.decode(column: "series_id", as: Int64?.self)
+        survey.wave = try row.decode(column: "wave", as: Int64?.self).map { Int($0) }
         return survey
     }
 }
