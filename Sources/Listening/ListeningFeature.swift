@@ -11,6 +11,7 @@ public struct ListeningFeature: Sendable {
     public let responses: ResponseStore
     public let results: SurveyResultsStore
     public let actions: SurveyActionStore
+    public let joint: JointStore
 
     /// Survey authors: HR, and IC, whose surveys HR opens (opening is HR's approval).
     static let authors: Access = .roles([.hr, .comms])
@@ -27,6 +28,7 @@ public struct ListeningFeature: Sendable {
         responses = ResponseStore(database: database)
         results = SurveyResultsStore(database: database, threshold: threshold, commentThreshold: commentThreshold)
         actions = SurveyActionStore(database: database)
+        joint = JointStore(database: database, threshold: threshold)
     }
 
     public func register(in table: RouteTable) {

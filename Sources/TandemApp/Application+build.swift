@@ -104,6 +104,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     services.feed.register(in: table)
     services.analytics.register(in: table)
     services.listening.register(in: table)
+    JointRoutes(listening: services.listening, analytics: services.analytics).register(in: table)
     PrivacyRoutes(service: services.personalData, employees: services.people.employees).register(in: table)
     services.accounts.register(in: table)
     services.audit.register(in: table)
