@@ -12,6 +12,8 @@ public struct ListeningFeature: Sendable {
     public let results: SurveyResultsStore
     public let actions: SurveyActionStore
     public let joint: JointStore
+    /// Survey figures for KPI formulas (`survey_enps{survey="3"}`), passed to Analytics.
+    public let kpiMetrics: SurveyKPIMetrics
 
     /// Survey authors: HR, and IC, whose surveys HR opens (opening is HR's approval).
     static let authors: Access = .roles([.hr, .comms])
@@ -29,6 +31,7 @@ public struct ListeningFeature: Sendable {
         results = SurveyResultsStore(database: database, threshold: threshold, commentThreshold: commentThreshold)
         actions = SurveyActionStore(database: database)
         joint = JointStore(database: database, threshold: threshold)
+        kpiMetrics = SurveyKPIMetrics(database: database)
     }
 
     public func register(in table: RouteTable) {

@@ -70,7 +70,7 @@ public struct TandemServices: Sendable {
                                 })
         self.analytics = AnalyticsFeature(database: database, engagement: feed.engagement, baseURL: configuration.baseURL,
                                           trackedHosts: configuration.trackedLinkHosts, privacyThreshold: configuration.privacyMinimumGroup,
-                                          personEngagement: configuration.personEngagement)
+                                          personEngagement: configuration.personEngagement, kpiSources: [listening.kpiMetrics])
     }
 
     /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).

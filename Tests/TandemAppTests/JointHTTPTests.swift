@@ -159,4 +159,58 @@ struct JointHTTPTests {
             #expect(try await client.execute(uri: "/api/v1/surveys/\(survey)/joint", method: .get, headers: employee, body: nil).status == .forbidden)
         }
     }
+
+    @Test("KPIs use survey figures: favourable share, eNPS and response rate, per survey and group, hidden under the threshold; bad survey formulas are refused",
+          arguments: TestDatabase.kinds)
+    func kpis(kind: DatabaseKind) async throws {
+        try await withApp(kind) { client, services in
+            let setup = try await Self.setup(client, services)
+            let api = setup.fixture.api, comms = setup.fixture.comms, survey = setup.survey
+            let answers = [(0, 10, 5), (1, 9, 4), (2, 9, 4), (3, 8, 2), (4, 7, 1), (5, 6, 3), (6, 3, 4),
+                           (10, 9, 5), (11, 9, 5), (12, 7, 4), (13, 6, 4), (14, 5, 2), (15, 10, 3),
+                           (20, 10, 2), (21, 2, 2), (22, 8, 3), (23, 9, 1), (24, 4, 4)]
+            for (code, enps, rating) in answers { try await Self.answer(client, services, setup, "AF\(code)", enps: enps, rating: rating) }
+
+            func create(_ name: String, _ formula: String, unit: String = "percent") async throws -> (status: Int, message: String?) {
+                let response = try await api(.post, "/api/v1/kpis", comms, KPIHTTPTests.kpi(name, formula, team: "hr", target: 50, unit: unit))
+                return (Int(response.status.code), ((try? json(response))?["error"] as? [String: Any])?["message"] as? String)
+            }
+            #expect(try await create("Benefits understood", #"survey_favourable{survey="\#(survey)", question="q2"}"#).status == 201)
+            #expect(try await create("eNPS", #"survey_enps{survey="\#(survey)"}"#, unit: "number").status == 201)
+            #expect(try await create("Pulse response rate", #"survey_response_rate{survey="\#(survey)"}"#).status == 201)
+            #expect(try await create("All surveys response rate", "survey_response_rate").status == 201)
+            #expect(try await create("Sales understood", #"survey_favourable{survey="\#(survey)", question="q2", department="Sales"}"#).status == 201)
+            #expect(try await create("Finance answered", #"survey_response_rate{survey="\#(survey)", department="Finance"}"#).status == 201)
+            #expect(try await create("Missing survey", #"survey_enps{survey="999"}"#, unit: "number").status == 201)
+
+            // Bad survey formulas are refused with the reason.
+            let noQuestion = try await create("A", #"survey_favourable{survey="\#(survey)"}"#)
+            #expect(noQuestion.status == 422 && noQuestion.message?.contains("name the survey and the rating question") == true)
+            #expect(try await create("B", #"survey_enps{survey="x"}"#).status == 422)
+            let foreign = try await create("C", #"reached{survey="1"}"#)
+            #expect(foreign.status == 422 && foreign.message?.contains("reached does not take survey") == true)
+            #expect(try await create("D", #"survey_enps{survey="1", channel="feed"}"#).status == 422)
+            #expect(try await create("E", #"survey_enps{survey="1", language="en"}"#).status == 422)
+            #expect(try await create("F", #"survey_response_rate{survey="1", question="q1"}"#).status == 422)
+            #expect(try await create("G", #"survey_favourable{survey="1", question="first"}"#).status == 422)
+
+            let list = try #require(try json(try await api(.get, "/api/v1/kpis", comms))["data"] as? [[String: Any]])
+            func current(_ name: String) -> [String: Any]? {
+                list.first { ($0["kpi"] as? [String: Any])?["name"] as? String == name }?["current"] as? [String: Any]
+            }
+            // q2: 4 of 7 + 4 of 6 + 1 of 5 favourable = 9 of 18; eNPS: 8 promoters, 6 detractors of 18; 18 of 25 answered.
+            #expect(Self.close(current("Benefits understood")?["value"], 50))
+            #expect(Self.close(current("eNPS")?["value"], 200.0 / 18.0))
+            #expect(Self.close(current("Pulse response rate")?["value"], 72))
+            #expect(Self.close(current("All surveys response rate")?["value"], 72))
+            #expect(Self.close(current("Sales understood")?["value"], 400.0 / 7.0))
+            #expect(current("Finance answered")?["value"] == nil && (current("Finance answered")?["note"] as? String)?.contains("fewer than 5 responses") == true,
+                    "Finance was merged into Other, so it has no responses of its own")
+            #expect(current("Missing survey")?["value"] == nil && (current("Missing survey")?["note"] as? String)?.contains("no survey 999") == true)
+            // Last month had no survey.
+            let id = try #require(list.first { ($0["kpi"] as? [String: Any])?["name"] as? String == "eNPS" }.flatMap { ($0["kpi"] as? [String: Any])?["id"] as? Int })
+            let progress = try #require(try json(try await api(.get, "/api/v1/kpis/\(id)/progress?periods=2", comms))["data"] as? [[String: Any]])
+            #expect(progress.first?["value"] == nil && (progress.first?["note"] as? String)?.contains("did not close in this period") == true)
+        }
+    }
 }
