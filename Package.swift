@@ -152,7 +152,9 @@ let package = Package(
         .target(
             name: "Listening",
             dependencies: [
-                "TandemCore", "TandemStore", "TandemUI", "Audit", "People", "Audiences", "Sentiment", "Delivery",
+                // Analytics and Engagement for the joint view (surveys read beside engagement) and
+                // the survey KPI metrics; Analytics never imports Listening.
+                "TandemCore", "TandemStore", "TandemUI", "Audit", "People", "Audiences", "Sentiment", "Analytics", "Engagement", "Delivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Plot", package: "Plot"),
                 .product(name: "Logging", package: "swift-log"),

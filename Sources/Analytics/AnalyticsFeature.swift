@@ -27,12 +27,12 @@ public struct AnalyticsFeature: Sendable {
     static let personReaders: Access = .roles([.hr])
 
     public init(database: Database, engagement: EngagementFeature, baseURL: String, trackedHosts: [String] = [], privacyThreshold: Int = Suppression.standard,
-                personEngagement: Bool = false) {
+                personEngagement: Bool = false, kpiSources: [any KPIMetricSource] = []) {
         self.engagement = engagement
         metrics = PostMetricsStore(database: database)
         matrix = ChannelMatrixStore(database: database, metrics: metrics)
         best = BestPostsStore(database: database, metrics: metrics)
-        kpis = KPIStore(database: database, metrics: metrics)
+        kpis = KPIStore(database: database, metrics: metrics, sources: kpiSources)
         annotations = AnnotationStore(database: database)
         personas = PersonaBreakdown(database: database, threshold: privacyThreshold)
         links = LinkAllowList(baseURL: baseURL, hosts: trackedHosts)

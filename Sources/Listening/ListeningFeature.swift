@@ -16,6 +16,9 @@ public struct ListeningFeature: Sendable {
     public let messenger: SurveyMessenger
     public let links: SurveyLinks
     public let pulses: PulseStore
+    public let joint: JointStore
+    /// Survey figures for KPI formulas (`survey_enps{survey="3"}`), passed to Analytics.
+    public let kpiMetrics: SurveyKPIMetrics
 
     /// Survey authors: HR, and IC, whose surveys HR opens (opening is HR's approval).
     static let authors: Access = .roles([.hr, .comms])
@@ -38,6 +41,8 @@ public struct ListeningFeature: Sendable {
         links = SurveyLinks(signer: signer, baseURL: baseURL)
         pulses = PulseStore(database: database, surveys: surveys)
         messenger = SurveyMessenger(store: messages, surveys: surveys, links: links, email: email, sms: sms, owner: owner)
+        joint = JointStore(database: database, threshold: threshold)
+        kpiMetrics = SurveyKPIMetrics(database: database)
     }
 
     public func register(in table: RouteTable) {

@@ -71,7 +71,7 @@ public struct TandemServices: Sendable {
                                 })
         self.analytics = AnalyticsFeature(database: database, engagement: feed.engagement, baseURL: configuration.baseURL,
                                           trackedHosts: configuration.trackedLinkHosts, privacyThreshold: configuration.privacyMinimumGroup,
-                                          personEngagement: configuration.personEngagement)
+                                          personEngagement: configuration.personEngagement, kpiSources: [listening.kpiMetrics])
     }
 
     /// What still uses a custom attribute (People cannot see Audiences, so it asks through this).
@@ -105,6 +105,7 @@ public func buildRouter(_ services: TandemServices) -> (Router<TandemContext>, R
     services.feed.register(in: table)
     services.analytics.register(in: table)
     services.listening.register(in: table)
+    JointRoutes(listening: services.listening, analytics: services.analytics).register(in: table)
     PrivacyRoutes(service: services.personalData, employees: services.people.employees).register(in: table)
     services.accounts.register(in: table)
     services.audit.register(in: table)

@@ -1,3 +1,4 @@
+import Analytics
 import Audit
 import Foundation
 import Listening
@@ -62,6 +63,7 @@ extension DemoLoader {
             _ = try await listening.actions.create(SurveyActionDraft(finding: finding, action: action, ownerTeam: owner, dueOn: due, status: status), survey: survey, by: hr)
         }
         progress("survey actions 2")
+        try await loadSurveyKPI(survey, progress: progress)
         let ic = AuditActor(userID: nil, label: "demo (IC)", channel: .cli)
         _ = try await listening.surveys.create(SurveyDraft(
             title: "Did the benefits campaign land?", intro: "IC's check after the enrolment campaign; HR opens it.", mode: .confidential,
@@ -71,5 +73,18 @@ extension DemoLoader {
                 text?: What should we do differently next year?
                 """), channels: [.email, .sms], remindAfterDays: 5), by: ic)
         progress("survey draft \"Did the benefits campaign land?\" waiting for HR")
+    }
+
+    /// A KPI on the pulse's "I understand my benefits" score, so the scorecards show a survey
+    /// figure beside the engagement ones (the pulse is open, so it counts in this month).
+    func loadSurveyKPI(_ survey: Survey, progress: @escaping @Sendable (String) -> Void) async throws {
+        let database = feed.store.database
+        let store = KPIStore(database: database, metrics: PostMetricsStore(database: database), sources: [listening.kpiMetrics])
+        guard try await !store.all().contains(where: { $0.name == "Benefits understood" }) else { return }
+        let draft = try KPIDraft(name: "Benefits understood", description: "Share agreeing \"I understand my benefits\" (4–5 of 5) in the benefits pulse.",
+                                 formula: #"survey_favourable{question="q2", survey="\#(survey.id)"}"#, ownerTeam: "hr", target: "60", direction: "higher",
+                                 period: "month", unit: "percent", sources: store.sources)
+        _ = try await store.create(draft, by: AuditActor(userID: nil, label: "demo (HR)", channel: .cli))
+        progress("KPI \"Benefits understood\" from the benefits pulse")
     }
 }

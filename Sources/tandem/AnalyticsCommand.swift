@@ -2,6 +2,7 @@ import Analytics
 import ArgumentParser
 import Engagement
 import Foundation
+import Listening
 import TandemApp
 import TandemCore
 import TandemStore
@@ -102,7 +103,7 @@ struct AnalyticsCommand: AsyncParsableCommand {
             let configuration = try storage.configuration()
             try await withDatabase(configuration) { database in
                 try await RollupBuilder(database: database).catchUp()
-                let store = KPIStore(database: database, metrics: PostMetricsStore(database: database))
+                let store = KPIStore(database: database, metrics: PostMetricsStore(database: database), sources: [SurveyKPIMetrics(database: database)])
                 print(["kpi", "owner", "period", "value", "target", "met", "previous", "note"].joined(separator: "\t"))
                 for row in try await store.scorecardRows(suppression: Suppression(threshold: configuration.privacyMinimumGroup)) {
                     let cells = [String(row.kpi.id) + " " + row.kpi.name, row.kpi.ownerTeam.rawValue, row.current.label, row.current.value.map { String(format: "%.2f", $0) } ?? "-",
@@ -124,7 +125,7 @@ struct AnalyticsCommand: AsyncParsableCommand {
             if let team, !["hr", "ic", "marketing"].contains(team) { throw ValidationError("--team is hr, ic or marketing.") }
             try await withDatabase(configuration) { database in
                 try await RollupBuilder(database: database).catchUp()
-                let store = KPIStore(database: database, metrics: PostMetricsStore(database: database))
+                let store = KPIStore(database: database, metrics: PostMetricsStore(database: database), sources: [SurveyKPIMetrics(database: database)])
                 let cards = Analytics.Scorecard.cards(try await store.scorecardRows(suppression: Suppression(threshold: configuration.privacyMinimumGroup)))
                 print(ChannelMatrixCLI.scorecards(cards.filter { team == nil || $0.team.rawValue == team }), terminator: "")
             }

@@ -102,6 +102,8 @@ let expectedAccess: [String: Access] = [
     "POST /surveys/{id}": .roles([.hr, .comms]), "POST /surveys/{id}/open": .roles([.hr]), "POST /surveys/{id}/close": .roles([.hr]),
     "GET /surveys/{id}/heatmap": .roles([.hr, .comms, .analyst]), "GET /surveys/{id}/heatmap.csv": .roles([.hr, .comms, .analyst]),
     "GET /api/v1/surveys/{id}/heatmap": .roles([.hr, .comms, .analyst]),
+    "GET /surveys/{id}/joint": .roles([.hr, .comms, .analyst]), "GET /surveys/{id}/joint.csv": .roles([.hr, .comms, .analyst]),
+    "GET /api/v1/surveys/{id}/joint": .roles([.hr, .comms, .analyst]),
     "POST /surveys/{id}/actions": .roles([.hr, .comms]), "POST /surveys/{id}/actions/{action}": .roles([.hr, .comms]),
     "GET /api/v1/surveys/{id}/actions": .roles([.hr, .comms, .analyst]), "POST /api/v1/surveys/{id}/actions": .roles([.hr, .comms]),
     "PUT /api/v1/surveys/{id}/actions/{action}": .roles([.hr, .comms]),

@@ -73,18 +73,19 @@ public struct KPIDraft: Sendable, Equatable {
 
     /// Checks every field at the edge; a formula that does not parse, or names a filter a
     /// metric cannot take, is refused with the place and the reason.
-    public init(name: String, description: String, formula: String, ownerTeam: String, target: String, direction: String, period: String, unit: String) throws {
+    public init(name: String, description: String, formula: String, ownerTeam: String, target: String, direction: String, period: String, unit: String,
+                sources: [any KPIMetricSource] = []) throws {
         self.name = try TextRules.singleLine(name, field: "name", label: "The name", range: 1...120)
         let description = description.trimmingCharacters(in: .whitespacesAndNewlines)
         guard description.count <= 1_000 else { throw AppError.invalid("description", "The description must be at most 1,000 characters.") }
         self.description = description
         do {
-            self.formula = try KPIFormula(parsing: formula, vocabulary: KPIMetrics.vocabulary)
+            self.formula = try KPIFormula(parsing: formula, vocabulary: KPIMetrics.vocabulary(sources))
         } catch {
             throw AppError.invalid("formula", "\(error.message) (at character \(error.offset + 1))")
         }
         for metric in self.formula.metrics {
-            try KPIMetrics.check(metric)
+            try KPIMetrics.check(metric, sources: sources)
         }
         guard let team = KPITeam(rawValue: ownerTeam.trimmingCharacters(in: .whitespaces)) else {
             throw AppError.invalid("owner_team", "Choose the owner team: \(KPITeam.allCases.map(\.rawValue).joined(separator: ", ")).")

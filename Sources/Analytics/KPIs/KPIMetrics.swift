@@ -11,6 +11,8 @@ import TandemStore
 struct KPIMetrics: Sendable {
     let database: Database
     let metrics: PostMetricsStore
+    /// Metrics from other features (survey scores), asked before the built-in ones.
+    let sources: [any KPIMetricSource]
 
     static let eventKinds: [String: EventKind] = Dictionary(uniqueKeysWithValues: EventKind.allCases.map { ($0.rawValue, $0) })
     static let segmentKeys: [String: SegmentDimension] = ["country": .country, "department": .department, "site": .site, "worker_type": .workerType, "language": .language]
@@ -57,6 +59,8 @@ struct KPIMetrics: Sendable {
         var values: [MetricReference: Double] = [:]
         /// Set when a filtered group is smaller than the privacy threshold.
         var suppressed: String?
+        /// Set when a source has nothing to measure in the period.
+        var missing: String?
     }
 
     /// Every metric of `formula` over posts published in [start, end).
@@ -65,6 +69,14 @@ struct KPIMetrics: Sendable {
         try await metrics.countRecipients(publishedFrom: from, to: to)
         var reading = Reading()
         for metric in formula.metrics.sorted(by: { $0.description < $1.description }) {
+            if let source = sources.first(where: { $0.metricNames.contains(metric.name) }) {
+                switch try await source.read(metric, start: start, end: end, suppression: suppression) {
+                case .value(let value): reading.values[metric] = value
+                case .none(let why): reading.missing = reading.missing ?? why
+                case .hidden(let why): reading.suppressed = reading.suppressed ?? why
+                }
+                continue
+            }
             let (value, population) = try await value(metric, from: from, to: to)
             reading.values[metric] = value
             if let population, !suppression.allows(population), reading.suppressed == nil {

@@ -19,6 +19,7 @@ enum KPIPages {
 
     static let help = "Metrics: recipients, delivered, reached, opened, viewed, glanced, skimmed, read, clicked, reacted, commented, acknowledged, acknowledged_24h, shared, unsubscribed, posts, headcount. "
         + "Filters in braces: country, department, site, worker_type, language (one at a time), channel, campaign (its number), priority. "
+        + "Survey figures (surveys closed in the period): survey_favourable{survey=\"3\", question=\"q2\"}, survey_enps{survey=\"3\"}, survey_response_rate. "
         + "Post figures add up over the posts published in each period, person by post. Example: reached{worker_type=\"frontline\"} / recipients{worker_type=\"frontline\"}"
 
     static func list(_ page: PageContext, rows: [ScorecardRow], canWrite: Bool, values: FormData?, error: AppError?) -> [HTMLNode] {

@@ -264,12 +264,13 @@ struct KPIRoutes {
     func draft(_ input: Input) throws -> KPIDraft {
         guard input.target.isFinite else { throw AppError.invalid("target", "The target must be a finite number.") }
         return try KPIDraft(name: input.name, description: input.description ?? "", formula: input.formula, ownerTeam: input.ownerTeam, target: String(input.target),
-                            direction: input.direction, period: input.period, unit: input.unit)
+                            direction: input.direction, period: input.period, unit: input.unit, sources: store.sources)
     }
 
     func draft(_ form: FormData) throws -> KPIDraft {
         try KPIDraft(name: form["name"] ?? "", description: form["description"] ?? "", formula: form["formula"] ?? "", ownerTeam: form["owner_team"] ?? "",
-                     target: form["target"] ?? "", direction: form["direction"] ?? "", period: form["period"] ?? "", unit: form["unit"] ?? "")
+                     target: form["target"] ?? "", direction: form["direction"] ?? "", period: form["period"] ?? "", unit: form["unit"] ?? "",
+                     sources: store.sources)
     }
 
     func list(_ request: Request, _ context: TandemContext, values: FormData?, error: AppError?) async throws -> Response {

@@ -8,10 +8,12 @@ public import TandemStore
 public struct KPIStore: Sendable {
     let database: Database
     let source: KPIMetrics
+    /// Metrics other features add to the vocabulary; pass them to `KPIDraft` as well.
+    public var sources: [any KPIMetricSource] { source.sources }
 
-    public init(database: Database, metrics: PostMetricsStore) {
+    public init(database: Database, metrics: PostMetricsStore, sources: [any KPIMetricSource] = []) {
         self.database = database
-        source = KPIMetrics(database: database, metrics: metrics)
+        source = KPIMetrics(database: database, metrics: metrics, sources: sources)
     }
 
     public func all() async throws -> [KPI] {
@@ -71,7 +73,7 @@ public struct KPIStore: Sendable {
 
     /// The KPI's value for the `count` periods up to the one holding `now`, oldest first.
     public func progress(_ kpi: KPI, periods count: Int = 12, now: Date = Date(), suppression: Suppression) async throws -> [KPIValue] {
-        let formula = try KPIFormula(parsing: kpi.formula, vocabulary: KPIMetrics.vocabulary)
+        let formula = try KPIFormula(parsing: kpi.formula, vocabulary: KPIMetrics.vocabulary(source.sources))
         var out: [KPIValue] = []
         for window in KPIPeriods.recent(kpi.period, count: count, now: now) {
             out.append(try await value(kpi, formula: formula, start: window.start, end: window.end, suppression: suppression))
@@ -82,7 +84,7 @@ public struct KPIStore: Sendable {
     func value(_ kpi: KPI, formula: KPIFormula, start: Date, end: Date, suppression: Suppression) async throws -> KPIValue {
         let label = KPIPeriods.label(kpi.period, start)
         let reading = try await source.read(formula, start: start, end: end, suppression: suppression)
-        if let hidden = reading.suppressed { return KPIValue(start: start, label: label, value: nil, note: hidden) }
+        if let hidden = reading.suppressed ?? reading.missing { return KPIValue(start: start, label: label, value: nil, note: hidden) }
         do {
             let raw = try formula.evaluate(reading.values)
             return KPIValue(start: start, label: label, value: kpi.unit == .percent ? raw * 100 : raw, note: nil)

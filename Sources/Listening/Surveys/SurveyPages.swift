@@ -92,7 +92,7 @@ enum SurveyPages {
             nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message))
         }
         if let results {
-            nodes.append(el("p", [], [link("Compare groups question by question", "/surveys/\(s.id)/heatmap")]))
+            nodes.append(el("p", [], [link("Compare groups question by question", "/surveys/\(s.id)/heatmap"), text(" · "), link("Read together with engagement", "/surveys/\(s.id)/joint")]))
             nodes.append(filterForm(s, results: results, filters: filters))
             nodes += Self.results(results)
         }
