@@ -223,7 +223,7 @@ def test_sign_in_page_fits_a_phone(driver):
     shot(driver, "06-login-phone")
 
 
-@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations", "/deliveries", "/deliveries/email", "/deliveries/channels", "/analytics", "/analytics/channels", "/analytics/best", "/analytics/kpis", "/analytics/scorecards", "/analytics/annotations", "/surveys", "/surveys/1", "/surveys/1/heatmap"])
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations", "/deliveries", "/deliveries/email", "/deliveries/channels", "/analytics", "/analytics/channels", "/analytics/best", "/analytics/kpis", "/analytics/scorecards", "/analytics/annotations", "/surveys", "/surveys/1", "/surveys/1/heatmap", "/surveys/3", "/surveys/3/trend", "/surveys/7", "/surveys/8"])
 def test_signed_in_pages_fit_a_phone(driver, path):
     sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
     open_page(driver, path)
@@ -990,3 +990,59 @@ def test_employee_answers_a_survey_from_the_feed_card(driver):
     # 6, 7, 8, 9 and 9: 2 promoters, 1 detractor of 5 → +20.
     assert "eNPS +20" in main and "5 of " in main, main[:2000]
     shot(driver, "33-survey-results")
+
+
+def test_employee_answers_from_the_link_in_the_survey_email(driver):
+    """HR opens a survey by email too. The invitation reaches the SMTP sink with a personal link;
+    the employee opens it with no session, reads the privacy promise, answers, and the link then
+    says it is answered. A changed link is refused. HR sees the invitations sent."""
+    title = "Email pulse " + datetime.datetime.now().strftime("%H%M%S%f")
+    sign_in(driver, HR_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/surveys")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/surveys']")
+    form.find_element(By.NAME, "title").send_keys(title)
+    Select(form.find_element(By.NAME, "mode")).select_by_value("confidential")
+    questions = form.find_element(By.NAME, "questions")
+    questions.clear()
+    questions.send_keys("rating: I know where to find the survey link")
+    form.find_element(By.CSS_SELECTOR, "input[name='channels'][value='email']").click()
+    click_and_wait_for_new_page(driver, submit_button(driver, "/surveys", "Save draft"))
+    survey_path = path_of(driver)
+    assert re.fullmatch(r"/surveys/\d+", survey_path), survey_path
+    survey_id = survey_path.rsplit("/", 1)[1]
+    since = len(mail_log())
+    click_and_wait_for_new_page(driver, submit_button(driver, survey_path + "/open", "Open the survey to its audience"))
+    driver.delete_all_cookies()
+
+    link = None
+    deadline = time.time() + 60
+    while time.time() < deadline and not link:
+        for message in mail_log()[since:]:
+            if message.get("subject") == "Survey: " + title:
+                found = re.search(r"(https?://\S+/s/sv\.%s\.\d+\.\S+)" % survey_id, message.get("text") or "")
+                link = found and found.group(1)
+                if link:
+                    break
+        time.sleep(0.5)
+    assert link, "no survey invitation reached the SMTP sink"
+    path = urllib.parse.urlsplit(link).path
+    driver.get(BASE_URL + path)
+    assert "Confidential" in driver.find_element(By.ID, "privacy").text
+    width, inner = no_horizontal_overflow(driver)
+    assert width <= inner, f"the survey form scrolls sideways: {width} > {inner}"
+    driver.find_element(By.CSS_SELECTOR, "label[for='f-q1-4']").click()
+    shot(driver, "34-survey-from-email")
+    click_and_wait_for_new_page(driver, submit_button(driver, path, "Send my answers"))
+    assert "your answers are recorded" in driver.find_element(By.TAG_NAME, "main").text
+    driver.get(BASE_URL + path)
+    assert "already answered" in driver.find_element(By.TAG_NAME, "main").text
+    parts = path.split(".")
+    forged = ".".join(parts[:2] + [str(int(parts[2]) + 1)] + parts[3:])
+    driver.get(BASE_URL + forged)
+    assert "This survey link is not valid" in driver.find_element(By.TAG_NAME, "main").text
+
+    sign_in(driver, HR_EMAIL, DEMO_PASSWORD)
+    open_page(driver, survey_path)
+    card = driver.find_element(By.XPATH, "//section[.//h2[normalize-space()='Invitations and reminders']]")
+    assert "Invitation" in card.text and "Email" in card.text, card.text
+    shot(driver, "35-survey-invitations")

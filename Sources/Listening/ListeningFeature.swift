@@ -16,6 +16,7 @@ public struct ListeningFeature: Sendable {
     public let messenger: SurveyMessenger
     public let links: SurveyLinks
     public let pulses: PulseStore
+    public let lifecycle: LifecycleStore
     public let joint: JointStore
     /// Survey figures for KPI formulas (`survey_enps{survey="3"}`), passed to Analytics.
     public let kpiMetrics: SurveyKPIMetrics
@@ -40,6 +41,7 @@ public struct ListeningFeature: Sendable {
         messages = SurveyMessageStore(database: database)
         links = SurveyLinks(signer: signer, baseURL: baseURL)
         pulses = PulseStore(database: database, surveys: surveys)
+        lifecycle = LifecycleStore(database: database)
         messenger = SurveyMessenger(store: messages, surveys: surveys, links: links, email: email, sms: sms, owner: owner)
         joint = JointStore(database: database, threshold: threshold)
         kpiMetrics = SurveyKPIMetrics(database: database)

@@ -175,5 +175,14 @@ public enum ListeningMigrations {
                 "CREATE INDEX surveys_series ON surveys (series_id, wave)",
             ]
         },
+        // Lifecycle surveys: open for good, asking each person when an HR date comes (30 or 90
+        // days after hire, the last week before leaving). `lifecycle_on` is the last day the
+        // survey looked for people, so the check runs once a day whatever the tick rate.
+        Migration(104, "lifecycle surveys") { d in
+            [
+                "ALTER TABLE surveys ADD COLUMN lifecycle \(d.text)",
+                "ALTER TABLE surveys ADD COLUMN lifecycle_on \(d.text)",
+            ]
+        },
     ]
 }

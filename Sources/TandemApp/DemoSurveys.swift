@@ -2,14 +2,14 @@ import Analytics
 import Audit
 import Foundation
 import Listening
+import People
 import SQLKit
 
 extension DemoLoader {
     /// An anonymous benefits pulse, open to everyone, that most of the workforce has answered
     /// (the demo's employee has not, so the feed shows the survey card), and a confidential
-    /// draft IC wrote for HR to open. Answers lean by worker type, so the breakdowns differ. The
-    /// pulse's email invitations wait in the outbox until an SMTP server is set up; those to
-    /// people who have answered by then are skipped.
+    /// draft IC wrote for HR to open (by email and SMS, with reminders). Answers lean by worker
+    /// type, so the breakdowns differ.
     func loadSurveys(progress: @escaping @Sendable (String) -> Void) async throws {
         guard try await listening.surveys.all().isEmpty else { return }
         let hr = AuditActor(userID: nil, label: "demo (HR)", channel: .cli)
@@ -24,7 +24,7 @@ extension DemoLoader {
             text?: Anything else HR should hear?
             """)
         let draft = SurveyDraft(title: "Benefits pulse", intro: "Six questions, two minutes. Your answers shape next year's benefits.",
-                                mode: .anonymous, closesOn: nil, questions: questions, channels: [.email], remindAfterDays: 7)
+                                mode: .anonymous, closesOn: nil, questions: questions)
         var survey = try await listening.surveys.create(draft, by: hr)
         survey = try await listening.surveys.open(survey.id, version: survey.version, by: hr)
         let reader = try await demoReader()?.decode(column: "employee_id", as: Int64.self)
@@ -73,6 +73,62 @@ extension DemoLoader {
                 text?: What should we do differently next year?
                 """), channels: [.email, .sms], remindAfterDays: 5), by: ic)
         progress("survey draft \"Did the benefits campaign land?\" waiting for HR")
+        try await loadPulse(progress: progress)
+        // A lifecycle check-in: open for good, it asks each person 30 days after they join.
+        let checkIn = try await listening.surveys.create(SurveyDraft(
+            title: "New joiner check-in (30 days)", intro: "A month in: tell us how your start went.", mode: .confidential,
+            questions: try QuestionText.parse("""
+                rating: I have what I need to do my job
+                rating: My manager made time for me in my first weeks
+                text?: What would have made your first month easier?
+                """), channels: [.email], lifecycle: .hired30), by: hr)
+        let opened = try await listening.surveys.open(checkIn.id, version: checkIn.version, by: hr)
+        progress("lifecycle survey \"\(opened.title)\": \(opened.invited) people at 30 days so far; more are asked as they reach it")
+    }
+
+    /// A fortnightly pulse to 10% of everyone: three waves in the past six weeks, answered with
+    /// scores that rise wave by wave (so the trend has a shape), and this fortnight's wave open.
+    /// Its email invitations go once an SMTP server is set up (the closed waves' were cancelled).
+    func loadPulse(progress: @escaping @Sendable (String) -> Void) async throws {
+        let hr = AuditActor(userID: nil, label: "demo (HR)", channel: .cli)
+        let template = try await listening.surveys.create(SurveyDraft(
+            title: "Fortnightly pulse", intro: "Three questions every two weeks, to a tenth of us each time.", mode: .anonymous,
+            questions: try QuestionText.parse("""
+                enps: How likely are you to recommend working here to a friend?
+                rating: I know what is expected of me this month
+                rating: I hear about changes before they happen
+                """), channels: [.email]), by: hr)
+        let start = Date().addingTimeInterval(-42 * 86_400)
+        _ = try await listening.pulses.save(template: template.id, PulseSettings(everyDays: 14, samplePercent: 10, openDays: 7, firstOn: EmployeeRules.today(start)),
+                                            by: hr, today: EmployeeRules.today(start))
+        let reader = try await demoReader()?.decode(column: "employee_id", as: Int64.self)
+        for wave in 0..<4 {
+            let now = start.addingTimeInterval(Double(wave * 14) * 86_400)
+            guard let opened = try await listening.pulses.tick(now: now).opened.first,
+                  let survey = try await listening.surveys.find(id: opened.survey) else { continue }
+            guard wave < 3 else {
+                progress("pulse wave \(wave + 1) open to \(opened.invited) people")
+                break
+            }
+            let invited = try await feed.store.database.reader.raw("""
+                SELECT employee_id FROM survey_invitations WHERE survey_id = \(bind: survey.id) ORDER BY employee_id
+                """).all().map { try $0.decode(column: "employee_id", as: Int64.self) }
+            var answered = 0
+            for employee in invited where employee != reader {
+                let roll = Int((UInt64(bitPattern: employee &+ Int64(wave)) &* 0x9E37_79B9_7F4A_7C15) >> 33 % 1_000)
+                guard roll % 10 < 6 else { continue }
+                let answers: [String: AnswerValue] = [
+                    "q1": .number(min(10, 4 + wave + roll % 6)),
+                    "q2": .number(min(5, 2 + roll % 4)),
+                    "q3": .number(min(5, 1 + wave + roll % 3)),
+                ]
+                _ = try await listening.responses.submit(survey: survey, employee: employee, submission: "demo-pulse-\(survey.id)-\(employee)", answers: answers,
+                                                         today: EmployeeRules.today(now))
+                answered += 1
+            }
+            _ = try await listening.surveys.close(survey.id, by: hr)
+            progress("pulse wave \(wave + 1): \(opened.invited) asked, \(answered) answered")
+        }
     }
 
     /// A KPI on the pulse's "I understand my benefits" score, so the scorecards show a survey

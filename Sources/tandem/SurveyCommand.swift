@@ -32,7 +32,7 @@ struct SurveyCommand: AsyncParsableCommand {
 
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Open due pulse waves, plan due automatic reminders, and send survey invitations and reminders now (what a running server does every few seconds).")
+            abstract: "Open due pulse waves, ask people whose lifecycle day has come, plan due automatic reminders, and send survey invitations and reminders now (what a running server does every few seconds).")
         @OptionGroup var storage: StorageOptions
 
         func run() async throws {
@@ -43,6 +43,7 @@ struct SurveyCommand: AsyncParsableCommand {
                 let pulses = try await feature.pulses.tick()
                 for wave in pulses.opened { print("pulse wave opened: survey \(wave.survey), \(wave.invited) people asked") }
                 for wave in pulses.failed { print("pulse wave \(wave.survey) did not open: \(wave.reason)") }
+                for asked in try await feature.lifecycle.tick() { print("lifecycle survey \(asked.survey): \(asked.invited) people reached their day") }
                 for id in try await feature.messages.dueReminders() {
                     let (round, planned) = try await feature.messages.remind(id, by: .cli(), automatic: true)
                     print("survey \(id): automatic reminder \(round) to \(planned) people")

@@ -109,4 +109,58 @@ struct SurveyPulseTests {
             #expect(try await services.listening.pulses.tick().failed.isEmpty, "the closed wave is not tried again")
         }
     }
+
+    @Test("a lifecycle survey asks each person when their HR date comes (30 days after joining, with a week's catch-up; the week before leaving), once a day, never twice",
+          arguments: TestDatabase.kinds)
+    func lifecycle(kind: DatabaseKind) async throws {
+        try await withApp(kind) { client, services in
+            let now = Date()
+            func day(_ offset: Int) -> String { EmployeeRules.today(now.addingTimeInterval(Double(offset) * 86_400)) }
+            let hires = [day(-30), day(-33), day(-20), day(-40), "2020-01-01", "2020-01-01"]
+            let fixture = try await AnalyticsFixture.make(client, services, count: 6) { index, person in
+                person.hireDate = hires[index]
+                person.terminationDate = index == 4 ? day(3) : nil
+            }
+            let hr = try await services.token(for: try await services.user("hr@example.com", [.hr]))
+            let api = fixture.api
+            func create(_ extra: String) async throws -> TestResponse {
+                try await api(.post, "/api/v1/surveys", hr, #"{"title":"Check-in","mode":"confidential","questions":[{"kind":"rating","prompt":"I have settled in"}]\#(extra)}"#)
+            }
+            let bad = try await create(#","lifecycle":"weekly""#)
+            let badField = (try json(bad)["error"] as? [String: Any])?["field"] as? String
+            #expect(bad.status == .unprocessableContent && badField == "lifecycle")
+            let noSchedule = try await create(#","lifecycle":"hired_30","channels":["email"],"remind_after_days":3"#)
+            #expect(noSchedule.status == .unprocessableContent)
+
+            let joiners = try #require(try json(try await create(#","lifecycle":"hired_30""#))["id"] as? Int)
+            #expect(try await api(.put, "/api/v1/surveys/\(joiners)/pulse", hr, #"{"every_days":14,"sample_percent":25,"open_days":7,"first_on":"\#(day(0))"}"#).status == .conflict)
+            let opened = try json(try await api(.post, "/api/v1/surveys/\(joiners)/transitions", hr, #"{"action":"open","version":1}"#))
+            #expect(opened["invited"] as? Int == 2 && opened["lifecycle"] as? String == "hired_30")
+            func asked(_ survey: Int) async throws -> [String] {
+                try await services.database.reader.raw("""
+                    SELECT e.employee_id, i.country, i.department, i.site, i.worker_type FROM survey_invitations i JOIN employees e ON e.id = i.employee_id
+                    WHERE i.survey_id = \(bind: survey) ORDER BY e.employee_id
+                    """).all().map { row in
+                    // No breakdown is kept: people gather over months, so groups cannot be checked when each is asked.
+                    #expect(try ["country", "department", "site", "worker_type"].allSatisfy { try row.decode(column: $0, as: String.self).isEmpty })
+                    return try row.decode(column: "employee_id", as: String.self)
+                }
+            }
+            #expect(try await asked(joiners) == ["AF0", "AF1"], "30 and 33 days ago are due; 20 days is not yet, 40 days is past the catch-up")
+            #expect(try await services.listening.lifecycle.tick(now: now).isEmpty, "checked once a day")
+            let later = try await services.listening.lifecycle.tick(now: now.addingTimeInterval(10 * 86_400))
+            #expect(later.map(\.invited) == [1])
+            #expect(try await asked(joiners) == ["AF0", "AF1", "AF2"])
+            #expect(try await services.listening.lifecycle.tick(now: now.addingTimeInterval(11 * 86_400)).isEmpty, "nobody is asked twice")
+            #expect(try await services.listening.surveys.find(id: Int64(joiners))?.invited == 3)
+
+            let leavers = try #require(try json(try await create(#","lifecycle":"leaving""#))["id"] as? Int)
+            #expect(try await api(.post, "/api/v1/surveys/\(leavers)/transitions", hr, #"{"action":"open","version":1}"#).status == .ok)
+            #expect(try await asked(leavers) == ["AF4"])
+            // The leaver sees it in their feed and answers; results count it.
+            let headers = try await SurveyHTTPTests.employee(services, fixture.people["AF4"]!)
+            let mine = try json(try await client.execute(uri: "/api/v1/me/surveys", method: .get, headers: headers, body: nil))
+            #expect((mine["data"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [leavers])
+        }
+    }
 }

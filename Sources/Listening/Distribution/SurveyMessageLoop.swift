@@ -3,8 +3,8 @@ import Foundation
 public import Logging
 public import ServiceLifecycle
 
-/// While `tandem serve` runs: opens pulse waves and plans automatic reminders when their day
-/// comes, and sends due survey messages. Each step is a transaction, so a failed pass is simply tried again.
+/// While `tandem serve` runs: opens pulse waves, asks people whose lifecycle day has come, plans
+/// automatic reminders when their day comes, and sends due survey messages. Each step is a transaction, so a failed pass is simply tried again.
 public struct SurveyMessageLoop: Service {
     let feature: ListeningFeature
     let interval: Duration
@@ -22,6 +22,7 @@ public struct SurveyMessageLoop: Service {
                 let pulses = try await feature.pulses.tick()
                 for wave in pulses.opened { logger.info("pulse wave opened: survey \(wave.survey), \(wave.invited) people asked") }
                 for wave in pulses.failed { logger.warning("pulse wave \(wave.survey) did not open: \(wave.reason)") }
+                for asked in try await feature.lifecycle.tick() { logger.info("lifecycle survey \(asked.survey): \(asked.invited) people reached their day") }
                 for id in try await feature.messages.dueReminders() {
                     let (round, planned) = try await feature.messages.remind(id, by: .system, automatic: true)
                     logger.info("survey \(id): automatic reminder \(round) to \(planned) people who have not answered")

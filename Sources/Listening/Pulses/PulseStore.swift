@@ -27,6 +27,9 @@ public struct PulseStore: Sendable {
     public func save(template id: Int64, _ settings: PulseSettings, by actor: AuditActor, today: String = EmployeeRules.today()) async throws -> PulseSeries {
         let settings = try settings.validated(today: today)
         guard let template = try await surveys.find(id: id) else { throw AppError.notFound("Survey") }
+        guard template.lifecycle == nil else {
+            throw AppError.conflict("A lifecycle survey asks each person when their HR date comes, so it cannot also be a pulse.")
+        }
         guard template.state == .draft, template.wave == nil else {
             throw AppError.conflict("A pulse is made from a draft: its questions are copied into each wave. This survey is \(template.wave != nil ? "a pulse's wave" : template.state.rawValue).")
         }

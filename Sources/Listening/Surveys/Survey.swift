@@ -24,6 +24,22 @@ public enum SurveyState: String, Sendable, Codable, CaseIterable {
     case draft, open, closed
 }
 
+/// When a lifecycle survey asks each person, from their HR dates.
+public enum LifecycleTrigger: String, Sendable, Codable, CaseIterable {
+    case hired30 = "hired_30"
+    case hired90 = "hired_90"
+    /// In the last week before the person's leaving date (an exit survey).
+    case leaving
+
+    public var title: String {
+        switch self {
+        case .hired30: "30 days after joining"
+        case .hired90: "90 days after joining"
+        case .leaving: "In the last week before leaving"
+        }
+    }
+}
+
 /// Where a survey's invitation and reminders go besides the feed card, which every invitee gets.
 public enum SurveyChannel: String, Sendable, Codable, CaseIterable {
     /// To the work address of everyone who has one.
@@ -132,9 +148,12 @@ public struct SurveyDraft: Sendable, Equatable {
     /// Reminders to those who have not answered go this many days after opening, and again as
     /// long after the last one, at most `maximumAutomaticReminders` times; nil for none.
     public var remindAfterDays: Int?
+    /// Set for a lifecycle survey: it stays open and asks each person when this HR date comes.
+    public var lifecycle: LifecycleTrigger?
 
     public init(title: String, intro: String = "", mode: Confidentiality, audienceID: Int64? = nil, closesOn: String? = nil, questions: [Question],
-                channels: [SurveyChannel] = [], remindAfterDays: Int? = nil) {
+                channels: [SurveyChannel] = [], remindAfterDays: Int? = nil, lifecycle: LifecycleTrigger? = nil) {
+        self.lifecycle = lifecycle
         self.title = title
         self.intro = intro
         self.mode = mode
@@ -160,6 +179,9 @@ public struct SurveyDraft: Sendable, Equatable {
         guard out.intro.count <= 2_000 else { throw AppError.invalid("intro", "Keep the introduction under 2,000 characters.") }
         out.closesOn = try EmployeeRules.date(closesOn, field: "closes_on")
         out.channels = SurveyChannel.allCases.filter(channels.contains)
+        if lifecycle != nil, remindAfterDays != nil {
+            throw AppError.invalid("remind_after_days", "A lifecycle survey asks each person on a different day, so it has no reminder schedule; HR can remind by hand.")
+        }
         if let days = remindAfterDays {
             guard (1...30).contains(days) else { throw AppError.invalid("remind_after_days", "Remind after 1 to 30 days, or leave it empty for no automatic reminders.") }
             guard !out.channels.isEmpty else {
@@ -259,10 +281,11 @@ public struct Survey: Sendable, Equatable, Identifiable {
     /// For a pulse's wave: its series and number.
     public var seriesID: Int64? = nil
     public var wave: Int? = nil
+    public var lifecycle: LifecycleTrigger? = nil
 
     public var draft: SurveyDraft {
         SurveyDraft(title: title, intro: intro, mode: mode, audienceID: audienceID, closesOn: closesOn, questions: questions,
-                    channels: channels, remindAfterDays: remindAfterDays)
+                    channels: channels, remindAfterDays: remindAfterDays, lifecycle: lifecycle)
     }
 
     /// Whether an answer may be given now: open, and not past its closing date.

@@ -170,7 +170,12 @@ struct SurveyPageRoutes {
             guard let n = Int(days) else { throw AppError.invalid("remind_after_days", "Write a number of days, 1 to 30, or leave it empty.") }
             remind = n
         }
+        var lifecycle: LifecycleTrigger?
+        if let raw = form["lifecycle"], !raw.isEmpty {
+            guard let trigger = LifecycleTrigger(rawValue: raw) else { throw AppError.invalid("lifecycle", "Pick when people are asked from the list.") }
+            lifecycle = trigger
+        }
         return SurveyDraft(title: form["title"] ?? "", intro: form["intro"] ?? "", mode: mode, audienceID: audience, closesOn: closes.isEmpty ? nil : closes,
-                           questions: try QuestionText.parse(form["questions"] ?? ""), channels: channels, remindAfterDays: remind)
+                           questions: try QuestionText.parse(form["questions"] ?? ""), channels: channels, remindAfterDays: remind, lifecycle: lifecycle)
     }
 }

@@ -46,6 +46,10 @@ enum SurveyPages {
             UI.select("Who is asked", name: "audience_id", options: [("", "Everyone active")] + audiences.map { (String($0.id), $0.name) },
                       selected: value("audience_id", survey?.audienceID.map(String.init))),
             problem("audience_id").map { el("p", [("class", "field-error")], text: $0) } ?? text(""),
+            UI.select("When they are asked", name: "lifecycle",
+                      options: [("", "All at once, when HR opens the survey")] + LifecycleTrigger.allCases.map { ($0.rawValue, "Each person \($0.title.lowercased()) (a lifecycle survey)") },
+                      selected: value("lifecycle", survey?.lifecycle?.rawValue)),
+            problem("lifecycle").map { el("p", [("class", "field-error")], text: $0) } ?? text(""),
             UI.field("Closes on", name: "closes_on", type: "date", value: value("closes_on", survey?.closesOn), hint: "Optional: answers are refused after this day.",
                      error: problem("closes_on")),
             UI.textArea("Questions", name: "questions", value: value("questions", survey.map { QuestionText.format($0.questions) } ?? Self.example), rows: 9,
@@ -69,6 +73,8 @@ enum SurveyPages {
             UI.details(caption: "Survey", [
                 ("Privacy", text(s.mode.promise)), ("State", UI.badge(s.state.rawValue)),
                 ("Asked", text(s.state == .draft ? "Nobody yet: HR opens the survey to its audience." : "\(s.invited) people")),
+                ("When", text(s.lifecycle.map { "Each person \($0.title.lowercased()), checked daily while the survey is open; answers carry no breakdown" }
+                    ?? "Everyone in the audience when the survey opens")),
                 ("Closes", text(s.closesOn ?? "When HR closes it")), ("Questions", text(String(s.questions.count))),
                 ("Sent by", text((["Feed card"] + s.channels.map(\.title)).joined(separator: ", ")
                     + (s.remindAfterDays.map { "; reminders after \($0) days" } ?? ""))),

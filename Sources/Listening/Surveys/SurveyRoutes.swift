@@ -31,6 +31,9 @@ struct SurveyRoutes {
         Schema.Property("remind_after_days", .nullable(.integer(minimum: 1, maximum: 30)), required: false),
         Schema.Property("reminders", .integer(minimum: 0), description: "Reminder rounds sent so far."),
         Schema.Property("reminded_at", .nullable(.dateTime), required: false),
+        Schema.Property("lifecycle", .nullable(.enumeration(LifecycleTrigger.allCases.map(\.rawValue))), required: false,
+                        description: "A lifecycle survey asks each person when this HR date comes."),
+        Schema.Property("series_id", .nullable(.id), required: false), Schema.Property("wave", .nullable(.integer(minimum: 1)), required: false),
     ])
     static let input = Schema.object([
         Schema.Property("title", .line(1...120)), Schema.Property("intro", .string(maxLength: 2_000), required: false),
@@ -43,6 +46,8 @@ struct SurveyRoutes {
                         description: "Invitations and reminders by email and SMS, besides the feed card everyone asked gets."),
         Schema.Property("remind_after_days", .nullable(.integer(minimum: 1, maximum: 30)), required: false,
                         description: "Remind those who have not answered this many days after opening, and again as long after (twice at most)."),
+        Schema.Property("lifecycle", .nullable(.enumeration(LifecycleTrigger.allCases.map(\.rawValue))), required: false,
+                        description: "Ask each person in the audience when this HR date comes (30 or 90 days after joining, the week before leaving) instead of all at once."),
     ])
     static let answer = Schema.object([
         Schema.Property("question", .string(maxLength: 8)),
@@ -63,6 +68,7 @@ struct SurveyRoutes {
         let version: Int?
         let channels: [String]?
         let remindAfterDays: Int?
+        let lifecycle: String?
     }
 
     struct AnswerInput: Decodable {
@@ -194,8 +200,15 @@ struct SurveyRoutes {
             guard let channel = SurveyChannel(rawValue: raw) else { throw AppError.invalid("channels", "A channel is email or sms (the feed card goes to everyone asked).") }
             return channel
         }
+        var lifecycle: LifecycleTrigger?
+        if let raw = input.lifecycle {
+            guard let trigger = LifecycleTrigger(rawValue: raw) else {
+                throw AppError.invalid("lifecycle", "lifecycle is one of \(LifecycleTrigger.allCases.map(\.rawValue).joined(separator: ", ")), or left out.")
+            }
+            lifecycle = trigger
+        }
         return SurveyDraft(title: input.title, intro: input.intro ?? "", mode: mode, audienceID: input.audienceId, closesOn: input.closesOn, questions: input.questions,
-                           channels: channels, remindAfterDays: input.remindAfterDays)
+                           channels: channels, remindAfterDays: input.remindAfterDays, lifecycle: lifecycle)
     }
 
     static func dimension(_ request: Request, strict: Bool) throws -> SurveyDimension {
@@ -236,7 +249,7 @@ struct SurveyRoutes {
 extension Survey: Encodable {
     enum CodingKeys: String, CodingKey {
         case id, title, intro, mode, state, audienceID = "audienceId", closesOn, questions, version, openedAt, closedAt, invited, createdBy, updatedAt
-        case channels, remindAfterDays, reminders, remindedAt
+        case channels, remindAfterDays, reminders, remindedAt, lifecycle, seriesID = "seriesId", wave
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -259,5 +272,8 @@ extension Survey: Encodable {
         try container.encode(remindAfterDays, forKey: .remindAfterDays)
         try container.encode(reminders, forKey: .reminders)
         try container.encode(remindedAt, forKey: .remindedAt)
+        try container.encode(lifecycle, forKey: .lifecycle)
+        try container.encode(seriesID, forKey: .seriesID)
+        try container.encode(wave, forKey: .wave)
     }
 }

@@ -34,10 +34,10 @@ public struct SurveyStore: Sendable {
         return try await database.transaction { db in
             let now = Millis.from(Date())
             let row = try await db.raw("""
-                INSERT INTO surveys (title, intro, mode, state, audience_id, closes_on, questions, version, created_by, created_at, updated_at, channels, remind_after_days)
+                INSERT INTO surveys (title, intro, mode, state, audience_id, closes_on, questions, version, created_by, created_at, updated_at, channels, remind_after_days, lifecycle)
                 VALUES (\(bind: draft.title), \(bind: draft.intro), \(bind: draft.mode.rawValue), \(bind: SurveyState.draft.rawValue), \(bind: draft.audienceID),
                         \(bind: draft.closesOn), \(bind: try Self.encode(draft.questions)), 1, \(bind: actor.label), \(bind: now), \(bind: now),
-                        \(bind: Self.encode(draft.channels)), \(bind: draft.remindAfterDays.map(Int64.init)))
+                        \(bind: Self.encode(draft.channels)), \(bind: draft.remindAfterDays.map(Int64.init)), \(bind: draft.lifecycle?.rawValue))
                 RETURNING id
                 """).first()
             guard let id = try row?.decode(column: "id", as: Int64.self) else { throw AppError.badRequest("The survey could not be saved.") }
@@ -62,7 +62,8 @@ public struct SurveyStore: Sendable {
             try await db.raw("""
                 UPDATE surveys SET title = \(bind: draft.title), intro = \(bind: draft.intro), mode = \(bind: draft.mode.rawValue), audience_id = \(bind: draft.audienceID),
                     closes_on = \(bind: draft.closesOn), questions = \(bind: try Self.encode(draft.questions)), version = version + 1, updated_at = \(bind: Millis.from(Date())),
-                    channels = \(bind: Self.encode(draft.channels)), remind_after_days = \(bind: draft.remindAfterDays.map(Int64.init))
+                    channels = \(bind: Self.encode(draft.channels)), remind_after_days = \(bind: draft.remindAfterDays.map(Int64.init)),
+                    lifecycle = \(bind: draft.lifecycle?.rawValue)
                 WHERE id = \(bind: id)
                 """).run()
             try await AuditStore.append(AuditEntry(action: "survey.update", entityType: "survey", entityID: String(id), summary: "Updated survey \"\(draft.title)\""),
@@ -96,6 +97,7 @@ public struct SurveyStore: Sendable {
         if let closesOn = survey.closesOn, closesOn < today {
             throw AppError.invalid("closes_on", "The closing date \(closesOn) has passed. Set a later one before opening the survey.")
         }
+        if survey.lifecycle != nil { return try await openLifecycle(survey, version: version, by: actor, today: today, now: now) }
         var include: [String] = []
         if let audienceID = survey.audienceID {
             guard let audience = try await audiences.find(id: audienceID) else { throw AppError.invalid("audience_id", "The survey's audience was deleted. Pick another one.") }
@@ -161,6 +163,29 @@ public struct SurveyStore: Sendable {
         }
     }
 
+    /// A lifecycle survey opens with nobody asked yet: each day, `LifecycleStore` asks the people
+    /// whose HR date has come. They gather over months, so their groups cannot be checked when
+    /// each is asked: their answers carry no breakdown values, and results show the whole.
+    func openLifecycle(_ survey: Survey, version: Int, by actor: AuditActor, today: String, now: Date) async throws -> Survey {
+        let opened = try await database.transaction { db in
+            let changed = try await db.raw("""
+                UPDATE surveys SET state = \(bind: SurveyState.open.rawValue), opened_at = \(bind: Millis.from(now)), invited = 0, version = version + 1,
+                    updated_at = \(bind: Millis.from(now))
+                WHERE id = \(bind: survey.id) AND state = \(bind: SurveyState.draft.rawValue) AND version = \(bind: version) RETURNING id
+                """).first()
+            guard changed != nil else { throw AppError.conflict("Someone else changed this survey meanwhile. Reload it and open it again.") }
+            try await db.raw("""
+                INSERT INTO survey_groups (survey_id, country, department, site, worker_type, invited, responded) VALUES (\(bind: survey.id), '', '', '', '', 0, 0)
+                """).run()
+            try await AuditStore.append(AuditEntry(action: "survey.open", entityType: "survey", entityID: String(survey.id),
+                                                   summary: "Opened lifecycle survey \"\(survey.title)\": asks each person \(survey.lifecycle?.title.lowercased() ?? "")"),
+                                        by: actor, on: db)
+            return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: survey.id)").first()!)
+        }
+        _ = try await LifecycleStore(database: database).invite(opened, now: now)
+        return try await find(id: survey.id) ?? opened
+    }
+
     public func close(_ id: Survey.ID, by actor: AuditActor) async throws -> Survey {
         try await database.transaction { db in
             guard let survey = try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first().map(Self.survey) else { throw AppError.notFound("Survey") }
@@ -210,6 +235,7 @@ public struct SurveyStore: Sendable {
         survey.remindedAt = try row.decode(column: "reminded_at", as: Int64?.self).map(Millis.date)
         survey.seriesID = try row.decode(column: "series_id", as: Int64?.self)
         survey.wave = try row.decode(column: "wave", as: Int64?.self).map { Int($0) }
+        survey.lifecycle = try row.decode(column: "lifecycle", as: String?.self).flatMap(LifecycleTrigger.init(rawValue:))
         return survey
     }
 }
