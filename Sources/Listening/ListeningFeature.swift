@@ -17,6 +17,7 @@ public struct ListeningFeature: Sendable {
     public let links: SurveyLinks
     public let pulses: PulseStore
     public let lifecycle: LifecycleStore
+    public let translations: SurveyTranslationStore
     public let joint: JointStore
     /// Survey figures for KPI formulas (`survey_enps{survey="3"}`), passed to Analytics.
     public let kpiMetrics: SurveyKPIMetrics
@@ -42,7 +43,8 @@ public struct ListeningFeature: Sendable {
         links = SurveyLinks(signer: signer, baseURL: baseURL)
         pulses = PulseStore(database: database, surveys: surveys)
         lifecycle = LifecycleStore(database: database)
-        messenger = SurveyMessenger(store: messages, surveys: surveys, links: links, email: email, sms: sms, owner: owner)
+        translations = SurveyTranslationStore(database: database)
+        messenger = SurveyMessenger(store: messages, surveys: surveys, links: links, translations: translations, email: email, sms: sms, owner: owner)
         joint = JointStore(database: database, threshold: threshold)
         kpiMetrics = SurveyKPIMetrics(database: database)
     }
@@ -56,5 +58,6 @@ public struct ListeningFeature: Sendable {
         SurveyLinkRoutes(feature: self, api: api).register(in: table)
         DistributionRoutes(feature: self, api: api).register(in: table)
         PulseRoutes(feature: self, api: api).register(in: table)
+        TranslationRoutes(feature: self, api: api).register(in: table)
     }
 }

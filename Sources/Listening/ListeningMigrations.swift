@@ -184,5 +184,23 @@ public enum ListeningMigrations {
                 "ALTER TABLE surveys ADD COLUMN lifecycle_on \(d.text)",
             ]
         },
+        // A survey's wording in other languages: the same questions, each choice and statement
+        // in the same order, so answers are stored in the survey's own words whatever the
+        // language they were given in.
+        Migration(105, "survey translations") { d in
+            [
+                """
+                CREATE TABLE survey_translations (
+                    survey_id \(d.bigint) NOT NULL,
+                    language \(d.text) NOT NULL,
+                    title \(d.text) NOT NULL,
+                    intro \(d.text) NOT NULL,
+                    questions \(d.text) NOT NULL,
+                    updated_by \(d.text) NOT NULL,
+                    updated_at \(d.bigint) NOT NULL,
+                    PRIMARY KEY (survey_id, language))
+                """,
+            ]
+        },
     ]
 }

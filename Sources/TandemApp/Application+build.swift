@@ -64,10 +64,13 @@ public struct TandemServices: Sendable {
         self.listening = listening
         self.feed = FeedFeature(database: database, posts: content.posts, delivery: delivery, identities: accounts.cache, baseURL: configuration.baseURL,
                                 hasher: accounts.hasher, pageCache: configuration.feedCache, prompts: { employee in
-                                    try await listening.surveys.waiting(for: employee).map { survey in
-                                        FeedPrompt(title: survey.title, detail: survey.mode.promise + (survey.closesOn.map { " Open until \($0)." } ?? ""),
-                                                   href: "/surveys/\(survey.id)/answer", action: "Answer the survey")
+                                    var prompts: [FeedPrompt] = []
+                                    for survey in try await listening.surveys.waiting(for: employee) {
+                                        let wording = try await listening.translations.wording(survey, employee: employee)
+                                        prompts.append(FeedPrompt(title: wording.title, detail: survey.mode.promise + (survey.closesOn.map { " Open until \($0)." } ?? ""),
+                                                   href: "/surveys/\(survey.id)/answer", action: "Answer the survey"))
                                     }
+                                    return prompts
                                 })
         self.analytics = AnalyticsFeature(database: database, engagement: feed.engagement, baseURL: configuration.baseURL,
                                           trackedHosts: configuration.trackedLinkHosts, privacyThreshold: configuration.privacyMinimumGroup,

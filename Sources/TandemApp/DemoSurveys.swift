@@ -89,6 +89,7 @@ extension DemoLoader {
     /// A fortnightly pulse to 10% of everyone: three waves in the past six weeks, answered with
     /// scores that rise wave by wave (so the trend has a shape), and this fortnight's wave open.
     /// Its email invitations go once an SMTP server is set up (the closed waves' were cancelled).
+    /// It has a German wording, which German speakers see.
     func loadPulse(progress: @escaping @Sendable (String) -> Void) async throws {
         let hr = AuditActor(userID: nil, label: "demo (HR)", channel: .cli)
         let template = try await listening.surveys.create(SurveyDraft(
@@ -98,6 +99,11 @@ extension DemoLoader {
                 rating: I know what is expected of me this month
                 rating: I hear about changes before they happen
                 """), channels: [.email]), by: hr)
+        _ = try await listening.translations.save(SurveyTranslation(language: "de", title: "Puls alle zwei Wochen", intro: "Drei Fragen alle zwei Wochen, jedes Mal an ein Zehntel von uns.",
+                                                                    questions: [.init(key: "q1", prompt: "Wie wahrscheinlich ist es, dass Sie uns als Arbeitgeber empfehlen?"),
+                                                                                .init(key: "q2", prompt: "Ich weiß, was diesen Monat von mir erwartet wird"),
+                                                                                .init(key: "q3", prompt: "Ich höre von Änderungen, bevor sie passieren")]),
+                                                  survey: template, by: hr)
         let start = Date().addingTimeInterval(-42 * 86_400)
         _ = try await listening.pulses.save(template: template.id, PulseSettings(everyDays: 14, samplePercent: 10, openDays: 7, firstOn: EmployeeRules.today(start)),
                                             by: hr, today: EmployeeRules.today(start))

@@ -15,8 +15,9 @@ struct SurveyLinkRoutes {
             let token = context.parameters.get("token") ?? ""
             guard let (survey, employee) = try await target(token) else { return invalid(request, context) }
             if let closed = try await refusal(survey, employee) { return notice(request, context, survey, closed) }
-            return Pages.render(request, context, title: survey.title) { page in
-                AnswerPages.form(page, survey: survey, submission: UUID().uuidString.lowercased(), values: nil, error: nil, action: "/s/" + token)
+            let wording = try await feature.translations.wording(survey, employee: employee)
+            return Pages.render(request, context, title: wording.title) { page in
+                AnswerPages.form(page, survey: survey, wording: wording, submission: UUID().uuidString.lowercased(), values: nil, error: nil, action: "/s/" + token)
             }
         }
 
@@ -29,9 +30,10 @@ struct SurveyLinkRoutes {
                                                        answers: try AnswerPages.answers(values, survey: survey))
                 return notice(request, context, survey, "Thank you: your answers are recorded.")
             } catch let error as AppError where error.field != nil {
-                return Pages.render(request, context, title: survey.title, status: error.status) { page in
-                    AnswerPages.form(page, survey: survey, submission: values["submission"] ?? UUID().uuidString.lowercased(), values: values, error: error,
-                                     action: "/s/" + token)
+                let wording = try await feature.translations.wording(survey, employee: employee)
+                return Pages.render(request, context, title: wording.title, status: error.status) { page in
+                    AnswerPages.form(page, survey: survey, wording: wording, submission: values["submission"] ?? UUID().uuidString.lowercased(), values: values,
+                                     error: error, action: "/s/" + token)
                 }
             } catch let error as AppError {
                 // Answered already, closed meanwhile, or not asked: said plainly, nothing stored.

@@ -17,12 +17,15 @@ public struct SurveyMessenger: Sendable {
     let store: SurveyMessageStore
     let surveys: SurveyStore
     let links: SurveyLinks
+    let translations: SurveyTranslationStore
     let email: EmailAdapter?
     let sms: SMSAdapter?
     let owner: String
 
-    public init(store: SurveyMessageStore, surveys: SurveyStore, links: SurveyLinks, email: EmailAdapter?, sms: SMSAdapter?, owner: String) {
+    public init(store: SurveyMessageStore, surveys: SurveyStore, links: SurveyLinks, translations: SurveyTranslationStore, email: EmailAdapter?, sms: SMSAdapter?,
+                owner: String) {
         self.store = store
+        self.translations = translations
         self.surveys = surveys
         self.links = links
         self.email = email
@@ -89,16 +92,17 @@ public struct SurveyMessenger: Sendable {
         }
         let link = try await links.link(survey: survey.id, employee: message.employeeID)
         let key = "s\(survey.id).e\(message.employeeID).r\(message.round)"
+        let wording = try await translations.wording(survey, employee: message.employeeID)
         do {
             let receipt: String?
             switch message.channel {
             case .email:
                 guard let email else { throw SendFailure.retry(reason: "no SMTP server is set up", after: 300) }
-                let notice = SurveyNotice.email(survey, round: message.round, link: link)
+                let notice = SurveyNotice.email(survey, wording: wording, round: message.round, link: link)
                 receipt = try await email.sendNotice(to: message.employeeID, subject: notice.subject, text: notice.text, html: notice.html, key: key)
             case .sms:
                 guard let sms else { throw SendFailure.retry(reason: "no SMS gateway is set up", after: 300) }
-                receipt = try await sms.sendNotice(to: message.employeeID, text: SurveyNotice.sms(survey, round: message.round, link: link), key: key)
+                receipt = try await sms.sendNotice(to: message.employeeID, text: SurveyNotice.sms(wording, round: message.round, link: link), key: key)
             }
             try await store.record(message, state: .sent, receipt: receipt)
             return .sent

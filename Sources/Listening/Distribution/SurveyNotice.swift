@@ -9,22 +9,22 @@ enum SurveyNotice {
         let html: String
     }
 
-    static func email(_ survey: Survey, round: Int, link: String) -> Email {
-        let subject = (round > 0 ? "Reminder: " : "Survey: ") + survey.title
+    static func email(_ survey: Survey, wording: SurveyWording, round: Int, link: String) -> Email {
+        let subject = (round > 0 ? "Reminder: " : "Survey: ") + wording.title
         var paragraphs: [String] = []
         if round > 0 { paragraphs.append("You have not answered this survey yet. It takes a few minutes, and every answer counts.") }
-        if !survey.intro.isEmpty { paragraphs.append(survey.intro) }
+        if !wording.intro.isEmpty { paragraphs.append(wording.intro) }
         paragraphs.append(survey.mode.promise)
         let closing = survey.closesOn.map { "It is open until \($0)." }
-        let text = ([survey.title] + paragraphs + ["Answer here: \(link)"] + (closing.map { [$0] } ?? [])).joined(separator: "\n\n") + "\n"
-        let html = "<h1>\(escape(survey.title))</h1>" + paragraphs.map { "<p>\(escape($0))</p>" }.joined()
+        let text = ([wording.title] + paragraphs + ["Answer here: \(link)"] + (closing.map { [$0] } ?? [])).joined(separator: "\n\n") + "\n"
+        let html = "<h1>\(escape(wording.title))</h1>" + paragraphs.map { "<p>\(escape($0))</p>" }.joined()
             + "<p><a href=\"\(escape(link))\">Answer the survey</a></p>" + (closing.map { "<p>\(escape($0))</p>" } ?? "")
         return Email(subject: subject, text: text, html: html)
     }
 
     /// One text message: the title is cut so the whole fits in about two SMS parts.
-    static func sms(_ survey: Survey, round: Int, link: String) -> String {
-        let title = survey.title.count > 60 ? String(survey.title.prefix(59)) + "…" : survey.title
+    static func sms(_ wording: SurveyWording, round: Int, link: String) -> String {
+        let title = wording.title.count > 60 ? String(wording.title.prefix(59)) + "…" : wording.title
         return (round > 0 ? "Reminder: " : "") + "\(title): please answer our short survey. \(link)"
     }
 

@@ -92,13 +92,16 @@ public struct PulseStore: Sendable {
                     """).first() else { return }
                 let wave = try row.decode(column: "waves", as: Int64.self)
                 let stamp = Millis.from(now)
-                try await db.raw("""
+                let inserted = try await db.raw("""
                     INSERT INTO surveys (title, intro, mode, state, audience_id, closes_on, questions, version, created_by, created_at, updated_at,
                                          channels, remind_after_days, series_id, wave)
                     SELECT title, intro, mode, \(bind: SurveyState.draft.rawValue), audience_id, \(bind: closes), questions, 1, \(bind: "pulse"), \(bind: stamp), \(bind: stamp),
                            channels, remind_after_days, \(bind: series.id), \(bind: wave)
-                    FROM surveys WHERE id = \(bind: series.templateID)
-                    """).run()
+                    FROM surveys WHERE id = \(bind: series.templateID) RETURNING id
+                    """).first()
+                if let created = try inserted?.decode(column: "id", as: Int64.self) {
+                    try await SurveyTranslationStore.copy(db, from: series.templateID, to: created)
+                }
             }
         }
         var pass = Pass()

@@ -4,8 +4,10 @@ import TandemUI
 
 /// The employee's side: a survey as a form, with its privacy promise shown first.
 enum AnswerPages {
-    static func form(_ page: PageContext, survey s: Survey, submission: String, values: FormData?, error: AppError?, action: String? = nil) -> [HTMLNode] {
-        var nodes: [HTMLNode] = [UI.heading(s.title, subtitle: s.intro.isEmpty ? nil : s.intro),
+    static func form(_ page: PageContext, survey s: Survey, wording given: SurveyWording? = nil, submission: String, values: FormData?, error: AppError?,
+                     action: String? = nil) -> [HTMLNode] {
+        let w = given ?? SurveyWording(s, nil)
+        var nodes: [HTMLNode] = [UI.heading(w.title, subtitle: w.intro.isEmpty ? nil : w.intro),
                                  el("p", [("class", "notice"), ("id", "privacy")], [el("strong", text: "Privacy. "), text(s.mode.promise)])]
         if let error { nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message)) }
         var fields: [HTMLNode] = [Layout.csrfField(page.csrfToken), void("input", [("type", "hidden"), ("name", "submission"), ("value", submission)])]
@@ -13,11 +15,12 @@ enum AnswerPages {
         for (index, q) in s.questions.enumerated() {
             if let next = q.section, next != section { fields.append(el("h2", text: next)) }
             section = q.section
-            var legend = "\(index + 1). \(q.prompt)"
+            var legend = "\(index + 1). \(w.prompt(q))"
             if !q.required { legend += " (optional)" }
             var children: [HTMLNode] = [el("legend", text: legend)]
             if let condition = q.showIf, let earlier = s.questions.firstIndex(where: { $0.key == condition.question }) {
-                children.append(el("p", [("class", "hint")], text: "Only if you answered \(condition.anyOf.joined(separator: " or ")) to question \(earlier + 1)."))
+                let answers = condition.anyOf.map { w.label(s.questions[earlier], $0) }
+                children.append(el("p", [("class", "hint")], text: "Only if you answered \(answers.joined(separator: " or ")) to question \(earlier + 1)."))
             }
             let current = values?.all(q.key) ?? []
             switch q.kind {
@@ -28,22 +31,22 @@ enum AnswerPages {
                 }))
                 if q.kind == .enps { children.append(el("p", [("class", "hint")], text: "0 = not at all likely, 10 = extremely likely.")) }
             case .single:
-                children += (q.choices ?? []).map { radio(q.key, value: $0, label: $0, checked: current.contains($0)) }
+                children += (q.choices ?? []).map { radio(q.key, value: $0, label: w.label(q, $0), checked: current.contains($0)) }
             case .multiple:
                 children += (q.choices ?? []).enumerated().map { i, choice in
                     let id = "f-\(q.key)-\(i)"
                     var attrs: [(String, String)] = [("type", "checkbox"), ("id", id), ("name", q.key), ("value", choice)]
                     if current.contains(choice) { attrs.append(("checked", "checked")) }
-                    return el("div", [("class", "check")], [void("input", attrs), el("label", [("for", id)], text: choice)])
+                    return el("div", [("class", "check")], [void("input", attrs), el("label", [("for", id)], text: w.label(q, choice))])
                 }
             case .text:
-                children.append(el("textarea", [("name", q.key), ("rows", "3"), ("maxlength", String(AnswerCheck.maximumText)), ("aria-label", q.prompt)],
+                children.append(el("textarea", [("name", q.key), ("rows", "3"), ("maxlength", String(AnswerCheck.maximumText)), ("aria-label", w.prompt(q))],
                                    text: current.first ?? ""))
             case .matrix:
                 children += (q.rows ?? []).enumerated().map { i, statement in
                     let name = "\(q.key).\(i)"
                     let chosen = values?[name]
-                    return el("div", [("class", "matrix-row")], [el("span", text: statement)] + (1...5).map { n in
+                    return el("div", [("class", "matrix-row")], [el("span", text: w.label(q, statement))] + (1...5).map { n in
                         radio(name, value: String(n), label: String(n), checked: chosen == String(n))
                     })
                 }

@@ -69,8 +69,9 @@ struct SurveyPageRoutes {
         table.page(.get, "/surveys/{id}/answer", .employee) { request, context in
             let survey = try await api.find(context)
             if let refusal = try await refusal(survey, context) { return refusal }
-            return Pages.render(request, context, title: survey.title) { page in
-                AnswerPages.form(page, survey: survey, submission: UUID().uuidString.lowercased(), values: nil, error: nil)
+            let wording = try await feature.translations.wording(survey, employee: try api.employee(context))
+            return Pages.render(request, context, title: wording.title) { page in
+                AnswerPages.form(page, survey: survey, wording: wording, submission: UUID().uuidString.lowercased(), values: nil, error: nil)
             }
         }
 
@@ -83,8 +84,9 @@ struct SurveyPageRoutes {
                                                        answers: try AnswerPages.answers(values, survey: survey))
                 return Pages.redirect("/feed", flash: Flash(.success, "Thank you: your answers to \(survey.title) are recorded."), context: context)
             } catch let error as AppError where error.field != nil {
-                return Pages.render(request, context, title: survey.title, status: error.status) { page in
-                    AnswerPages.form(page, survey: survey, submission: values["submission"] ?? UUID().uuidString.lowercased(), values: values, error: error)
+                let wording = try await feature.translations.wording(survey, employee: try api.employee(context))
+                return Pages.render(request, context, title: wording.title, status: error.status) { page in
+                    AnswerPages.form(page, survey: survey, wording: wording, submission: values["submission"] ?? UUID().uuidString.lowercased(), values: values, error: error)
                 }
             }
         }
@@ -135,6 +137,7 @@ struct SurveyPageRoutes {
         let distribution = survey.state == .draft ? nil : try await feature.messages.distribution(survey)
         let series = if let id = survey.seriesID { try await feature.pulses.series(id: id) } else { try await feature.pulses.series(template: survey.id) }
         let waves = if let series { try await feature.pulses.waves(series) } else { [Survey]() }
+        let translations = try await feature.translations.list(survey: survey.id)
         let ready = await feature.messenger.readyChannels()
         let unready = SurveyChannel.allCases.filter { !ready.contains($0) }
         let mayPlan = ListeningFeature.authors.allows(context.identity)
@@ -145,6 +148,9 @@ struct SurveyPageRoutes {
             nodes += SurveyPages.detail(page, survey: survey, results: results, resultsError: resultsError, filters: filters, mayOpen: mayOpen,
                                         distribution: distribution, unready: unready)
             if let pulse = PulsePages.card(page, survey: survey, series: series, waves: waves, mayEdit: mayOpen) { nodes.append(pulse) }
+            if survey.state == .draft || !translations.isEmpty {
+                nodes.append(TranslationPages.section(page, survey: survey, translations: translations, mayEdit: ListeningFeature.authors.allows(context.identity)))
+            }
             if survey.state != .draft { nodes.append(ActionPages.section(page, survey: survey, actions: actions, mayWrite: mayPlan, today: ListeningFeature.today())) }
             if canWrite { nodes += SurveyPages.form(page, survey: survey, audiences: audiences, values: values, error: error?.field == nil ? nil : error) }
             nodes.append(el("p", [], [link("← All surveys", "/surveys")]))
