@@ -18,6 +18,7 @@ public struct ListeningFeature: Sendable {
     public let pulses: PulseStore
     public let lifecycle: LifecycleStore
     public let translations: SurveyTranslationStore
+    public let named: NamedAnswerStore
     public let joint: JointStore
     /// Survey figures for KPI formulas (`survey_enps{survey="3"}`), passed to Analytics.
     public let kpiMetrics: SurveyKPIMetrics
@@ -44,6 +45,7 @@ public struct ListeningFeature: Sendable {
         pulses = PulseStore(database: database, surveys: surveys)
         lifecycle = LifecycleStore(database: database)
         translations = SurveyTranslationStore(database: database)
+        named = NamedAnswerStore(database: database)
         messenger = SurveyMessenger(store: messages, surveys: surveys, links: links, translations: translations, email: email, sms: sms, owner: owner)
         joint = JointStore(database: database, threshold: threshold)
         kpiMetrics = SurveyKPIMetrics(database: database)
@@ -59,5 +61,6 @@ public struct ListeningFeature: Sendable {
         DistributionRoutes(feature: self, api: api).register(in: table)
         PulseRoutes(feature: self, api: api).register(in: table)
         TranslationRoutes(feature: self, api: api).register(in: table)
+        NamedAnswerRoutes(feature: self, api: api).register(in: table)
     }
 }

@@ -76,7 +76,7 @@ extension DemoLoader {
         try await loadPulse(progress: progress)
         // A lifecycle check-in: open for good, it asks each person 30 days after they join.
         let checkIn = try await listening.surveys.create(SurveyDraft(
-            title: "New joiner check-in (30 days)", intro: "A month in: tell us how your start went.", mode: .confidential,
+            title: "New joiner check-in (30 days)", intro: "A month in: tell us how your start went. HR reads each answer with your name, to follow up.", mode: .identified,
             questions: try QuestionText.parse("""
                 rating: I have what I need to do my job
                 rating: My manager made time for me in my first weeks

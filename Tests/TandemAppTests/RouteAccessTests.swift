@@ -114,6 +114,8 @@ let expectedAccess: [String: Access] = [
     "GET /api/v1/surveys/{id}/translations": .roles([.hr, .comms, .analyst]), "PUT /api/v1/surveys/{id}/translations/{language}": .roles([.hr, .comms]),
     "DELETE /api/v1/surveys/{id}/translations/{language}": .roles([.hr, .comms]), "POST /surveys/{id}/translations": .roles([.hr, .comms]),
     "POST /surveys/{id}/translations/{language}/delete": .roles([.hr, .comms]),
+    "GET /api/v1/surveys/{id}/answers": .roles([.hr]), "GET /surveys/{id}/answers": .roles([.hr]), "GET /surveys/{id}/answers.csv": .roles([.hr]),
+    "GET /surveys/{id}/results.csv": .roles([.hr, .comms, .analyst]),
     "POST /surveys/{id}/pulse": .roles([.hr]), "POST /surveys/{id}/pulse/stop": .roles([.hr]), "GET /surveys/{id}/trend": .roles([.hr, .comms, .analyst]),
     "GET /api/v1/surveys": .roles([.hr, .comms, .analyst]), "POST /api/v1/surveys": .roles([.hr, .comms]), "GET /api/v1/surveys/{id}": .roles([.hr, .comms, .analyst]),
     "PUT /api/v1/surveys/{id}": .roles([.hr, .comms]), "POST /api/v1/surveys/{id}/transitions": .roles([.hr]),

@@ -98,7 +98,10 @@ enum SurveyPages {
             nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message))
         }
         if let results {
-            nodes.append(el("p", [], [link("Compare groups question by question", "/surveys/\(s.id)/heatmap"), text(" · "), link("Read together with engagement", "/surveys/\(s.id)/joint")]))
+            var links: [HTMLNode] = [link("Compare groups question by question", "/surveys/\(s.id)/heatmap"), text(" · "),
+                                     link("Read together with engagement", "/surveys/\(s.id)/joint"), text(" · "), link("Results as CSV", "/surveys/\(s.id)/results.csv")]
+            if s.mode == .identified && mayOpen { links += [text(" · "), link("Answers by person", "/surveys/\(s.id)/answers")] }
+            nodes.append(el("p", [], links))
             nodes.append(filterForm(s, results: results, filters: filters))
             nodes += Self.results(results)
         }
