@@ -66,6 +66,9 @@ struct FeedPageCacheTests {
             // Another process sends a post to the feed (its worker, with its own signal): this
             // page stays as it was read until the poller learns of the change from feed_changes.
             let second = try await publish("Parking closed Friday", ack: false)
+            // Read the page again right before the change, so the cache's 15-second age limit
+            // cannot be what drops it on a slow, busy machine.
+            #expect(!(try await feed()).contains("Parking closed Friday"), "its deliveries are not sent yet")
             let other = FeedSignal(origin: "node-b")
             try await services.database.transaction { db in
                 try await db.raw("UPDATE deliveries SET state = 'sent', sent_at = 1 WHERE post_id = \(bind: Int64(second)) AND channel = 'feed'").run()
