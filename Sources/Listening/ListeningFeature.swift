@@ -14,6 +14,9 @@ public struct ListeningFeature: Sendable {
     public let actions: SurveyActionStore
     public let messages: SurveyMessageStore
     public let messenger: SurveyMessenger
+    /// Posts to Slack and Teams (nil: chat posts wait).
+    public let chat: SurveyChatPoster?
+    public let chatPosts: SurveyChatStore
     public let links: SurveyLinks
     public let pulses: PulseStore
     public let lifecycle: LifecycleStore
@@ -35,7 +38,7 @@ public struct ListeningFeature: Sendable {
 
     /// `email` and `sms` send invitations and reminders (nil: those messages wait until one is set up).
     public init(database: Database, threshold: Int, commentThreshold: Int = 10, signer: LinkSigner, baseURL: String,
-                email: EmailAdapter? = nil, sms: SMSAdapter? = nil, owner: String = "tandem") {
+                email: EmailAdapter? = nil, sms: SMSAdapter? = nil, destinations: DestinationWorker? = nil, owner: String = "tandem") {
         surveys = SurveyStore(database: database, threshold: threshold)
         responses = ResponseStore(database: database)
         results = SurveyResultsStore(database: database, threshold: threshold, commentThreshold: commentThreshold)
@@ -47,6 +50,9 @@ public struct ListeningFeature: Sendable {
         translations = SurveyTranslationStore(database: database)
         named = NamedAnswerStore(database: database)
         messenger = SurveyMessenger(store: messages, surveys: surveys, links: links, translations: translations, email: email, sms: sms, owner: owner)
+        let chatPosts = SurveyChatStore(database: database), surveys = surveys
+        self.chatPosts = chatPosts
+        chat = destinations.map { SurveyChatPoster(store: chatPosts, surveys: surveys, destinations: $0, baseURL: baseURL, owner: owner) }
         joint = JointStore(database: database, threshold: threshold)
         kpiMetrics = SurveyKPIMetrics(database: database)
     }

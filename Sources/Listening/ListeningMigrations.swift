@@ -202,5 +202,33 @@ public enum ListeningMigrations {
                 """,
             ]
         },
+        // A draft HR scheduled opens on `opens_on` (the loop opens it; a failure is kept in
+        // `open_error` for HR). Chat destinations get one post per round in `survey_chat_posts`.
+        Migration(106, "scheduled opening and chat posts for surveys") { d in
+            [
+                "ALTER TABLE surveys ADD COLUMN opens_on \(d.text)",
+                "ALTER TABLE surveys ADD COLUMN scheduled_by \(d.text)",
+                "ALTER TABLE surveys ADD COLUMN open_error \(d.text)",
+                "ALTER TABLE surveys ADD COLUMN chat_destinations \(d.text) NOT NULL DEFAULT ''",
+                """
+                CREATE TABLE survey_chat_posts (
+                    id \(d.idColumn),
+                    survey_id \(d.bigint) NOT NULL,
+                    destination_id \(d.bigint) NOT NULL,
+                    round \(d.bigint) NOT NULL,
+                    state \(d.text) NOT NULL,
+                    due_at \(d.bigint) NOT NULL,
+                    attempts \(d.bigint) NOT NULL DEFAULT 0,
+                    lease_owner \(d.text),
+                    lease_until \(d.bigint),
+                    last_error \(d.text),
+                    receipt \(d.text),
+                    sent_at \(d.bigint),
+                    updated_at \(d.bigint) NOT NULL,
+                    UNIQUE (survey_id, destination_id, round))
+                """,
+                "CREATE INDEX survey_chat_posts_due ON survey_chat_posts (state, due_at)",
+            ]
+        },
     ]
 }

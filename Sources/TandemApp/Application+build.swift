@@ -59,8 +59,10 @@ public struct TandemServices: Sendable {
         self.delivery = DeliveryFeature(database: database, posts: content.posts, counter: AudienceCounter(database: database), owner: configuration.nodeName,
                                          baseURL: configuration.baseURL, smtp: configuration.smtp, secrets: try? configuration.secretBox(),
                                          trackedHosts: configuration.trackedLinkHosts)
-        let listening = ListeningFeature(database: database, threshold: configuration.privacyMinimumGroup, signer: delivery.signer, baseURL: configuration.baseURL,
-                                         email: delivery.email, sms: delivery.sms, owner: configuration.nodeName)
+        let listening = ListeningFeature(database: database, threshold: configuration.privacyMinimumGroup,
+                                         commentThreshold: configuration.privacyMinimumComments, signer: delivery.signer, baseURL: configuration.baseURL,
+                                         email: delivery.email, sms: delivery.sms, destinations: delivery.destinationWorker,
+                                         owner: configuration.nodeName)
         self.listening = listening
         self.feed = FeedFeature(database: database, posts: content.posts, delivery: delivery, identities: accounts.cache, baseURL: configuration.baseURL,
                                 hasher: accounts.hasher, pageCache: configuration.feedCache, prompts: { employee in

@@ -20,6 +20,8 @@ public struct TandemConfiguration: Sendable, Equatable {
     /// Keep each reader's first feed page in memory (off: every page is read from the database).
     public var feedCache = true
     public var privacyMinimumGroup = 5
+    /// Survey comments show once this many people wrote one (never below 3).
+    public var privacyMinimumComments = 10
     /// Hosts tracked links in messages may lead to, besides Tandem's own.
     public var trackedLinkHosts: [String] = []
     /// Lets admin and HR see who was not reached by a post (per-person engagement); off by default.
@@ -60,6 +62,7 @@ public struct TandemConfiguration: Sendable, Equatable {
         Setting(key: "TANDEM_LOG_LEVEL", flag: "--log-level", summary: "trace, debug, info, notice, warning, error (default info)."),
         Setting(key: "TANDEM_TRUST_PROXY", flag: nil, summary: "true to take the client address from X-Forwarded-For (behind a proxy you run)."),
         Setting(key: "TANDEM_PRIVACY_MIN_GROUP", flag: nil, summary: "Smallest group shown to non-HR roles; smaller counts show as 'fewer than N' (default 5, never below 3)."),
+        Setting(key: "TANDEM_PRIVACY_MIN_COMMENTS", flag: nil, summary: "Fewest survey comments shown for a question or group; fewer stay hidden (default 10, never below 3)."),
         Setting(key: "TANDEM_TRANSLATE_URL", flag: nil, summary: "A LibreTranslate server (http(s)://host:port) to draft translations; unset: people translate."),
         Setting(key: "TANDEM_TRANSLATE_KEY", flag: nil, summary: "API key for TANDEM_TRANSLATE_URL, if it needs one."),
         Setting(key: "TANDEM_SCHEDULER_SECONDS", flag: nil, summary: "Seconds between delivery passes: publishing due posts and freezing audiences (default 5)."),
@@ -147,6 +150,7 @@ public struct TandemConfiguration: Sendable, Equatable {
         if let value = try boolean("TANDEM_PERSON_ENGAGEMENT") { configuration.personEngagement = value }
         if let value = try integer("TANDEM_EVENT_RETENTION_DAYS", 61...3650) { configuration.eventRetentionDays = value }
         if let value = try integer("TANDEM_PRIVACY_MIN_GROUP", 3...1000) { configuration.privacyMinimumGroup = value }
+        if let value = try integer("TANDEM_PRIVACY_MIN_COMMENTS", 3...1000) { configuration.privacyMinimumComments = value }
         if let url = values["TANDEM_TRANSLATE_URL"], !url.isEmpty {
             guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
                 throw ConfigurationError("TANDEM_TRANSLATE_URL must be a full http:// or https:// URL of a LibreTranslate server (got '\(url)').")

@@ -32,7 +32,7 @@ struct SurveyCommand: AsyncParsableCommand {
 
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Open due pulse waves, ask people whose lifecycle day has come, plan due automatic reminders, and send survey invitations and reminders now (what a running server does every few seconds).")
+            abstract: "Open scheduled surveys and due pulse waves, ask people whose lifecycle day has come, plan due automatic reminders, and send survey invitations, reminders and chat posts now (what a running server does every few seconds).")
         @OptionGroup var storage: StorageOptions
 
         func run() async throws {
@@ -40,6 +40,9 @@ struct SurveyCommand: AsyncParsableCommand {
             try await withDatabase(configuration) { database in
                 let services = TandemServices(configuration: configuration, database: database)
                 let feature = services.listening
+                let scheduled = try await feature.surveys.openScheduled()
+                for survey in scheduled.opened { print("scheduled survey \(survey.id) opened: \(survey.invited) people asked") }
+                for failure in scheduled.failed { print("scheduled survey \(failure.survey) did not open: \(failure.reason)") }
                 let pulses = try await feature.pulses.tick()
                 for wave in pulses.opened { print("pulse wave opened: survey \(wave.survey), \(wave.invited) people asked") }
                 for wave in pulses.failed { print("pulse wave \(wave.survey) did not open: \(wave.reason)") }
@@ -54,6 +57,10 @@ struct SurveyCommand: AsyncParsableCommand {
                 await services.delivery.email?.shutdown()
                 if outcome.total > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
                 print("survey messages: \(outcome.sent) sent, \(outcome.retrying) to retry, \(outcome.dead) dead, \(outcome.skipped) not needed (answered, opted out or closed)")
+                if let chat = feature.chat {
+                    let posted = try await chat.drain()
+                    print("survey chat posts: \(posted.sent) sent, \(posted.retrying) to retry, \(posted.dead) dead, \(posted.skipped) not needed (closed)")
+                }
             }
         }
     }

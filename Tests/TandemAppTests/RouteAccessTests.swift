@@ -100,6 +100,7 @@ let expectedAccess: [String: Access] = [
     "GET /api/v1/kpis": .roles([.hr, .comms, .marketing, .analyst]), "POST /api/v1/kpis": .roles([.hr, .comms, .marketing]), "GET /api/v1/kpis/{id}": .roles([.hr, .comms, .marketing, .analyst]), "PUT /api/v1/kpis/{id}": .roles([.hr, .comms, .marketing]), "DELETE /api/v1/kpis/{id}": .roles([.hr, .comms, .marketing]),
     "GET /surveys": .roles([.hr, .comms, .analyst]), "POST /surveys": .roles([.hr, .comms]), "GET /surveys/{id}": .roles([.hr, .comms, .analyst]),
     "POST /surveys/{id}": .roles([.hr, .comms]), "POST /surveys/{id}/open": .roles([.hr]), "POST /surveys/{id}/close": .roles([.hr]),
+    "POST /surveys/{id}/schedule": .roles([.hr]), "POST /surveys/{id}/unschedule": .roles([.hr]),
     "GET /surveys/{id}/heatmap": .roles([.hr, .comms, .analyst]), "GET /surveys/{id}/heatmap.csv": .roles([.hr, .comms, .analyst]),
     "GET /api/v1/surveys/{id}/heatmap": .roles([.hr, .comms, .analyst]),
     "GET /surveys/{id}/joint": .roles([.hr, .comms, .analyst]), "GET /surveys/{id}/joint.csv": .roles([.hr, .comms, .analyst]),

@@ -329,6 +329,38 @@ struct SurveyHTTPTests {
         }
     }
 
+    @Test("TANDEM_PRIVACY_MIN_COMMENTS moves the comment threshold: 5 comments stay hidden under 6, the sixth shows them all", arguments: TestDatabase.kinds)
+    func commentThresholdSetting(kind: DatabaseKind) async throws {
+        let configuration = try TandemConfiguration.resolve(flags: [:], environment: ["TANDEM_PRIVACY_MIN_COMMENTS": "6"], configFile: nil)
+        #expect(configuration.privacyMinimumComments == 6)
+        try await withApp(kind, configure: { $0.privacyMinimumComments = configuration.privacyMinimumComments }) { client, services in
+            let fixture = try await AnalyticsFixture.make(client, services, count: 8) { _, _ in }
+            let hr = try await services.token(for: try await services.user("hr@example.com", [.hr]))
+            let created = try await fixture.api(.post, "/api/v1/surveys", hr, #"{"title":"Open question","mode":"confidential","questions":[{"kind":"text","prompt":"How is it going?"}]}"#)
+            let survey = try #require(try json(created)["id"] as? Int)
+            #expect(try await fixture.api(.post, "/api/v1/surveys/\(survey)/transitions", hr, #"{"action":"open","version":1}"#).status == .ok)
+            func comments() async throws -> (shown: Int?, note: String?) {
+                let question = try #require((try json(try await fixture.api(.get, "/api/v1/surveys/\(survey)/results", hr))["questions"] as? [[String: Any]])?.first)
+                return ((question["comments"] as? [[String: Any]])?.count, question["note"] as? String)
+            }
+            for index in 0..<6 {
+                if index == 5 {
+                    let early = try await comments()
+                    #expect(early.shown == nil && early.note == "Comments are shown once at least 6 people have written one.", "\(early)")
+                }
+                let headers = try await Self.employee(services, fixture.people["AF\(index)"]!)
+                let sent = try await client.execute(uri: "/api/v1/surveys/\(survey)/responses", method: .post, headers: headers,
+                                                    body: ByteBuffer(string: #"{"submission":"comment\#(index)-00","answers":[{"question":"q1","text":"Comment number \#(index)"}]}"#))
+                #expect(sent.status == .created)
+            }
+            let shown = try await comments()
+            #expect(shown.shown == 6 && shown.note == nil, "\(shown)")
+        }
+        #expect(throws: ConfigurationError.self, "never below 3") {
+            try TandemConfiguration.resolve(flags: [:], environment: ["TANDEM_PRIVACY_MIN_COMMENTS": "2"], configFile: nil)
+        }
+    }
+
     @Test("coarsening keeps every stored combination at the threshold or more, merging small groups into Other")
     func coarsening() {
         typealias V = SegmentCoarsening.Values

@@ -13,8 +13,12 @@ public enum DestinationPayload {
         public let topics: [String]
         public let url: String
         public let publishedAt: Date
+        /// The button's words: "Read on Tandem" for a post, "Answer the survey" for a survey.
+        public var action = "Read on Tandem"
 
-        public init(postID: Int64, title: String, summary: String, language: String, priority: String, topics: [String], url: String, publishedAt: Date) {
+        public init(postID: Int64, title: String, summary: String, language: String, priority: String, topics: [String], url: String, publishedAt: Date,
+                    action: String = "Read on Tandem") {
+            self.action = action
             self.postID = postID
             self.title = title
             self.summary = summary
@@ -37,7 +41,7 @@ public enum DestinationPayload {
             "text": marker + escaped(item.title),
             "blocks": [
                 ["type": "header", "text": ["type": "plain_text", "text": String((marker.isEmpty ? "" : (item.priority == "critical" ? "🚨 " : "📌 ")) + item.title).prefix(150), "emoji": true]],
-                ["type": "section", "text": ["type": "mrkdwn", "text": String((escaped(item.summary) + "\n<\(item.url)|Read on Tandem>").prefix(3_000))]],
+                ["type": "section", "text": ["type": "mrkdwn", "text": String((escaped(item.summary) + "\n<\(item.url)|\(escaped(item.action))>").prefix(3_000))]],
                 ["type": "context", "elements": [["type": "mrkdwn", "text": escaped(([item.priority.capitalized] + item.topics).joined(separator: " · "))]]],
             ],
         ]
@@ -54,17 +58,17 @@ public enum DestinationPayload {
                 ["type": "TextBlock", "text": item.summary, "wrap": true],
                 ["type": "TextBlock", "text": ([item.priority.capitalized] + item.topics).joined(separator: " · "), "isSubtle": true, "size": "Small", "wrap": true],
             ],
-            "actions": [["type": "Action.OpenUrl", "title": "Read on Tandem", "url": item.url]],
+            "actions": [["type": "Action.OpenUrl", "title": item.action, "url": item.url]],
         ]
         let body: [String: Any] = ["type": "message", "attachments": [["contentType": "application/vnd.microsoft.card.adaptive", "content": card]]]
         return try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
     }
 
     /// A generic webhook: the event, its id (the same on every retry) and the post.
-    public static func webhook(_ item: Item, eventID: String) throws -> Data {
+    public static func webhook(_ item: Item, eventID: String, event: String = "post.published") throws -> Data {
         let formatter = ISO8601DateFormatter()
         let body: [String: Any] = [
-            "event": "post.published", "id": eventID,
+            "event": event, "id": eventID,
             "post": ["id": item.postID, "title": item.title, "summary": item.summary, "language": item.language, "priority": item.priority,
                      "topics": item.topics, "url": item.url, "published_at": formatter.string(from: item.publishedAt)] as [String: Any],
         ]

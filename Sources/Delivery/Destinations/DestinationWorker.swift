@@ -162,13 +162,8 @@ public struct DestinationWorker: Sendable {
         return outcome
     }
 
-    /// One POST; the answer sorted into the outcomes in the table above.
+    /// One post's message to one destination.
     func send(_ row: Claimed) async throws -> String? {
-        guard let target = try await store.forSending(row.destinationID) else { throw SendFailure.permanent(reason: "the destination was removed") }
-        let pacer = pacer(row.destinationID)
-        if await pacer.isHeld(), let until = await pacer.holdUntil {
-            throw SendFailure.retry(reason: "the destination asked to slow down", after: max(1, until.timeIntervalSinceNow))
-        }
         guard let sent = try await cache.post(row.postID, posts: posts, database: database),
               let variant = sent.content.variant(for: sent.content.fallbackLanguage) else {
             throw SendFailure.permanent(reason: "the post's published version is missing")
@@ -178,6 +173,23 @@ public struct DestinationWorker: Sendable {
         let item = DestinationPayload.Item(postID: row.postID, title: variant.title, summary: variant.summary.isEmpty ? PostRules.channelText(variant, channel: .chat) : variant.summary,
                                            language: variant.language, priority: sent.content.priority.rawValue, topics: sent.topics,
                                            url: "\(baseURL)/feed/posts/\(row.postID)", publishedAt: published.map(Millis.date) ?? Date())
+        return try await post(item, to: row.destinationID, eventID: "tandem-dd\(row.id)", event: "post.published")
+    }
+
+    /// A notice that is not a post (a survey opening, a reminder) to one Slack or Teams
+    /// destination, with the same pacing, pausing and failure classes as posts. The caller keeps
+    /// its own outbox and records the outcome; `key` identifies the notice on every attempt.
+    public func announce(_ item: DestinationPayload.Item, to destinationID: Int64, key: String, event: String) async throws -> String? {
+        try await post(item, to: destinationID, eventID: key, event: event)
+    }
+
+    /// One POST; the answer sorted into the outcomes in the table above.
+    func post(_ item: DestinationPayload.Item, to destinationID: Int64, eventID: String, event: String) async throws -> String? {
+        guard let target = try await store.forSending(destinationID) else { throw SendFailure.permanent(reason: "the destination was removed") }
+        let pacer = pacer(destinationID)
+        if await pacer.isHeld(), let until = await pacer.holdUntil {
+            throw SendFailure.retry(reason: "the destination asked to slow down", after: max(1, until.timeIntervalSinceNow))
+        }
         let body: Data
         var request = HTTPClientRequest(url: target.url)
         request.method = .POST
@@ -187,10 +199,10 @@ public struct DestinationWorker: Sendable {
         case .slack: body = try DestinationPayload.slack(item)
         case .teams: body = try DestinationPayload.teams(item)
         case .webhook:
-            body = try DestinationPayload.webhook(item, eventID: "tandem-dd\(row.id)")
+            body = try DestinationPayload.webhook(item, eventID: eventID, event: event)
             let timestamp = Int(Date().timeIntervalSince1970)
-            request.headers.add(name: "Idempotency-Key", value: "tandem-dd\(row.id)")
-            request.headers.add(name: "X-Tandem-Event", value: "post.published")
+            request.headers.add(name: "Idempotency-Key", value: eventID)
+            request.headers.add(name: "X-Tandem-Event", value: event)
             request.headers.add(name: "X-Tandem-Timestamp", value: String(timestamp))
             if let secret = target.secret {
                 request.headers.add(name: "X-Tandem-Signature", value: DestinationPayload.signature(secret: secret, timestamp: timestamp, body: body))
@@ -204,7 +216,7 @@ public struct DestinationWorker: Sendable {
             response = try await client.execute(request, timeout: .seconds(15))
             answer = try await response.body.collect(upTo: 64 * 1_024)
         } catch {
-            throw try await failure(row.destinationID, pacer, "\(target.destination.host) could not be reached or did not answer within 15 s (\(error))")
+            throw try await failure(destinationID, pacer, "\(target.destination.host) could not be reached or did not answer within 15 s (\(error))")
         }
         let status = response.status.code
         let detail = String(String(buffer: answer).prefix(200))
@@ -218,10 +230,10 @@ public struct DestinationWorker: Sendable {
             throw SendFailure.retry(reason: "\(target.destination.host) asked to slow down (429); retrying after \(Int(wait)) s", after: wait)
         case 401, 403, 404, 410:
             // The webhook was deleted, its channel archived, or its token revoked: every post would fail.
-            try await store.pause(row.destinationID, reason: "\(target.destination.host) answered \(status) (\(detail)); check the webhook address, then resume")
+            try await store.pause(destinationID, reason: "\(target.destination.host) answered \(status) (\(detail)); check the webhook address, then resume")
             throw SendFailure.retry(reason: "\(target.destination.host) answered \(status): \(detail); the destination is paused", after: 60)
         case 408, 500..<600:
-            throw try await failure(row.destinationID, pacer, "\(target.destination.host) failed (\(status)): \(detail)")
+            throw try await failure(destinationID, pacer, "\(target.destination.host) failed (\(status)): \(detail)")
         default:
             await pacer.succeeded()
             throw SendFailure.permanent(reason: "\(target.destination.host) refused the message (\(status)): \(detail)")

@@ -14,6 +14,12 @@ struct DistributionRoutes {
             Schema.Property("round", .integer(minimum: 0), description: "0 for the invitation, n for the n-th reminder."),
             Schema.Property("counts", .map(.integer(minimum: 0)), description: "Messages by state: \(SurveyMessageState.allCases.map(\.rawValue).joined(separator: ", "))."),
         ]))),
+        Schema.Property("chat", .array(.object([
+            Schema.Property("destination_id", .id), Schema.Property("destination", .text),
+            Schema.Property("round", .integer(minimum: 0)), Schema.Property("state", .enumeration(SurveyMessageState.allCases.map(\.rawValue))),
+            Schema.Property("attempts", .integer(minimum: 0)), Schema.Property("error", .nullable(.text), required: false),
+            Schema.Property("sent_at", .nullable(.dateTime), required: false),
+        ])), description: "One post per Slack or Teams destination and round."),
         Schema.Property("waiting", .integer(minimum: 0), description: "People asked who have not answered: whom a reminder reaches."),
         Schema.Property("next_reminder_from", .nullable(.dateTime), required: false),
     ])
@@ -28,7 +34,7 @@ struct DistributionRoutes {
         }
 
         table.api(.post, "/api/v1/surveys/{id}/reminders", ListeningFeature.openers,
-                  APIOperation(id: "remindSurvey", summary: "Remind everyone asked who has not answered, by the survey's email and SMS channels", tag: "Listening",
+                  APIOperation(id: "remindSurvey", summary: "Remind everyone asked who has not answered, by the survey's email and SMS channels, and post again in its chat channels", tag: "Listening",
                                parameters: [.pathID()],
                                success: APIOperation.created(.object([Schema.Property("round", .integer(minimum: 1)), Schema.Property("planned", .integer(minimum: 0))])),
                                errors: [404, 409])) { _, context in

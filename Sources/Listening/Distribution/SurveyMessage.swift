@@ -35,7 +35,19 @@ public struct SurveyDistribution: Sendable, Codable, Equatable {
         public var total: Int { counts.values.reduce(0, +) }
     }
 
+    /// One post to a Slack or Teams channel.
+    public struct ChatLine: Sendable, Codable, Equatable {
+        public let destinationID: Int64
+        public let destination: String
+        public let round: Int
+        public let state: SurveyMessageState
+        public let attempts: Int
+        public let error: String?
+        public let sentAt: Date?
+    }
+
     public let lines: [Line]
+    public var chat: [ChatLine] = []
     /// People asked who have not answered yet: who the next reminder would reach.
     public let waiting: Int
     /// The earliest moment a reminder may be sent by hand (the last one plus the pause).

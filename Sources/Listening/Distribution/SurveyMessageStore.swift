@@ -61,8 +61,8 @@ public struct SurveyMessageStore: Sendable {
             guard survey.acceptsAnswers(today: EmployeeRules.today(now)) else {
                 throw AppError.conflict("Only an open survey can be reminded; this one is \(survey.state == .open ? "past its closing day" : survey.state.rawValue).")
             }
-            guard !survey.channels.isEmpty else {
-                throw AppError.conflict("This survey goes to the feed only, where its card stays until people answer. Reminders go by email or SMS.")
+            guard !survey.channels.isEmpty || !survey.chatDestinations.isEmpty else {
+                throw AppError.conflict("This survey goes to the feed only, where its card stays until people answer. Reminders go by email, SMS or chat.")
             }
             guard survey.reminders < Self.maximumReminders else {
                 throw AppError.conflict("This survey has had \(survey.reminders) reminders, the most Tandem sends. The feed card stays until people answer.")
@@ -80,8 +80,10 @@ public struct SurveyMessageStore: Sendable {
                 throw AppError.conflict("Someone else sent a reminder meanwhile. Reload the survey.")
             }
             let planned = try await Self.plan(db, survey: id, channels: survey.channels, round: Int(round), now: now)
+            let chats = try await SurveyChatStore.plan(db, survey: id, destinations: survey.chatDestinations, round: Int(round), now: now)
             try await AuditStore.append(AuditEntry(action: "survey.remind", entityType: "survey", entityID: String(id),
-                                                   summary: "\(automatic ? "Automatic reminder" : "Reminder") \(round) of \"\(survey.title)\": \(planned) messages to people who have not answered"),
+                                                   summary: "\(automatic ? "Automatic reminder" : "Reminder") \(round) of \"\(survey.title)\": \(planned) messages to people who have not answered"
+                                                       + (chats == 0 ? "" : ", \(chats) chat posts")),
                                         by: actor, on: db)
             return (Int(round), planned)
         }
@@ -92,7 +94,7 @@ public struct SurveyMessageStore: Sendable {
         let stamp = Millis.from(now)
         return try await database.reader.raw("""
             SELECT id FROM surveys
-            WHERE state = \(bind: SurveyState.open.rawValue) AND remind_after_days IS NOT NULL AND channels <> ''
+            WHERE state = \(bind: SurveyState.open.rawValue) AND remind_after_days IS NOT NULL AND (channels <> '' OR chat_destinations <> '')
               AND reminders < \(bind: Int64(SurveyDraft.maximumAutomaticReminders))
               AND COALESCE(reminded_at, opened_at) + remind_after_days * 86400000 <= \(bind: stamp)
               AND (closes_on IS NULL OR closes_on >= \(bind: EmployeeRules.today(now)))
@@ -169,6 +171,7 @@ public struct SurveyMessageStore: Sendable {
             """).first()?.decode(column: "n", as: Int64.self) ?? 0
         let last = survey.remindedAt ?? survey.openedAt
         return SurveyDistribution(lines: lines.values.sorted { ($0.round, $0.channel.rawValue) < ($1.round, $1.channel.rawValue) },
+                                  chat: try await SurveyChatStore(database: database).lines(survey: survey.id),
                                   waiting: Int(waiting), nextReminderFrom: last.map { $0.addingTimeInterval(Self.reminderPause) })
     }
 

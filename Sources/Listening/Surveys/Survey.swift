@@ -150,10 +150,14 @@ public struct SurveyDraft: Sendable, Equatable {
     public var remindAfterDays: Int?
     /// Set for a lifecycle survey: it stays open and asks each person when this HR date comes.
     public var lifecycle: LifecycleTrigger?
+    /// Slack and Teams destinations that get a post with the survey's link when it opens and at
+    /// each reminder round.
+    public var chatDestinations: [Int64]
 
     public init(title: String, intro: String = "", mode: Confidentiality, audienceID: Int64? = nil, closesOn: String? = nil, questions: [Question],
-                channels: [SurveyChannel] = [], remindAfterDays: Int? = nil, lifecycle: LifecycleTrigger? = nil) {
+                channels: [SurveyChannel] = [], remindAfterDays: Int? = nil, lifecycle: LifecycleTrigger? = nil, chatDestinations: [Int64] = []) {
         self.lifecycle = lifecycle
+        self.chatDestinations = chatDestinations
         self.title = title
         self.intro = intro
         self.mode = mode
@@ -165,6 +169,7 @@ public struct SurveyDraft: Sendable, Equatable {
     }
 
     public static let maximumAutomaticReminders = 2
+    public static let maximumChatDestinations = 10
 
     public static let maximumQuestions = 60
     public static let maximumChoices = 20
@@ -179,13 +184,20 @@ public struct SurveyDraft: Sendable, Equatable {
         guard out.intro.count <= 2_000 else { throw AppError.invalid("intro", "Keep the introduction under 2,000 characters.") }
         out.closesOn = try EmployeeRules.date(closesOn, field: "closes_on")
         out.channels = SurveyChannel.allCases.filter(channels.contains)
+        out.chatDestinations = Array(Set(chatDestinations)).sorted()
+        guard out.chatDestinations.count <= Self.maximumChatDestinations else {
+            throw AppError.invalid("chat_destinations", "Post to at most \(Self.maximumChatDestinations) chat channels.")
+        }
+        if lifecycle != nil, !out.chatDestinations.isEmpty {
+            throw AppError.invalid("chat_destinations", "A lifecycle survey asks each person on their own day, so a post in a shared channel would reach the wrong people. Leave chat out, or make it a one-off survey.")
+        }
         if lifecycle != nil, remindAfterDays != nil {
             throw AppError.invalid("remind_after_days", "A lifecycle survey asks each person on a different day, so it has no reminder schedule; HR can remind by hand.")
         }
         if let days = remindAfterDays {
             guard (1...30).contains(days) else { throw AppError.invalid("remind_after_days", "Remind after 1 to 30 days, or leave it empty for no automatic reminders.") }
-            guard !out.channels.isEmpty else {
-                throw AppError.invalid("remind_after_days", "Reminders go by email or SMS: choose a channel too, or leave the reminder empty (the feed card stays until people answer).")
+            guard !out.channels.isEmpty || !out.chatDestinations.isEmpty else {
+                throw AppError.invalid("remind_after_days", "Reminders go by email, SMS or chat: choose a channel too, or leave the reminder empty (the feed card stays until people answer).")
             }
         }
         guard !questions.isEmpty else { throw AppError.invalid("questions", "Add at least one question.") }
@@ -282,10 +294,16 @@ public struct Survey: Sendable, Equatable, Identifiable {
     public var seriesID: Int64? = nil
     public var wave: Int? = nil
     public var lifecycle: LifecycleTrigger? = nil
+    public var chatDestinations: [Int64] = []
+    /// A draft HR scheduled: the day it opens by itself, who scheduled it, and why it did not
+    /// open if that failed.
+    public var opensOn: String? = nil
+    public var scheduledBy: String? = nil
+    public var openError: String? = nil
 
     public var draft: SurveyDraft {
         SurveyDraft(title: title, intro: intro, mode: mode, audienceID: audienceID, closesOn: closesOn, questions: questions,
-                    channels: channels, remindAfterDays: remindAfterDays, lifecycle: lifecycle)
+                    channels: channels, remindAfterDays: remindAfterDays, lifecycle: lifecycle, chatDestinations: chatDestinations)
     }
 
     /// Whether an answer may be given now: open, and not past its closing date.

@@ -31,22 +31,34 @@ struct SurveyPageRoutes {
             let survey = try await api.find(context)
             let values = try await request.form(context: context)
             do {
-                let saved = try await feature.surveys.update(survey.id, try draft(values), version: Int(values["version"] ?? "") ?? 0, by: try api.actor(context))
+                let saved = try await feature.surveys.update(survey.id, try draft(values), version: Int(values["version"] ?? "") ?? 0, by: try api.actor(context),
+                                                             keepSchedule: openers.allows(context.identity))
                 return Pages.redirect("/surveys/\(saved.id)", flash: Flash(.success, "Saved \(saved.title)."), context: context)
             } catch let error as AppError where error.field != nil || error.status == .conflict {
                 return try await detail(request, context, survey: survey, values: values, error: error)
             }
         }
 
-        for action in ["open", "close"] {
+        for action in ["open", "schedule", "unschedule", "close"] {
             table.page(.post, "/surveys/{id}/\(action)", openers) { request, context in
                 let survey = try await api.find(context)
                 let values = try await request.form(context: context)
+                let version = Int(values["version"] ?? "") ?? 0
                 do {
-                    let changed = action == "open"
-                        ? try await feature.surveys.open(survey.id, version: Int(values["version"] ?? "") ?? 0, by: try api.actor(context))
-                        : try await feature.surveys.close(survey.id, by: try api.actor(context))
-                    let message = action == "open" ? "Opened: \(changed.invited) people are asked." : "Closed: no more answers are taken."
+                    let message: String
+                    switch action {
+                    case "open":
+                        message = "Opened: \(try await feature.surveys.open(survey.id, version: version, by: try api.actor(context)).invited) people are asked."
+                    case "schedule":
+                        let scheduled = try await feature.surveys.schedule(survey.id, version: version, opensOn: values["opens_on"], by: try api.actor(context))
+                        message = "Scheduled: it opens to its audience on \(scheduled.opensOn ?? "")."
+                    case "unschedule":
+                        _ = try await feature.surveys.unschedule(survey.id, by: try api.actor(context))
+                        message = "The scheduled opening is cancelled; the survey stays a draft."
+                    default:
+                        _ = try await feature.surveys.close(survey.id, by: try api.actor(context))
+                        message = "Closed: no more answers are taken."
+                    }
                     return Pages.redirect("/surveys/\(survey.id)", flash: Flash(.success, message), context: context)
                 } catch let error as AppError where error.field != nil || error.status == .conflict {
                     return try await detail(request, context, survey: survey, values: nil, error: error)
@@ -110,8 +122,9 @@ struct SurveyPageRoutes {
         let counts = try await feature.responses.counts()
         let canWrite = ListeningFeature.authors.allows(context.identity)
         let audiences = canWrite ? try await feature.surveys.audienceChoices() : []
+        let chats = canWrite ? try await feature.surveys.chatDestinationChoices() : []
         return Pages.render(request, context, title: "Surveys", status: error?.status ?? .ok) { page in
-            SurveyPages.list(surveys, responses: counts) + (canWrite ? SurveyPages.form(page, survey: nil, audiences: audiences, values: values, error: error) : [])
+            SurveyPages.list(surveys, responses: counts) + (canWrite ? SurveyPages.form(page, survey: nil, audiences: audiences, chats: chats, values: values, error: error) : [])
         }
     }
 
@@ -132,6 +145,7 @@ struct SurveyPageRoutes {
         }
         let canWrite = survey.state == .draft && ListeningFeature.authors.allows(context.identity)
         let audiences = canWrite ? try await feature.surveys.audienceChoices() : []
+        let chats = canWrite ? try await feature.surveys.chatDestinationChoices() : []
         let mayOpen = ListeningFeature.openers.allows(context.identity)
         let actions = try await feature.actions.list(survey: survey.id)
         let distribution = survey.state == .draft ? nil : try await feature.messages.distribution(survey)
@@ -152,7 +166,7 @@ struct SurveyPageRoutes {
                 nodes.append(TranslationPages.section(page, survey: survey, translations: translations, mayEdit: ListeningFeature.authors.allows(context.identity)))
             }
             if survey.state != .draft { nodes.append(ActionPages.section(page, survey: survey, actions: actions, mayWrite: mayPlan, today: ListeningFeature.today())) }
-            if canWrite { nodes += SurveyPages.form(page, survey: survey, audiences: audiences, values: values, error: error?.field == nil ? nil : error) }
+            if canWrite { nodes += SurveyPages.form(page, survey: survey, audiences: audiences, chats: chats, values: values, error: error?.field == nil ? nil : error) }
             nodes.append(el("p", [], [link("← All surveys", "/surveys")]))
             return nodes
         }
@@ -181,7 +195,12 @@ struct SurveyPageRoutes {
             guard let trigger = LifecycleTrigger(rawValue: raw) else { throw AppError.invalid("lifecycle", "Pick when people are asked from the list.") }
             lifecycle = trigger
         }
+        let chats = try form.all("chat_destinations").map { raw in
+            guard let id = Int64(raw) else { throw AppError.invalid("chat_destinations", "Pick chat channels from the list.") }
+            return id
+        }
         return SurveyDraft(title: form["title"] ?? "", intro: form["intro"] ?? "", mode: mode, audienceID: audience, closesOn: closes.isEmpty ? nil : closes,
-                           questions: try QuestionText.parse(form["questions"] ?? ""), channels: channels, remindAfterDays: remind, lifecycle: lifecycle)
+                           questions: try QuestionText.parse(form["questions"] ?? ""), channels: channels, remindAfterDays: remind, lifecycle: lifecycle,
+                           chatDestinations: chats)
     }
 }

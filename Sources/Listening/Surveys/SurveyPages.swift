@@ -30,7 +30,8 @@ enum SurveyPages {
         text?: Anything else you want HR to know?
         """
 
-    static func form(_ page: PageContext, survey: Survey?, audiences: [(id: Int64, name: String)], values: FormData?, error: AppError?) -> [HTMLNode] {
+    static func form(_ page: PageContext, survey: Survey?, audiences: [(id: Int64, name: String)], chats: [(id: Int64, name: String)], values: FormData?,
+                     error: AppError?) -> [HTMLNode] {
         func value(_ name: String, _ current: String?) -> String { values?[name] ?? current ?? "" }
         func problem(_ field: String) -> String? { error?.field == field ? error?.message : nil }
         var nodes: [HTMLNode] = []
@@ -58,6 +59,10 @@ enum SurveyPages {
                           options: [("email", "Email, to everyone with a work address"), ("sms", "SMS, to people without a work address (or to everyone with a mobile number, without email)")],
                           checked: Set(values?.all("channels") ?? survey?.channels.map(\.rawValue) ?? [])),
             problem("channels").map { el("p", [("class", "field-error")], text: $0) } ?? text(""),
+            chats.isEmpty ? text("") : UI.checkboxes("Post the link in chat (when it opens and at each reminder; not for lifecycle surveys or pulse waves)",
+                                                     name: "chat_destinations", options: chats.map { (String($0.id), $0.name) },
+                                                     checked: Set(values?.all("chat_destinations") ?? survey?.chatDestinations.map(String.init) ?? [])),
+            problem("chat_destinations").map { el("p", [("class", "field-error")], text: $0) } ?? text(""),
             UI.field("Remind after (days)", name: "remind_after_days", type: "number", value: value("remind_after_days", survey?.remindAfterDays.map(String.init)),
                      hint: "Optional: remind those who have not answered this many days after opening, and again as long after (twice at most).",
                      error: problem("remind_after_days"), attributes: [("min", "1"), ("max", "30")]),
@@ -76,11 +81,29 @@ enum SurveyPages {
                 ("When", text(s.lifecycle.map { "Each person \($0.title.lowercased()), checked daily while the survey is open; answers carry no breakdown" }
                     ?? "Everyone in the audience when the survey opens")),
                 ("Closes", text(s.closesOn ?? "When HR closes it")), ("Questions", text(String(s.questions.count))),
-                ("Sent by", text((["Feed card"] + s.channels.map(\.title)).joined(separator: ", ")
-                    + (s.remindAfterDays.map { "; reminders after \($0) days" } ?? ""))),
+                ("Sent by", text((["Feed card"] + s.channels.map(\.title) + (s.chatDestinations.isEmpty ? [] : ["\(s.chatDestinations.count) chat channel(s)"]))
+                    .joined(separator: ", ") + (s.remindAfterDays.map { "; reminders after \($0) days" } ?? ""))),
                 ("Updated", text("\(s.createdBy), \(s.updatedAt.formatted(date: .abbreviated, time: .shortened))")),
             ]),
         ]
+        if s.state == .draft, let opensOn = s.opensOn {
+            nodes.append(el("p", [("class", s.openError == nil ? "notice" : "flash error"), ("role", "status")],
+                            text: s.openError.map { "It was to open on \(opensOn) but could not: \($0) Fix that, then schedule it again or open it now." }
+                                ?? "Opens by itself on \(opensOn) (scheduled by \(s.scheduledBy ?? "HR"))."))
+        }
+        if mayOpen && s.state == .draft {
+            nodes.append(el("form", [("method", "post"), ("action", "/surveys/\(s.id)/schedule"), ("class", "inline")], [
+                Layout.csrfField(page.csrfToken), void("input", [("type", "hidden"), ("name", "version"), ("value", String(s.version))]),
+                el("label", [("for", "f-opens_on")], text: "Open on "),
+                void("input", [("type", "date"), ("id", "f-opens_on"), ("name", "opens_on"), ("required", "required"), ("value", s.opensOn ?? "")]),
+                el("button", [("type", "submit")], text: s.opensOn == nil ? "Schedule the opening" : "Schedule again"),
+            ]))
+            if s.opensOn != nil {
+                nodes.append(el("form", [("method", "post"), ("action", "/surveys/\(s.id)/unschedule"), ("class", "inline")], [
+                    Layout.csrfField(page.csrfToken), el("button", [("type", "submit")], text: "Cancel the scheduled opening"),
+                ]))
+            }
+        }
         if mayOpen && s.state != .closed {
             let action = s.state == .draft ? "open" : "close"
             nodes.append(el("form", [("method", "post"), ("action", "/surveys/\(s.id)/\(action)"), ("class", "inline")] +
@@ -117,12 +140,18 @@ enum SurveyPages {
             }, empty: s.channels.isEmpty ? "This survey is in the feed only: no email or SMS." : "No messages yet."),
             el("p", [], text: "\(d.waiting) of \(s.invited) asked have not answered yet."),
         ]
+        if !d.chat.isEmpty {
+            body.append(UI.table(caption: "Chat posts", headers: ["Message", "Channel", "State", "Tries", "Last error"], rows: d.chat.map { line in
+                [text(line.round == 0 ? "Invitation" : "Reminder \(line.round)"), text(line.destination), UI.badge(line.state.rawValue),
+                 text(String(line.attempts)), text(line.error ?? "")]
+            }, empty: ""))
+        }
         for channel in unready where s.channels.contains(channel) && s.state == .open {
             body.append(el("p", [("class", "notice")], text: channel == .email
                 ? "Email is not set up on this server (TANDEM_SMTP_URL), so these messages wait until it is."
                 : "The SMS gateway is not set up or is paused (/channels), so these messages wait until it is."))
         }
-        if mayRemind && s.state == .open && !s.channels.isEmpty && d.waiting > 0 {
+        if mayRemind && s.state == .open && (!s.channels.isEmpty || !s.chatDestinations.isEmpty) && d.waiting > 0 {
             body.append(el("form", [("method", "post"), ("action", "/surveys/\(s.id)/remind"), ("class", "inline"),
                                     ("data-confirm", "Send a reminder to the \(d.waiting) people who have not answered?")], [
                 Layout.csrfField(page.csrfToken),

@@ -34,6 +34,10 @@ struct SurveyRoutes {
         Schema.Property("lifecycle", .nullable(.enumeration(LifecycleTrigger.allCases.map(\.rawValue))), required: false,
                         description: "A lifecycle survey asks each person when this HR date comes."),
         Schema.Property("series_id", .nullable(.id), required: false), Schema.Property("wave", .nullable(.integer(minimum: 1)), required: false),
+        Schema.Property("chat_destinations", .array(.id), description: "Slack and Teams destinations posted to when it opens and at each reminder."),
+        Schema.Property("opens_on", .nullable(.string(format: "date")), required: false, description: "A draft HR scheduled opens by itself on this day."),
+        Schema.Property("scheduled_by", .nullable(.text), required: false),
+        Schema.Property("open_error", .nullable(.text), required: false, description: "Why the scheduled opening failed; HR schedules it again after fixing it."),
     ])
     static let input = Schema.object([
         Schema.Property("title", .line(1...120)), Schema.Property("intro", .string(maxLength: 2_000), required: false),
@@ -48,6 +52,8 @@ struct SurveyRoutes {
                         description: "Remind those who have not answered this many days after opening, and again as long after (twice at most)."),
         Schema.Property("lifecycle", .nullable(.enumeration(LifecycleTrigger.allCases.map(\.rawValue))), required: false,
                         description: "Ask each person in the audience when this HR date comes (30 or 90 days after joining, the week before leaving) instead of all at once."),
+        Schema.Property("chat_destinations", .array(.id, maxItems: SurveyDraft.maximumChatDestinations), required: false,
+                        description: "Slack and Teams destination ids (admins list them at GET /api/v1/destinations; the survey form lists them by name) that get a post with the link to answer when the survey opens and at each reminder."),
     ])
     static let answer = Schema.object([
         Schema.Property("question", .string(maxLength: 8)),
@@ -69,6 +75,7 @@ struct SurveyRoutes {
         let channels: [String]?
         let remindAfterDays: Int?
         let lifecycle: String?
+        let chatDestinations: [Int64]?
     }
 
     struct AnswerInput: Decodable {
@@ -112,21 +119,28 @@ struct SurveyRoutes {
             let survey = try await find(context)
             let input = try await request.json(Input.self, context: context)
             guard let version = input.version else { throw AppError.invalid("version", "Give the version you read, so a change made meanwhile is not overwritten.") }
-            return try Reply.json(try await feature.surveys.update(survey.id, try draft(input), version: version, by: try actor(context)))
+            return try Reply.json(try await feature.surveys.update(survey.id, try draft(input), version: version, by: try actor(context),
+                                                                   keepSchedule: ListeningFeature.openers.allows(context.identity)))
         }
 
         table.api(.post, "/api/v1/surveys/{id}/transitions", ListeningFeature.openers,
-                  APIOperation(id: "transitionSurvey", summary: "Open a draft (inviting its audience; HR's approval) or close an open survey", tag: "Listening",
+                  APIOperation(id: "transitionSurvey",
+                               summary: "Open a draft now or on a day (inviting its audience; HR's approval), cancel that schedule, or close an open survey", tag: "Listening",
                                parameters: [.pathID()],
-                               requestBody: .object([Schema.Property("action", .enumeration(["open", "close"])), Schema.Property("version", .integer(minimum: 1))]),
+                               requestBody: .object([Schema.Property("action", .enumeration(["open", "schedule", "unschedule", "close"])),
+                                                     Schema.Property("version", .integer(minimum: 1)),
+                                                     Schema.Property("opens_on", .string(format: "date"), required: false, description: "For schedule: the day it opens, today or later.")]),
                                success: APIOperation.ok(.ref("Survey")), errors: [400, 404, 409, 415, 422])) { request, context in
-            struct Transition: Decodable { let action: String; let version: Int }
+            struct Transition: Decodable { let action: String; let version: Int; let opensOn: String? }
             let survey = try await find(context)
             let input = try await request.json(Transition.self, context: context)
             switch input.action {
             case "open": return try Reply.json(try await feature.surveys.open(survey.id, version: input.version, by: try actor(context)))
+            case "schedule":
+                return try Reply.json(try await feature.surveys.schedule(survey.id, version: input.version, opensOn: input.opensOn, by: try actor(context)))
+            case "unschedule": return try Reply.json(try await feature.surveys.unschedule(survey.id, by: try actor(context)))
             case "close": return try Reply.json(try await feature.surveys.close(survey.id, by: try actor(context)))
-            default: throw AppError.invalid("action", "The action is open or close.")
+            default: throw AppError.invalid("action", "The action is open, schedule, unschedule or close.")
             }
         }
 
@@ -208,7 +222,7 @@ struct SurveyRoutes {
             lifecycle = trigger
         }
         return SurveyDraft(title: input.title, intro: input.intro ?? "", mode: mode, audienceID: input.audienceId, closesOn: input.closesOn, questions: input.questions,
-                           channels: channels, remindAfterDays: input.remindAfterDays, lifecycle: lifecycle)
+                           channels: channels, remindAfterDays: input.remindAfterDays, lifecycle: lifecycle, chatDestinations: input.chatDestinations ?? [])
     }
 
     static func dimension(_ request: Request, strict: Bool) throws -> SurveyDimension {
@@ -249,7 +263,7 @@ struct SurveyRoutes {
 extension Survey: Encodable {
     enum CodingKeys: String, CodingKey {
         case id, title, intro, mode, state, audienceID = "audienceId", closesOn, questions, version, openedAt, closedAt, invited, createdBy, updatedAt
-        case channels, remindAfterDays, reminders, remindedAt, lifecycle, seriesID = "seriesId", wave
+        case channels, remindAfterDays, reminders, remindedAt, lifecycle, seriesID = "seriesId", wave, chatDestinations, opensOn, scheduledBy, openError
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -275,5 +289,9 @@ extension Survey: Encodable {
         try container.encode(lifecycle, forKey: .lifecycle)
         try container.encode(seriesID, forKey: .seriesID)
         try container.encode(wave, forKey: .wave)
+        try container.encode(chatDestinations, forKey: .chatDestinations)
+        try container.encode(opensOn, forKey: .opensOn)
+        try container.encode(scheduledBy, forKey: .scheduledBy)
+        try container.encode(openError, forKey: .openError)
     }
 }

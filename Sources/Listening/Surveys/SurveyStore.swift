@@ -31,13 +31,16 @@ public struct SurveyStore: Sendable {
     public func create(_ draft: SurveyDraft, by actor: AuditActor) async throws -> Survey {
         let draft = try draft.validated()
         try await checkAudience(draft.audienceID)
+        try await checkDestinations(draft.chatDestinations)
         return try await database.transaction { db in
             let now = Millis.from(Date())
             let row = try await db.raw("""
-                INSERT INTO surveys (title, intro, mode, state, audience_id, closes_on, questions, version, created_by, created_at, updated_at, channels, remind_after_days, lifecycle)
+                INSERT INTO surveys (title, intro, mode, state, audience_id, closes_on, questions, version, created_by, created_at, updated_at, channels, remind_after_days, lifecycle,
+                                     chat_destinations)
                 VALUES (\(bind: draft.title), \(bind: draft.intro), \(bind: draft.mode.rawValue), \(bind: SurveyState.draft.rawValue), \(bind: draft.audienceID),
                         \(bind: draft.closesOn), \(bind: try Self.encode(draft.questions)), 1, \(bind: actor.label), \(bind: now), \(bind: now),
-                        \(bind: Self.encode(draft.channels)), \(bind: draft.remindAfterDays.map(Int64.init)), \(bind: draft.lifecycle?.rawValue))
+                        \(bind: Self.encode(draft.channels)), \(bind: draft.remindAfterDays.map(Int64.init)), \(bind: draft.lifecycle?.rawValue),
+                        \(bind: Self.encode(draft.chatDestinations)))
                 RETURNING id
                 """).first()
             guard let id = try row?.decode(column: "id", as: Int64.self) else { throw AppError.badRequest("The survey could not be saved.") }
@@ -47,10 +50,13 @@ public struct SurveyStore: Sendable {
         }
     }
 
-    /// Changes a draft. `version` must be the one the editor started from.
-    public func update(_ id: Survey.ID, _ draft: SurveyDraft, version: Int, by actor: AuditActor) async throws -> Survey {
+    /// Changes a draft. `version` must be the one the editor started from. A scheduled opening
+    /// is HR's approval of what it saw, so a change by someone else (`keepSchedule` false)
+    /// cancels it, and HR schedules it again.
+    public func update(_ id: Survey.ID, _ draft: SurveyDraft, version: Int, by actor: AuditActor, keepSchedule: Bool = true) async throws -> Survey {
         let draft = try draft.validated()
         try await checkAudience(draft.audienceID)
+        try await checkDestinations(draft.chatDestinations)
         return try await database.transaction { db in
             guard let before = try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first().map(Self.survey) else { throw AppError.notFound("Survey") }
             guard before.state == .draft else {
@@ -63,10 +69,15 @@ public struct SurveyStore: Sendable {
                 UPDATE surveys SET title = \(bind: draft.title), intro = \(bind: draft.intro), mode = \(bind: draft.mode.rawValue), audience_id = \(bind: draft.audienceID),
                     closes_on = \(bind: draft.closesOn), questions = \(bind: try Self.encode(draft.questions)), version = version + 1, updated_at = \(bind: Millis.from(Date())),
                     channels = \(bind: Self.encode(draft.channels)), remind_after_days = \(bind: draft.remindAfterDays.map(Int64.init)),
-                    lifecycle = \(bind: draft.lifecycle?.rawValue)
+                    lifecycle = \(bind: draft.lifecycle?.rawValue), chat_destinations = \(bind: Self.encode(draft.chatDestinations))
                 WHERE id = \(bind: id)
                 """).run()
-            try await AuditStore.append(AuditEntry(action: "survey.update", entityType: "survey", entityID: String(id), summary: "Updated survey \"\(draft.title)\""),
+            let unscheduled = !keepSchedule && before.opensOn != nil
+            if unscheduled {
+                try await db.raw("UPDATE surveys SET opens_on = NULL, scheduled_by = NULL, open_error = NULL WHERE id = \(bind: id)").run()
+            }
+            try await AuditStore.append(AuditEntry(action: "survey.update", entityType: "survey", entityID: String(id),
+                                                   summary: "Updated survey \"\(draft.title)\"" + (unscheduled ? "; its scheduled opening is cancelled until HR schedules it again" : "")),
                                         by: actor, on: db)
             return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
         }
@@ -75,6 +86,22 @@ public struct SurveyStore: Sendable {
     /// Saved audiences to pick from in the survey form.
     public func audienceChoices() async throws -> [(id: Int64, name: String)] {
         try await audiences.all().map { ($0.id, $0.name) }
+    }
+
+    /// Chat posts go to Slack and Teams destinations (generic webhooks take posts, not surveys).
+    func checkDestinations(_ ids: [Int64]) async throws {
+        guard !ids.isEmpty else { return }
+        let chats = try await chatDestinationChoices()
+        for id in ids where !chats.contains(where: { $0.id == id }) {
+            throw AppError.invalid("chat_destinations", "There is no Slack or Teams destination \(id). An admin adds them at /deliveries/destinations; or leave chat out.")
+        }
+    }
+
+    /// Slack and Teams destinations to pick from in the survey form.
+    public func chatDestinationChoices() async throws -> [(id: Int64, name: String)] {
+        try await database.reader.raw("SELECT id, name FROM destinations WHERE kind IN ('slack', 'teams') ORDER BY name, id").all().map {
+            (try $0.decode(column: "id", as: Int64.self), try $0.decode(column: "name", as: String.self))
+        }
     }
 
     func checkAudience(_ id: Int64?) async throws {
@@ -155,9 +182,12 @@ public struct SurveyStore: Sendable {
             }
             // The invitations by email and SMS commit with the invitees: a crash sends all or none.
             let messages = try await SurveyMessageStore.plan(db, survey: id, channels: survey.channels, round: 0, now: now)
+            let chats = try await SurveyChatStore.plan(db, survey: id, destinations: sample == nil ? survey.chatDestinations : [], round: 0, now: now)
+            try await db.raw("UPDATE surveys SET opens_on = NULL, open_error = NULL WHERE id = \(bind: id)").run()
             try await AuditStore.append(AuditEntry(action: "survey.open", entityType: "survey", entityID: String(id),
                                                    summary: "Opened survey \"\(survey.title)\" to \(invitees.count) people"
-                                                       + (survey.channels.isEmpty ? "" : ", \(messages) invitations by \(survey.channels.map(\.title).joined(separator: " and "))")),
+                                                       + (survey.channels.isEmpty ? "" : ", \(messages) invitations by \(survey.channels.map(\.title).joined(separator: " and "))")
+                                                       + (chats == 0 ? "" : ", \(chats) chat posts")),
                                         by: actor, on: db)
             return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
         }
@@ -195,10 +225,78 @@ public struct SurveyStore: Sendable {
                     updated_at = \(bind: Millis.from(Date())) WHERE id = \(bind: id)
                 """).run()
             try await SurveyMessageStore.cancel(db, survey: id, now: Date())
+            try await SurveyChatStore.cancel(db, survey: id, now: Date())
             try await AuditStore.append(AuditEntry(action: "survey.close", entityType: "survey", entityID: String(id), summary: "Closed survey \"\(survey.title)\""),
                                         by: actor, on: db)
             return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
         }
+    }
+
+    /// Schedules a draft to open by itself on `opensOn` (HR's approval, like opening now).
+    public func schedule(_ id: Survey.ID, version: Int, opensOn raw: String?, by actor: AuditActor, today: String = EmployeeRules.today()) async throws -> Survey {
+        guard let opensOn = try EmployeeRules.date(raw, field: "opens_on") else {
+            throw AppError.invalid("opens_on", "Give the day the survey opens, as YYYY-MM-DD.")
+        }
+        return try await database.transaction { db in
+            guard let survey = try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first().map(Self.survey) else { throw AppError.notFound("Survey") }
+            guard survey.state == .draft else { throw AppError.conflict("This survey is already \(survey.state.rawValue).") }
+            guard survey.version == version else {
+                throw AppError.conflict("Someone else changed this survey (version \(survey.version), you had \(version)). Reload it first.", field: "version")
+            }
+            if try await db.raw("SELECT id FROM survey_series WHERE template_id = \(bind: id) AND active = \(bind: true)").first() != nil {
+                throw AppError.conflict("This draft is the template of a pulse: its waves open on the pulse's schedule.")
+            }
+            guard opensOn >= today else { throw AppError.invalid("opens_on", "\(opensOn) has passed. Pick today or a later day, or open the survey now.") }
+            if let closesOn = survey.closesOn, opensOn > closesOn {
+                throw AppError.invalid("opens_on", "The survey closes on \(closesOn), before \(opensOn). Pick an earlier day or change the closing date.")
+            }
+            try await db.raw("""
+                UPDATE surveys SET opens_on = \(bind: opensOn), scheduled_by = \(bind: actor.label), open_error = NULL, version = version + 1,
+                    updated_at = \(bind: Millis.from(Date())) WHERE id = \(bind: id)
+                """).run()
+            try await AuditStore.append(AuditEntry(action: "survey.schedule", entityType: "survey", entityID: String(id),
+                                                   summary: "Scheduled survey \"\(survey.title)\" to open on \(opensOn)"), by: actor, on: db)
+            return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
+        }
+    }
+
+    public func unschedule(_ id: Survey.ID, by actor: AuditActor) async throws -> Survey {
+        try await database.transaction { db in
+            guard let survey = try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first().map(Self.survey) else { throw AppError.notFound("Survey") }
+            guard survey.state == .draft, survey.opensOn != nil else { throw AppError.conflict("This survey has no scheduled opening.") }
+            try await db.raw("""
+                UPDATE surveys SET opens_on = NULL, scheduled_by = NULL, open_error = NULL, version = version + 1, updated_at = \(bind: Millis.from(Date()))
+                WHERE id = \(bind: id)
+                """).run()
+            try await AuditStore.append(AuditEntry(action: "survey.unschedule", entityType: "survey", entityID: String(id),
+                                                   summary: "Cancelled the scheduled opening of \"\(survey.title)\""), by: actor, on: db)
+            return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
+        }
+    }
+
+    /// Opens the scheduled drafts whose day has come. One that cannot open (its audience is
+    /// empty, its closing day passed) keeps its day and shows HR why; it is not tried again
+    /// until HR schedules it again. A second server finds the version changed and skips it.
+    public func openScheduled(today: String = EmployeeRules.today(), now: Date = Date()) async throws -> (opened: [Survey], failed: [(survey: Int64, reason: String)]) {
+        var opened: [Survey] = [], failed: [(Int64, String)] = []
+        for survey in try await database.reader.raw("""
+            SELECT * FROM surveys WHERE state = \(bind: SurveyState.draft.rawValue) AND opens_on IS NOT NULL AND opens_on <= \(bind: today)
+              AND scheduled_by IS NOT NULL AND open_error IS NULL ORDER BY id
+            """).all().map(Self.survey) {
+            let actor = AuditActor(userID: nil, label: "scheduled by \(survey.scheduledBy ?? "HR")", channel: .system)
+            do {
+                opened.append(try await open(survey.id, version: survey.version, by: actor, today: today, now: now))
+            } catch let error as AppError {
+                // Another server opened it, or HR changed it meanwhile: not a failure of the schedule.
+                guard let now = try await find(id: survey.id), now.state == .draft, now.version == survey.version else { continue }
+                let reason = String(error.message.prefix(500)), version = Int64(survey.version)
+                try await database.transaction { db in
+                    try await db.raw("UPDATE surveys SET open_error = \(bind: reason) WHERE id = \(bind: survey.id) AND version = \(bind: version)").run()
+                }
+                failed.append((survey.id, error.message))
+            }
+        }
+        return (opened, failed)
     }
 
     /// Open surveys this person was asked and has not answered: their feed's survey cards.
@@ -216,6 +314,8 @@ public struct SurveyStore: Sendable {
     }
 
     static func encode(_ channels: [SurveyChannel]) -> String { channels.map(\.rawValue).joined(separator: ",") }
+
+    static func encode(_ destinations: [Int64]) -> String { destinations.map(String.init).joined(separator: ",") }
 
     static func survey(_ row: any SQLRow) throws -> Survey {
         let questions = try JSONCoding.decoder.decode([Question].self, from: Data(try row.decode(column: "questions", as: String.self).utf8))
@@ -236,6 +336,10 @@ public struct SurveyStore: Sendable {
         survey.seriesID = try row.decode(column: "series_id", as: Int64?.self)
         survey.wave = try row.decode(column: "wave", as: Int64?.self).map { Int($0) }
         survey.lifecycle = try row.decode(column: "lifecycle", as: String?.self).flatMap(LifecycleTrigger.init(rawValue:))
+        survey.chatDestinations = try row.decode(column: "chat_destinations", as: String.self).split(separator: ",").compactMap { Int64($0) }
+        survey.opensOn = try row.decode(column: "opens_on", as: String?.self)
+        survey.scheduledBy = try row.decode(column: "scheduled_by", as: String?.self)
+        survey.openError = try row.decode(column: "open_error", as: String?.self)
         return survey
     }
 }
