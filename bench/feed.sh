@@ -7,6 +7,7 @@
 #   EMPLOYEES=20000 POSTS=2000 DURATION=5s bash bench/feed.sh
 #   DATABASE_URL=postgres://… bash bench/feed.sh     # on PostgreSQL (an empty database)
 #   BIN=… BENCH_BIN=… bash bench/feed.sh             # use these release binaries
+#   SURVEY=1 bash bench/feed.sh                      # with a survey open to everyone: each feed shows its card
 #
 # "/feed no cache" is the same load on a server started with TANDEM_FEED_CACHE=false: every
 # request reads the database. GET /feed is the default server, where each reader's first page
@@ -23,6 +24,7 @@ CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 PORT="${PORT:-18082}"
 SEND_IN="${SEND_IN:-90}"
+SURVEY="${SURVEY:-0}"
 command -v wrk >/dev/null || { echo "bench: wrk is missing; apt-get install wrk" >&2; exit 1; }
 if [[ -z "${BIN:-}" || -z "${BENCH_BIN:-}" ]]; then
     echo "bench: building release binaries (swift build -c release)…" >&2
@@ -41,7 +43,7 @@ if [[ -n "${DATABASE_URL:-}" ]]; then STORAGE=(--database-url "$DATABASE_URL"); 
 
 echo "bench: seeding $EMPLOYEES employees and $POSTS posts (each to $READERS readers and 100 others)…" >&2
 "$BENCH_BIN" feed-seed "${STORAGE[@]}" --data-dir "$WORK/data" --employees "$EMPLOYEES" --posts "$POSTS" --readers "$READERS" \
-    --sessions-file "$WORK/sessions" --send-in "$SEND_IN" >&2
+    --sessions-file "$WORK/sessions" --send-in "$SEND_IN" $([[ $SURVEY == 1 ]] && echo --survey) >&2
 SEND_POST=$((POSTS + 1))
 
 start_server() { # cache on|off
@@ -59,6 +61,7 @@ curl -fs -o "$WORK/feed.html" -H "Cookie: tandem_session=$SESSION" "http://127.0
 CARDS=$(grep -o '<article' "$WORK/feed.html" | wc -l)
 echo "bench: /feed answers with $CARDS cards ($(wc -c <"$WORK/feed.html") bytes)" >&2
 (( CARDS >= 20 )) || { echo "bench: the feed page is not full" >&2; exit 1; }
+if [[ $SURVEY == 1 ]]; then grep -q 'feed-prompts' "$WORK/feed.html" || { echo "bench: the survey card is missing from the feed" >&2; exit 1; }; fi
 
 # Each request is a different reader (round robin over the sessions).
 cat >"$WORK/readers.lua" <<LUA

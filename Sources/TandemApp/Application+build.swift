@@ -67,8 +67,10 @@ public struct TandemServices: Sendable {
         self.feed = FeedFeature(database: database, posts: content.posts, delivery: delivery, identities: accounts.cache, baseURL: configuration.baseURL,
                                 hasher: accounts.hasher, pageCache: configuration.feedCache, prompts: { employee in
                                     var prompts: [FeedPrompt] = []
-                                    for survey in try await listening.surveys.waiting(for: employee) {
-                                        let wording = try await listening.translations.wording(survey, employee: employee)
+                                    let waiting = try await listening.surveys.waiting(for: employee)
+                                    let wordings = try await listening.translations.wordings(waiting, employee: employee)
+                                    for survey in waiting {
+                                        let wording = wordings[survey.id] ?? SurveyWording(survey, nil)
                                         prompts.append(FeedPrompt(title: wording.title, detail: survey.mode.promise + (survey.closesOn.map { " Open until \($0)." } ?? ""),
                                                    href: "/surveys/\(survey.id)/answer", action: "Answer the survey"))
                                     }

@@ -84,6 +84,16 @@ extension DemoLoader {
                 """), channels: [.email], lifecycle: .hired30), by: hr)
         let opened = try await listening.surveys.open(checkIn.id, version: checkIn.version, by: hr)
         progress("lifecycle survey \"\(opened.title)\": \(opened.invited) people at 30 days so far; more are asked as they reach it")
+        // A one-off survey HR approved and scheduled: it opens by itself in a week.
+        let hybrid = try await listening.surveys.create(SurveyDraft(
+            title: "How hybrid work is going", intro: "Ten minutes on where and how you work best.", mode: .confidential,
+            closesOn: day(21), questions: try QuestionText.parse("""
+                rating: I can do focused work on my office days
+                single: How many days a week do you want in the office? | 0 | 1–2 | 3–4 | 5
+                text?: What one change would help most?
+                """), channels: [.email], remindAfterDays: 5), by: hr)
+        let scheduled = try await listening.surveys.schedule(hybrid.id, version: hybrid.version, opensOn: day(7), by: hr)
+        progress("survey \"\(scheduled.title)\" scheduled to open on \(scheduled.opensOn ?? "")")
     }
 
     /// A fortnightly pulse to 10% of everyone: three waves in the past six weeks, answered with

@@ -1,9 +1,11 @@
 import Accounts
+import Audit
 import ArgumentParser
 import Content
 import Delivery
 import Feed
 import Foundation
+import Listening
 import Logging
 import SQLKit
 import TandemApp
@@ -25,6 +27,7 @@ struct FeedSeed: AsyncParsableCommand {
     @Option(help: "Other people each post reached.") var othersPerPost = 100
     @Option(help: "File to write the readers' session cookies to, one per line.") var sessionsFile: String
     @Option(help: "Seconds from now at which the post to everyone is published (0: none).") var sendIn = 60
+    @Flag(help: "Also open a survey to everyone, so every reader's feed shows its card (with a German wording).") var survey = false
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -44,6 +47,16 @@ struct FeedSeed: AsyncParsableCommand {
         var lines: [String] = []
         for reader in 1...Int64(readers) { lines.append(try await sessions.create(employeeID: reader, via: "bench", requestID: nil).token) }
         try lines.joined(separator: "\n").write(toFile: sessionsFile, atomically: true, encoding: .utf8)
+        if survey {
+            let listening = ListeningFeature(database: database, threshold: 5, signer: LinkSigner(database: database), baseURL: "http://127.0.0.1")
+            let hr = AuditActor(userID: nil, label: "bench", channel: .cli)
+            let draft = try await listening.surveys.create(SurveyDraft(title: "Benefits pulse", intro: "Two minutes.", mode: .anonymous,
+                                                                       questions: try QuestionText.parse("enps: How likely are you to recommend us?")), by: hr)
+            _ = try await listening.translations.save(SurveyTranslation(language: "de", title: "Puls zu Leistungen", intro: "Zwei Minuten.",
+                                                                        questions: [.init(key: "q1", prompt: "Wie wahrscheinlich empfehlen Sie uns?")]), survey: draft, by: hr)
+            let opened = try await listening.surveys.open(draft.id, version: draft.version, by: hr)
+            say("survey \(opened.id) open to \(opened.invited) people: each reader's feed shows its card")
+        }
         if sendIn > 0 {
             // Everyone, on the feed and by email (no SMTP server in the bench: those rows wait).
             var post = try await room.posts.create(PostContent(priority: .normal, fallbackLanguage: "en", topicIDs: [room.topic.id], channels: [.feed, .email],

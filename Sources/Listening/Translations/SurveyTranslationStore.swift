@@ -58,6 +58,24 @@ public struct SurveyTranslationStore: Sendable {
         return SurveyWording(survey, SurveyTranslation.pick(translations, for: language))
     }
 
+    /// The wording of each survey for one person, for the feed's cards: one query for all their
+    /// translations, and the person's language only when there are some.
+    public func wordings(_ surveys: [Survey], employee: Int64) async throws -> [Int64: SurveyWording] {
+        guard !surveys.isEmpty else { return [:] }
+        var byID: [Int64: [SurveyTranslation]] = [:]
+        for row in try await database.reader.raw("""
+            SELECT survey_id, language, title, intro, questions FROM survey_translations WHERE survey_id IN (\(binds: surveys.map(\.id))) ORDER BY survey_id, language
+            """).all() {
+            byID[try row.decode(column: "survey_id", as: Int64.self), default: []].append(try Self.translation(row))
+        }
+        let language = byID.isEmpty ? nil : try await database.reader.raw("SELECT language FROM employees WHERE id = \(bind: employee)").first()?
+            .decode(column: "language", as: String.self)
+        return Dictionary(uniqueKeysWithValues: surveys.map { survey in
+            let picked = language.flatMap { language in byID[survey.id].flatMap { SurveyTranslation.pick($0, for: language) } }
+            return (survey.id, SurveyWording(survey, picked))
+        })
+    }
+
     /// Copies a template's translations to a new wave, inside the wave's transaction.
     static func copy(_ db: any SQLDatabase, from template: Int64, to survey: Int64) async throws {
         try await db.raw("""
