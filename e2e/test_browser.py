@@ -223,7 +223,7 @@ def test_sign_in_page_fits_a_phone(driver):
     shot(driver, "06-login-phone")
 
 
-@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations", "/deliveries", "/deliveries/email", "/deliveries/channels", "/analytics", "/analytics/channels", "/analytics/best", "/analytics/kpis", "/analytics/scorecards", "/analytics/annotations", "/surveys", "/surveys/1", "/surveys/1/heatmap", "/surveys/3", "/surveys/3/trend", "/surveys/7", "/surveys/8"])
+@pytest.mark.parametrize("path", ["/", "/admin/users", "/admin/users/new", "/account", "/admin/scim", "/audiences", "/audiences/new", "/personas", "/personas/new", "/people/attributes", "/posts", "/posts/new", "/topics", "/reviews", "/campaigns", "/calendar", "/calendar/feeds", "/translations", "/deliveries", "/deliveries/email", "/deliveries/channels", "/analytics", "/analytics/channels", "/analytics/best", "/analytics/kpis", "/analytics/scorecards", "/analytics/annotations", "/surveys", "/surveys/1", "/surveys/1/heatmap", "/surveys/2", "/surveys/3", "/surveys/3/trend", "/surveys/7", "/surveys/8", "/surveys/9"])
 def test_signed_in_pages_fit_a_phone(driver, path):
     sign_in(driver, ADMIN_EMAIL, DEMO_PASSWORD)
     open_page(driver, path)
@@ -1046,3 +1046,38 @@ def test_employee_answers_from_the_link_in_the_survey_email(driver):
     card = driver.find_element(By.XPATH, "//section[.//h2[normalize-space()='Invitations and reminders']]")
     assert "Invitation" in card.text and "Email" in card.text, card.text
     shot(driver, "35-survey-invitations")
+
+
+def test_hr_schedules_a_draft_to_open_later_and_cancels(driver):
+    """HR writes a draft, picks the day it opens, sees that on its page, and cancels it; a day
+    in the past is refused with the reason next to the form."""
+    title = "Scheduled check " + datetime.datetime.now().strftime("%H%M%S%f")
+    sign_in(driver, HR_EMAIL, DEMO_PASSWORD)
+    open_page(driver, "/surveys")
+    form = driver.find_element(By.CSS_SELECTOR, "form[action='/surveys']")
+    form.find_element(By.NAME, "title").send_keys(title)
+    questions = form.find_element(By.NAME, "questions")
+    questions.clear()
+    questions.send_keys("rating: I know when surveys open")
+    click_and_wait_for_new_page(driver, submit_button(driver, "/surveys", "Save draft"))
+    survey_path = path_of(driver)
+    assert re.fullmatch(r"/surveys/\d+", survey_path), survey_path
+
+    def schedule(day):
+        field = driver.find_element(By.CSS_SELECTOR, f"form[action='{survey_path}/schedule'] input[name='opens_on']")
+        # A date input takes its value from script reliably across locales.
+        driver.execute_script("arguments[0].value = arguments[1]", field, day)
+        click_and_wait_for_new_page(driver, submit_button(driver, survey_path + "/schedule", "Schedule the opening"))
+
+    schedule((datetime.date.today() - datetime.timedelta(days=2)).isoformat())
+    assert "has passed" in driver.find_element(By.TAG_NAME, "main").text
+    day = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
+    schedule(day)
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert f"Opens by itself on {day}" in main, main
+    width, inner = no_horizontal_overflow(driver)
+    assert width <= inner, f"the scheduled survey scrolls sideways: {width} > {inner}"
+    shot(driver, "36-survey-scheduled")
+    click_and_wait_for_new_page(driver, submit_button(driver, survey_path + "/unschedule", "Cancel the scheduled opening"))
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert "Opens by itself" not in main and "The scheduled opening is cancelled" in main, main

@@ -158,7 +158,8 @@ struct SurveyPageRoutes {
         let status = error?.status ?? resultsError?.status ?? .ok
         return Pages.render(request, context, title: survey.title, status: status) { page in
             var nodes: [HTMLNode] = []
-            if let error, error.field == nil { nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message)) }
+            // The schedule form sits outside the draft form, so its refusal shows at the top.
+            if let error, error.field == nil || error.field == "opens_on" { nodes.append(el("p", [("class", "flash error"), ("role", "alert")], text: error.message)) }
             nodes += SurveyPages.detail(page, survey: survey, results: results, resultsError: resultsError, filters: filters, mayOpen: mayOpen,
                                         distribution: distribution, unready: unready)
             if let pulse = PulsePages.card(page, survey: survey, series: series, waves: waves, mayEdit: mayOpen) { nodes.append(pulse) }
