@@ -161,4 +161,30 @@ struct SurveyChatScheduleTests {
             #expect(try await fixture.api(.post, "/api/v1/surveys/\(emptyID)/transitions", hr, #"{"action":"unschedule","version":3}"#).status == .conflict)
         }
     }
+
+    @Test("the survey card is kept with the cached feed page: it appears as soon as a survey opens and goes as soon as the person answers",
+          arguments: TestDatabase.kinds)
+    func cachedCard(kind: DatabaseKind) async throws {
+        try await withApp(kind, configure: { $0.feedCache = true }) { client, services in
+            let fixture = try await AnalyticsFixture.make(client, services, count: 6) { _, _ in }
+            let hr = try await services.token(for: try await services.user("hr@example.com", [.hr]))
+            let reader = try await SurveyHTTPTests.employee(services, fixture.people["AF0"]!)
+            func feed() async throws -> String {
+                let reply = try await client.execute(uri: "/feed", method: .get, headers: reader)
+                #expect(reply.status == .ok)
+                return String(buffer: reply.body)
+            }
+            #expect(try await !feed().contains("feed-prompts"), "no survey yet; this page is now cached")
+            let created = try await fixture.api(.post, "/api/v1/surveys", hr, #"{"title":"Card check","mode":"anonymous","questions":\#(Self.question)}"#)
+            let survey = try #require(try json(created)["id"] as? Int)
+            #expect(try await fixture.api(.post, "/api/v1/surveys/\(survey)/transitions", hr, #"{"action":"open","version":1}"#).status == .ok)
+            let asked = try await feed()
+            #expect(asked.contains("feed-prompts") && asked.contains("Card check"), "opening dropped the cached page")
+            #expect(try await feed().contains("Card check"), "and the card stays on the cached page")
+            let answered = try await client.execute(uri: "/api/v1/surveys/\(survey)/responses", method: .post, headers: reader,
+                                                    body: ByteBuffer(string: #"{"submission":"cardcheck-01","answers":[{"question":"q1","number":9}]}"#))
+            #expect(answered.status == .created)
+            #expect(try await !feed().contains("Card check"), "answering dropped this person's cached page")
+        }
+    }
 }

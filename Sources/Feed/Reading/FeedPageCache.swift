@@ -15,6 +15,8 @@ public final class FeedPageCache: Sendable {
         public let next: Int64?
         public let waiting: Int
         public let html: String
+        /// What the reader is asked (survey cards from `FeedPrompt`), shown above the page.
+        public var asked = ""
     }
 
     private struct Slot {

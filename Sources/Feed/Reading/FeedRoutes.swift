@@ -12,11 +12,11 @@ struct FeedRoutes {
 
     func register(in table: RouteTable) {
         table.page(.get, "/feed", .employee) { request, context in
+            if let first = try await firstPage(request, context, strict: false) {
+                return Pages.render(request, context, title: "Your feed", html: first.asked + first.html)
+            }
             var asked = ""
             if let employee = context.identity?.employeeID { asked = FeedPrompt.html(try await feature.prompts(employee)) }
-            if let first = try await firstPage(request, context, strict: false) {
-                return Pages.render(request, context, title: "Your feed", html: asked + first.html)
-            }
             let (reader, filter, search, cursor) = try await parameters(request, context, strict: false)
             let (pinned, entries, next, waiting) = try await load(reader, filter: filter, search: search, cursor: cursor)
             let html = FeedPages.list(reader: reader, pinned: pinned, entries: entries, waiting: waiting, filter: filter, search: search, next: next,
@@ -161,7 +161,10 @@ struct FeedRoutes {
             let (pinned, entries, next, waiting) = try await load(reader, filter: .all, search: nil, cursor: nil)
             let html = FeedPages.list(reader: reader, pinned: pinned, entries: entries, waiting: waiting, filter: .all, search: nil, next: next,
                                       tokens: try await beaconTokens(reader, pinned + entries), namespace: feature.content.cacheNamespace)
-            return FeedPageCache.Page(reader: reader, pinned: pinned, entries: entries, next: next, waiting: waiting, html: html)
+            var page = FeedPageCache.Page(reader: reader, pinned: pinned, entries: entries, next: next, waiting: waiting, html: html)
+            // Kept with the page: surveys drop cached pages when they open, close or are answered.
+            page.asked = FeedPrompt.html(try await feature.prompts(id))
+            return page
         }
     }
 

@@ -76,7 +76,7 @@ public struct LifecycleStore: Sendable {
         }
         guard !people.isEmpty else { return 0 }
         let (asked, channels) = (people, survey.channels)
-        return try await database.transaction { db in
+        let invited = try await database.transaction { db in
             var added = 0
             for start in stride(from: 0, to: asked.count, by: 400) {
                 let rows = asked[start..<min(asked.count, start + 400)].map { id -> SQLQueryString in "(\(bind: survey.id), \(bind: id), '', '', '', '', \(bind: false))" }
@@ -90,7 +90,10 @@ public struct LifecycleStore: Sendable {
                 """).run()
             try await db.raw("UPDATE surveys SET invited = invited + \(bind: Int64(added)) WHERE id = \(bind: survey.id)").run()
             _ = try await SurveyMessageStore.plan(db, survey: survey.id, channels: channels, round: 0, now: now)
+            if added > 0 { try await database.feedSignal.record(.everyone, on: db) }
             return added
         }
+        if invited > 0 { database.feedSignal.notify(.everyone) }
+        return invited
     }
 }

@@ -50,7 +50,7 @@ public struct ResponseStore: Sendable {
         }
         let rows = try AnswerCheck.rows(answers, for: survey.questions)
         let scored = rows.map { row in row.body.map { scorer?.score($0) } ?? nil }
-        return try await database.transaction { db in
+        let outcome: Outcome = try await database.transaction { db in
             guard let current = try await db.raw("SELECT state, closes_on FROM surveys WHERE id = \(bind: survey.id)").first() else { throw AppError.notFound("Survey") }
             let state = SurveyState(rawValue: try current.decode(column: "state", as: String.self))
             let closesOn = try current.decode(column: "closes_on", as: String?.self)
@@ -106,6 +106,11 @@ public struct ResponseStore: Sendable {
                 """).run()
             return .recorded
         }
+        // This person's cached feed page loses the survey card. Only this process is told: a
+        // `feed_changes` row would store when this person answered. Other servers' pages age
+        // out within 15 s, and the card then leads to "already answered".
+        if case .recorded = outcome { database.feedSignal.notify(.employee(employee)) }
+        return outcome
     }
 }
 

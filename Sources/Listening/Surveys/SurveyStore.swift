@@ -155,7 +155,7 @@ public struct SurveyStore: Sendable {
             values += chunk.map { byID[$0] ?? SegmentCoarsening.Values(country: "", department: "", site: "", workerType: "") }
         }
         let coarse = coarsening.coarsen(values), invitees = people
-        return try await database.transaction { db in
+        let opened = try await database.transaction { db in
             let changed = try await db.raw("""
                 UPDATE surveys SET state = \(bind: SurveyState.open.rawValue), opened_at = \(bind: Millis.from(now)), invited = \(bind: Int64(invitees.count)),
                     version = version + 1, updated_at = \(bind: Millis.from(now))
@@ -189,8 +189,12 @@ public struct SurveyStore: Sendable {
                                                        + (survey.channels.isEmpty ? "" : ", \(messages) invitations by \(survey.channels.map(\.title).joined(separator: " and "))")
                                                        + (chats == 0 ? "" : ", \(chats) chat posts")),
                                         by: actor, on: db)
+            // Everyone asked gets a card on their feed: cached feed pages go.
+            try await database.feedSignal.record(.everyone, on: db)
             return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
         }
+        database.feedSignal.notify(.everyone)
+        return opened
     }
 
     /// A lifecycle survey opens with nobody asked yet: each day, `LifecycleStore` asks the people
@@ -217,7 +221,7 @@ public struct SurveyStore: Sendable {
     }
 
     public func close(_ id: Survey.ID, by actor: AuditActor) async throws -> Survey {
-        try await database.transaction { db in
+        let closed = try await database.transaction { db in
             guard let survey = try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first().map(Self.survey) else { throw AppError.notFound("Survey") }
             guard survey.state == .open else { throw AppError.conflict("Only an open survey can be closed; this one is \(survey.state.rawValue).") }
             try await db.raw("""
@@ -228,8 +232,11 @@ public struct SurveyStore: Sendable {
             try await SurveyChatStore.cancel(db, survey: id, now: Date())
             try await AuditStore.append(AuditEntry(action: "survey.close", entityType: "survey", entityID: String(id), summary: "Closed survey \"\(survey.title)\""),
                                         by: actor, on: db)
+            try await database.feedSignal.record(.everyone, on: db)
             return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
         }
+        database.feedSignal.notify(.everyone)
+        return closed
     }
 
     /// Schedules a draft to open by itself on `opensOn` (HR's approval, like opening now).
