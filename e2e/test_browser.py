@@ -987,8 +987,15 @@ def test_employee_answers_a_survey_from_the_feed_card(driver):
     sign_in(driver, HR_EMAIL, DEMO_PASSWORD)
     open_page(driver, survey_path)
     main = driver.find_element(By.TAG_NAME, "main").text
+    if "eNPS +20" not in main:
+        # The five are not all of one group: their answers wait, sealed, to be counted with
+        # others of their group, and closing counts them together.
+        assert "Fewer than 5 responses: hidden." in main and "5 more answers wait to be counted" in main, main[:2000]
+        driver.execute_script("window.confirm = function () { return true; }")  # HR says yes to "Close …?"
+        click_and_wait_for_new_page(driver, submit_button(driver, survey_path + "/close", "Close the survey"))
+        main = driver.find_element(By.TAG_NAME, "main").text
     # 6, 7, 8, 9 and 9: 2 promoters, 1 detractor of 5 → +20.
-    assert "eNPS +20" in main and "5 of " in main, main[:2000]
+    assert "eNPS +20" in main and "5 of " in main and "wait to be counted" not in main, main[:2000]
     shot(driver, "33-survey-results")
 
 

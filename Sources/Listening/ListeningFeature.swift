@@ -37,10 +37,12 @@ public struct ListeningFeature: Sendable {
     static func today() -> String { EmployeeRules.today() }
 
     /// `email` and `sms` send invitations and reminders (nil: those messages wait until one is set up).
+    /// `box` seals anonymous answers while they wait to be counted (nil: anonymous surveys
+    /// cannot take answers).
     public init(database: Database, threshold: Int, commentThreshold: Int = 10, signer: LinkSigner, baseURL: String,
-                email: EmailAdapter? = nil, sms: SMSAdapter? = nil, destinations: DestinationWorker? = nil, owner: String = "tandem") {
-        surveys = SurveyStore(database: database, threshold: threshold)
-        responses = ResponseStore(database: database)
+                email: EmailAdapter? = nil, sms: SMSAdapter? = nil, destinations: DestinationWorker? = nil, owner: String = "tandem", box: SecretBox? = nil) {
+        surveys = SurveyStore(database: database, threshold: threshold, box: box)
+        responses = ResponseStore(database: database, threshold: threshold, box: box)
         results = SurveyResultsStore(database: database, threshold: threshold, commentThreshold: commentThreshold)
         actions = SurveyActionStore(database: database)
         messages = SurveyMessageStore(database: database)

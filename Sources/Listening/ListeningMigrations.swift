@@ -230,5 +230,24 @@ public enum ListeningMigrations {
                 "CREATE INDEX survey_chat_posts_due ON survey_chat_posts (state, due_at)",
             ]
         },
+        // Anonymous answers wait sealed in `survey_ballots` until `threshold` from the same group
+        // can be counted together (`BallotBox`); `counted` is how many of a group's responses
+        // are stored and tallied, `responded` how many people answered. `group_tag` is a keyed
+        // digest of the group, so one group's ballots are found without opening the others. On
+        // SQLite the ballot box is kept in random-id order (WITHOUT ROWID), not answering order.
+        Migration(107, "anonymous answers counted in groups") { d in
+            [
+                "ALTER TABLE survey_groups ADD COLUMN counted \(d.bigint) NOT NULL DEFAULT 0",
+                "UPDATE survey_groups SET counted = responded",
+                """
+                CREATE TABLE survey_ballots (
+                    id \(d.text) PRIMARY KEY,
+                    survey_id \(d.bigint) NOT NULL,
+                    group_tag \(d.text) NOT NULL,
+                    sealed \(d.text) NOT NULL)\(d.kind == .sqlite ? " WITHOUT ROWID" : "")
+                """,
+                "CREATE INDEX survey_ballots_group ON survey_ballots (survey_id, group_tag)",
+            ]
+        },
     ]
 }

@@ -56,13 +56,14 @@ public struct TandemServices: Sendable {
             baseURL: configuration.baseURL, privacyThreshold: configuration.privacyMinimumGroup,
             translator: configuration.translateURL.map { LibreTranslateProvider(url: $0, apiKey: configuration.translateKey) },
             render: { MarkdownRenderer.render($0).html })
+        let secrets = try? configuration.secretBox()
         self.delivery = DeliveryFeature(database: database, posts: content.posts, counter: AudienceCounter(database: database), owner: configuration.nodeName,
-                                         baseURL: configuration.baseURL, smtp: configuration.smtp, secrets: try? configuration.secretBox(),
+                                         baseURL: configuration.baseURL, smtp: configuration.smtp, secrets: secrets,
                                          trackedHosts: configuration.trackedLinkHosts)
         let listening = ListeningFeature(database: database, threshold: configuration.privacyMinimumGroup,
                                          commentThreshold: configuration.privacyMinimumComments, signer: delivery.signer, baseURL: configuration.baseURL,
                                          email: delivery.email, sms: delivery.sms, destinations: delivery.destinationWorker,
-                                         owner: configuration.nodeName)
+                                         owner: configuration.nodeName, box: secrets)
         self.listening = listening
         self.feed = FeedFeature(database: database, posts: content.posts, delivery: delivery, identities: accounts.cache, baseURL: configuration.baseURL,
                                 hasher: accounts.hasher, pageCache: configuration.feedCache, prompts: { employee in

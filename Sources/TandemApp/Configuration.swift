@@ -68,7 +68,7 @@ public struct TandemConfiguration: Sendable, Equatable {
         Setting(key: "TANDEM_SCHEDULER_SECONDS", flag: nil, summary: "Seconds between delivery passes: publishing due posts and freezing audiences (default 5)."),
         Setting(key: "TANDEM_NODE_NAME", flag: nil, summary: "This server's name in delivery leases (default the host name); give each server on one host its own."),
         Setting(key: "TANDEM_SMTP_URL", flag: nil, summary: "SMTP server for email, e.g. smtp://user:pass@mail.example.com:587?starttls=required&connections=10 (unset: email waits)."),
-        Setting(key: "TANDEM_SECRET_KEY", flag: nil, summary: "32 random bytes in base64 (openssl rand -base64 32) that encrypt channel secrets such as gateway tokens; the same on every server. Unset on SQLite: <data-dir>/secret.key is made."),
+        Setting(key: "TANDEM_SECRET_KEY", flag: nil, summary: "32 random bytes in base64 (openssl rand -base64 32) that encrypt channel secrets such as gateway tokens, and anonymous survey answers while they wait to be counted; the same on every server. Unset on SQLite: <data-dir>/secret.key is made; required on PostgreSQL to take anonymous answers."),
         Setting(key: "TANDEM_MAIL_FROM", flag: nil, summary: "Sender of Tandem's email, e.g. 'Company News <news@example.com>' (needed with TANDEM_SMTP_URL)."),
         Setting(key: "TANDEM_BENCH_ROUTES", flag: nil, summary: "true to serve GET /_hello, the baseline route of bench/http.sh."),
         Setting(key: "TANDEM_TRACKED_LINK_HOSTS", flag: nil, summary: "Comma-separated hosts that tracked links in posts may lead to, besides Tandem's own; links elsewhere are left untracked and the redirector refuses them."),

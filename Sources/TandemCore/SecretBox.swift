@@ -40,6 +40,12 @@ public struct SecretBox: Sendable {
         }
     }
 
+    /// A keyed digest (HMAC-SHA256, base64url): equal texts give equal tags, and without the key
+    /// a tag says nothing about its text.
+    public func tag(_ text: String) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)).base64URLEncoded
+    }
+
     /// Reads `TANDEM_SECRET_KEY`: 32 bytes in base64 (standard or URL-safe).
     public static func parseKey(_ text: String) -> Data? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

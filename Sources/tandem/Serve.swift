@@ -22,6 +22,9 @@ struct Serve: AsyncParsableCommand {
         let configuration = try storage.configuration(extra: extra)
         let logger = makeLogger(configuration)
         logger.info("starting Tandem \(Tandem.version) on \(configuration.databaseLocation.redacted)")
+        if configuration.databaseURL != nil && configuration.secretKey == nil {
+            logger.warning("TANDEM_SECRET_KEY is not set: anonymous surveys will refuse answers and channel tokens cannot be stored. Set it to `openssl rand -base64 32`, the same on every server.")
+        }
         let database: Database
         do {
             database = try await openDatabase(configuration, logger: logger)

@@ -32,7 +32,7 @@ struct SurveyCommand: AsyncParsableCommand {
 
     struct Send: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Open scheduled surveys and due pulse waves, ask people whose lifecycle day has come, plan due automatic reminders, and send survey invitations, reminders and chat posts now (what a running server does every few seconds).")
+            abstract: "Open scheduled surveys and due pulse waves, ask people whose lifecycle day has come, count the waiting anonymous answers of surveys past their closing day, plan due automatic reminders, and send survey invitations, reminders and chat posts now (what a running server does every few seconds).")
         @OptionGroup var storage: StorageOptions
 
         func run() async throws {
@@ -47,6 +47,8 @@ struct SurveyCommand: AsyncParsableCommand {
                 for wave in pulses.opened { print("pulse wave opened: survey \(wave.survey), \(wave.invited) people asked") }
                 for wave in pulses.failed { print("pulse wave \(wave.survey) did not open: \(wave.reason)") }
                 for asked in try await feature.lifecycle.tick() { print("lifecycle survey \(asked.survey): \(asked.invited) people reached their day") }
+                let counted = try await feature.surveys.settleEnded()
+                if counted > 0 { print("surveys that stopped taking answers: \(counted) waiting anonymous answers counted") }
                 for id in try await feature.messages.dueReminders() {
                     let (round, planned) = try await feature.messages.remind(id, by: .cli(), automatic: true)
                     print("survey \(id): automatic reminder \(round) to \(planned) people")

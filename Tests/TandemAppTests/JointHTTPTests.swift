@@ -40,7 +40,7 @@ struct JointHTTPTests {
         try await fixture.record(.read, post: first, people: codes(0...7) + codes(10...12) + codes(20...21))
         try await fixture.record(.viewed, post: first, people: codes(13...16))
         try await fixture.record(.read, post: second, people: codes(0...3) + codes(10...15))
-        let created = try await fixture.api(.post, "/api/v1/surveys", hr, #"{"title":"Benefits pulse","mode":"anonymous","questions":\#(Self.questions)}"#)
+        let created = try await fixture.api(.post, "/api/v1/surveys", hr, #"{"title":"Benefits pulse","mode":"confidential","questions":\#(Self.questions)}"#)
         let survey = try #require(try json(created)["id"] as? Int)
         #expect(try await fixture.api(.post, "/api/v1/surveys/\(survey)/transitions", hr, #"{"action":"open","version":1}"#).status == .ok)
         return Setup(fixture: fixture, survey: survey, hr: hr)

@@ -111,9 +111,12 @@ struct SurveyDistributionTests {
             #expect(String(buffer: try await page(.get, path0).body).contains("already answered"))
             let sms6Path = String(sms6.split(separator: " ").last!.dropFirst("http://tandem.test".count))
             #expect(try await page(.post, sms6Path, form: "submission=link6001&q1=10").status == .ok)
-            let count = try await services.database.reader.raw("SELECT COUNT(*) AS n FROM survey_responses WHERE survey_id = \(bind: survey)").first()?
+            // Anonymous: both answers wait, sealed, until 5 of their group have answered.
+            let count = try await services.database.reader.raw("SELECT CAST(SUM(responded) AS BIGINT) AS n FROM survey_groups WHERE survey_id = \(bind: survey)").first()?
                 .decode(column: "n", as: Int.self)
-            #expect(count == 2)
+            let waiting = try await services.database.reader.raw("SELECT COUNT(*) AS n FROM survey_ballots WHERE survey_id = \(bind: survey)").first()?
+                .decode(column: "n", as: Int.self)
+            #expect(count == 2 && waiting == 2)
 
             // The automatic reminder is due 3 days after opening: to the 6 who have not answered.
             let inThreeDays = Date().addingTimeInterval(3 * 86_400 + 60)

@@ -28,10 +28,10 @@ struct SurveyHTTPTests {
                 + "=\(try row.decode(column: "n", as: Int64.self))"
         }
         let groups = try await database.reader.raw("""
-            SELECT country, department, site, worker_type, invited, responded FROM survey_groups WHERE survey_id = \(bind: survey) ORDER BY country, department, site, worker_type
+            SELECT country, department, site, worker_type, invited, responded, counted FROM survey_groups WHERE survey_id = \(bind: survey) ORDER BY country, department, site, worker_type
             """).all().map { row in
             try ["country", "department", "site", "worker_type"].map { try row.decode(column: $0, as: String.self) }.joined(separator: "|")
-                + "=\(try row.decode(column: "invited", as: Int64.self))/\(try row.decode(column: "responded", as: Int64.self))"
+                + "=\(try row.decode(column: "invited", as: Int64.self))/\(try row.decode(column: "responded", as: Int64.self))/\(try row.decode(column: "counted", as: Int64.self))"
         }
         return tallies + groups
     }
@@ -128,51 +128,55 @@ struct SurveyHTTPTests {
             #expect(try await client.execute(uri: "/api/v1/surveys/\(survey)/responses", method: .post, headers: bearer(hr, json: true),
                                              body: ByteBuffer(string: #"{"submission":"staff0001","answers":[]}"#)).status == .forbidden)
 
+            // The first five of Sales were counted together when the fifth answered; the last two
+            // wait, sealed, for three more of Sales (or the close).
             let results = try json(try await api(.get, "/api/v1/surveys/\(survey)/results", analyst))
-            #expect(results["responses"] as? Int == 7 && results["invited"] as? Int == 25)
+            #expect(results["responses"] as? Int == 5 && results["waiting"] as? Int == 2 && results["invited"] as? Int == 25)
+            #expect(abs((results["response_rate"] as? Double ?? 0) - 7.0 / 25.0) < 1e-9, "the rate counts everyone who answered")
             let questions = try #require(results["questions"] as? [[String: Any]])
             let enps = try #require(questions.first?["enps"] as? [String: Any])
-            // (3 − 2) / 7 = 14.29; margin 1.96 × √((3/7 + 2/7 − (1/7)²) / 7) × 100 = 61.71.
-            #expect(enps["promoters"] as? Int == 3 && enps["detractors"] as? Int == 2 && enps["passives"] as? Int == 2)
-            #expect(abs((enps["score"] as? Double ?? 0) - 14.2857) < 0.001)
-            #expect(abs((enps["margin"] as? Double ?? 0) - 61.7090) < 0.001)
+            // 10, 9, 9, 8, 7: (3 − 0) / 5 = 60; margin 1.96 × √((3/5 + 0 − (3/5)²) / 5) × 100 = 42.94.
+            #expect(enps["promoters"] as? Int == 3 && enps["detractors"] as? Int == 0 && enps["passives"] as? Int == 2)
+            #expect(abs((enps["score"] as? Double ?? 0) - 60) < 0.001)
+            #expect(abs((enps["margin"] as? Double ?? 0) - 42.9414) < 0.001)
             let benefits = try #require(questions.first { $0["key"] as? String == "q2" })
-            #expect(abs((benefits["favourable"] as? Double ?? 0) - 5.0 / 7.0) < 1e-9 && abs((benefits["unfavourable"] as? Double ?? 0) - 2.0 / 7.0) < 1e-9)
+            #expect(benefits["favourable"] as? Double == 1 && benefits["unfavourable"] as? Double == 0)
             let listens = try #require(questions.first { $0["key"] as? String == "q5" && $0["item"] as? String == "Listens" })
-            #expect(listens["mean"] as? Double == 5 && listens["answers"] as? Int == 7)
+            #expect(listens["mean"] as? Double == 5 && listens["answers"] as? Int == 5)
             let why = try #require(questions.first { $0["key"] as? String == "q4" })
-            #expect(why["comments"] == nil && (why["note"] as? String)?.contains("10") == true, "4 comments are under the comment threshold")
+            #expect(why["comments"] == nil && (why["note"] as? String)?.contains("10") == true, "3 comments are under the comment threshold")
+            let resultsPage = String(buffer: try await client.execute(uri: "/surveys/\(survey)", method: .get, headers: bearer(hr), body: nil).body)
+            #expect(resultsPage.contains("2 more answers wait to be counted"))
 
-            // Filters: all 7 are in Sales, so Sales leaves none outside (allowed); Legal has none (refused).
+            // Filters: all 5 counted are in Sales, so Sales leaves none outside (allowed); Legal has none (refused).
             let salesOnly = try await api(.get, "/api/v1/surveys/\(survey)/results?department=Sales", hr)
             #expect(salesOnly.status == .ok)
             let legal = try await api(.get, "/api/v1/surveys/\(survey)/results?department=Legal", hr)
             let legalDetail = try errorCode(legal)
             #expect(legal.status == .unprocessableContent && legalDetail == "too_few_responses")
             #expect(try await api(.get, "/api/v1/surveys/\(survey)/results?department=Sales&site=Lyon&country=FR", hr).status == .unprocessableContent, "three attributes")
-            // Two more answer from Legal: Sales (7) minus the whole (9) would leave 2, so Sales is now refused too.
+            // Two more answer from Legal: they wait, so Sales is still the whole of what is counted.
             for index in 10..<12 {
                 let headers = try await Self.employee(services, fixture.people["AF\(index)"]!)
                 #expect(try await answer(headers, submission: "legal\(index)-0001",
                                          #"[{"question":"q1","number":5},{"question":"q2","number":3},{"question":"q5","ratings":{"Listens":2,"Explains":2}}]"#).status == .created)
             }
-            #expect(try await api(.get, "/api/v1/surveys/\(survey)/results?department=Sales", hr).status == .unprocessableContent, "complement under 5")
+            #expect(try await api(.get, "/api/v1/surveys/\(survey)/results?department=Sales", hr).status == .ok, "the waiting Legal answers are in no figure")
             let rates = try #require((try json(try await api(.get, "/api/v1/surveys/\(survey)/results", hr))["rates"] as? [String: [[String: Any]]])?["department"])
             #expect(Set(rates.compactMap { $0["value"] as? String }) == ["Legal", "Other", "Sales"], "Finance (4) and Ops (1) are stored only as Other")
             #expect(rates.first { $0["value"] as? String == "Legal" }?["responses"] == nil, "2 Legal responses are hidden")
             #expect(rates.first { $0["value"] as? String == "Sales" }?["responses"] == nil, "and Sales with them, or Legal would follow from the total")
 
-            // The heatmap by department hides Legal (2) and Sales with it; the overall column stays.
+            // The heatmap by department counts what is counted: Sales 5, nobody else yet.
             let heatmap = try json(try await api(.get, "/api/v1/surveys/\(survey)/heatmap?by=department", hr))
             let columns = try #require(heatmap["columns"] as? [[String: Any]])
             #expect(columns.compactMap { $0["value"] as? String } == ["Legal", "Other", "Sales"])
-            #expect(columns[0]["responses"] == nil && columns[2]["responses"] == nil && columns[1]["responses"] as? Int == 0, "nobody in Other answered: 0 reveals no one")
+            #expect(columns[0]["responses"] as? Int == 0 && columns[1]["responses"] as? Int == 0 && columns[2]["responses"] as? Int == 5, "0 reveals no one")
             let heatRows = try #require(heatmap["rows"] as? [[String: Any]])
             let enpsRow = try #require(heatRows.first { $0["key"] as? String == "q1" })
-            // 3 promoters and 4 detractors (two Legal 5s) of 9: −11.1.
-            #expect(abs((enpsRow["overall"] as? Double ?? 0) + 100.0 / 9.0) < 1e-9 && (enpsRow["cells"] as? [Any])?.count == 3)
+            #expect(abs((enpsRow["overall"] as? Double ?? 0) - 60) < 1e-9 && (enpsRow["cells"] as? [Any])?.count == 3)
             let benefitsRow = try #require(heatRows.first { $0["key"] as? String == "q2" })
-            #expect(abs((benefitsRow["overall"] as? Double ?? 0) - 5.0 / 9.0) < 1e-9)
+            #expect(benefitsRow["overall"] as? Double == 1)
             #expect(heatRows.count == 4, "q1, q2 and the matrix's two statements; choices and text are not scored")
             #expect(try await api(.get, "/api/v1/surveys/\(survey)/heatmap?by=team", hr).status == .badRequest)
             let heatCSV = try await client.execute(uri: "/surveys/\(survey)/heatmap.csv?by=department", method: .get, headers: bearer(hr), body: nil)
@@ -180,7 +184,10 @@ struct SurveyHTTPTests {
 
             // Anonymity in the stored data: no person, no time, and no breakdown value shared by fewer than 5 invited people.
             let rows = try await services.database.reader.raw("SELECT * FROM survey_responses").all()
-            #expect(rows.count == 9)
+            #expect(rows.count == 5)
+            // The four waiting answers are sealed: neither their words nor their group can be read.
+            let sealed = try await services.database.reader.raw("SELECT sealed FROM survey_ballots").all().map { try $0.decode(column: "sealed", as: String.self) }
+            #expect(sealed.count == 4 && sealed.allSatisfy { $0.hasPrefix("v1.") && !$0.contains("Legal") && !$0.contains("Sales") && !$0.contains("q1") })
             for row in rows {
                 #expect(try row.decode(column: "employee_id", as: Int64?.self) == nil && (try row.decode(column: "submitted_at", as: Int64?.self)) == nil)
             }
@@ -218,8 +225,22 @@ struct SurveyHTTPTests {
             let recounted = try await Self.tallies(services.database, survey)
             #expect(!kept.isEmpty && recounted == kept)
 
-            // Closed: no more answers.
+            // Closed: the four waiting (2 Sales, 2 Legal) are too few to count alone, so Sales's
+            // five join them; all nine are counted with no group, and Sales's figures go.
             #expect(try await api(.post, "/api/v1/surveys/\(survey)/transitions", hr, #"{"action":"close","version":3}"#).status == .ok)
+            let closed = try json(try await api(.get, "/api/v1/surveys/\(survey)/results", hr))
+            #expect(closed["responses"] as? Int == 9 && closed["waiting"] as? Int == 0)
+            let closedENPS = try #require((closed["questions"] as? [[String: Any]])?.first?["enps"] as? [String: Any])
+            // 3 promoters and 4 detractors (6, 3 and two Legal 5s) of 9: −11.1.
+            #expect(closedENPS["promoters"] as? Int == 3 && closedENPS["detractors"] as? Int == 4 && abs((closedENPS["score"] as? Double ?? 0) + 100.0 / 9.0) < 1e-9)
+            let pooled = try await services.database.reader.raw("SELECT country, department, site, worker_type FROM survey_responses").all()
+            let allPooled = try pooled.allSatisfy { row in try ["country", "department", "site", "worker_type"].allSatisfy { try row.decode(column: $0, as: String.self) == "—" } }
+            #expect(pooled.count == 9 && allPooled)
+            #expect(try await services.database.reader.raw("SELECT COUNT(*) AS n FROM survey_ballots").first()!.decode(column: "n", as: Int.self) == 0)
+            #expect(try await api(.get, "/api/v1/surveys/\(survey)/results?department=Sales", hr).status == .unprocessableContent, "nothing is counted under Sales now")
+            let keptAtClose = try await Self.tallies(services.database, survey)
+            try await services.listening.responses.recount(survey: Int64(survey))
+            #expect(try await Self.tallies(services.database, survey) == keptAtClose)
             let late = try await answer(try await Self.employee(services, fixture.people["AF12"]!), submission: "late000001",
                                         #"[{"question":"q1","number":5},{"question":"q2","number":3},{"question":"q5","ratings":{"Listens":2,"Explains":2}}]"#)
             let lateDetail = try errorCode(late)

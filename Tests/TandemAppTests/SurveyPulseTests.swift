@@ -21,7 +21,7 @@ struct SurveyPulseTests {
             let listening = services.listening
             let today = EmployeeRules.today()
             let created = try json(try await api(.post, "/api/v1/surveys", hr, #"""
-                {"title":"Fortnightly pulse","mode":"anonymous","questions":[{"kind":"enps","prompt":"Would you recommend us?"},{"kind":"rating","prompt":"I have what I need"}]}
+                {"title":"Fortnightly pulse","mode":"confidential","questions":[{"kind":"enps","prompt":"Would you recommend us?"},{"kind":"rating","prompt":"I have what I need"}]}
                 """#))
             let template = try #require(created["id"] as? Int)
 

@@ -29,7 +29,7 @@ struct SurveyTranslationTests {
             let hr = try await services.token(for: try await services.user("hr@example.com", [.hr]))
             let analyst = try await services.token(for: try await services.user("analyst@example.com", [.analyst]))
             let created = try json(try await api(.post, "/api/v1/surveys", hr, #"""
-                {"title":"Benefits pulse","mode":"anonymous","channels":["email"],"questions":[
+                {"title":"Benefits pulse","mode":"confidential","channels":["email"],"questions":[
                  {"kind":"single","prompt":"Which plan?","choices":["Basic","Plus"]},
                  {"kind":"matrix","prompt":"My manager","rows":["Listens","Explains"]}]}
                 """#))

@@ -25,7 +25,8 @@ public enum TestDatabase {
 
     public static var logger: Logger {
         var logger = Logger(label: "test")
-        logger.logLevel = .warning
+        // TANDEM_TEST_SQL_LOG=1 logs every statement, to find the one that fails.
+        logger.logLevel = ProcessInfo.processInfo.environment["TANDEM_TEST_SQL_LOG"] == nil ? .warning : .debug
         return logger
     }
 

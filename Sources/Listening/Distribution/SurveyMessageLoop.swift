@@ -39,6 +39,12 @@ public struct SurveyMessageLoop: Service {
             } catch {
                 logger.error("survey message pass failed: \(error)")
             }
+            do {
+                let counted = try await feature.surveys.settleEnded()
+                if counted > 0 { logger.info("surveys that stopped taking answers: \(counted) waiting anonymous answers counted") }
+            } catch {
+                logger.error("counting waiting anonymous answers failed: \(error)")
+            }
             try? await Task.sleep(for: interval)
         }
     }

@@ -120,7 +120,7 @@ public struct JointStore: Sendable {
         let column = query.dimension.rawValue
         var responses: [String: Int] = [:]
         for row in try await database.reader.raw("""
-            SELECT \(ident: column) AS g, CAST(SUM(responded) AS BIGINT) AS n FROM survey_groups WHERE survey_id = \(bind: survey.id) GROUP BY \(ident: column)
+            SELECT \(ident: column) AS g, CAST(SUM(counted) AS BIGINT) AS n FROM survey_groups WHERE survey_id = \(bind: survey.id) GROUP BY \(ident: column)
             """).all() {
             responses[try row.decode(column: "g", as: String.self)] = Int(try row.decode(column: "n", as: Int64.self))
         }

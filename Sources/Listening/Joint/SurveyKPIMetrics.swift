@@ -79,15 +79,18 @@ public struct SurveyKPIMetrics: KPIMetricSource {
         if let (dimension, value) = segment { within = " AND \(ident: dimension.rawValue) = \(bind: value)" }
         let groups = try await database.reader.raw("""
             SELECT CAST(COALESCE(SUM(invited), 0) AS BIGINT) AS invited, CAST(COALESCE(SUM(responded), 0) AS BIGINT) AS responded,
-              (SELECT CAST(COALESCE(SUM(responded), 0) AS BIGINT) FROM survey_groups WHERE survey_id IN (\(binds: ids))) AS total
+              CAST(COALESCE(SUM(counted), 0) AS BIGINT) AS counted,
+              (SELECT CAST(COALESCE(SUM(counted), 0) AS BIGINT) FROM survey_groups WHERE survey_id IN (\(binds: ids))) AS total
             FROM survey_groups WHERE survey_id IN (\(binds: ids))\(within)
             """).first()
         let invited = Int(try groups?.decode(column: "invited", as: Int64.self) ?? 0)
         let responded = Int(try groups?.decode(column: "responded", as: Int64.self) ?? 0)
+        let counted = Int(try groups?.decode(column: "counted", as: Int64.self) ?? 0)
         let total = Int(try groups?.decode(column: "total", as: Int64.self) ?? 0)
         if let (dimension, value) = segment {
-            // As the results filter: the group and everyone outside it must each be large enough.
-            guard responded >= suppression.threshold, total - responded == 0 || total - responded >= suppression.threshold else {
+            // As the results filter, over the responses counted in the tallies: the group and
+            // everyone outside it must each be large enough.
+            guard counted >= suppression.threshold, total - counted == 0 || total - counted >= suppression.threshold else {
                 return .hidden("\(metric.description): fewer than \(suppression.threshold) responses in \(dimension.rawValue) \(value) or outside it, so the value is hidden.")
             }
         }

@@ -6,22 +6,28 @@ public import TandemCore
 public import TandemStore
 
 /// Stores answers: one response per person and survey. The invitation is marked answered and
-/// the response written in one transaction; for an anonymous survey the response carries no
-/// person, no time and a random id, only the invitation's coarsened breakdown values.
+/// the answer kept in one transaction. An anonymous survey's answer carries no person and no
+/// time, only the invitation's coarsened breakdown values, and waits sealed in the ballot box
+/// until it can be counted with others of its group (`BallotBox`).
 public struct ResponseStore: Sendable {
     let database: Database
     /// Scores comments when they are stored, so results count them without reading them.
     let scorer: SentimentScorer?
 
-    public init(database: Database, scorer: SentimentScorer? = try? SentimentScorer()) {
+    /// Where anonymous answers wait until they can be counted in a group.
+    let ballots: BallotBox
+
+    /// `box` seals waiting anonymous answers; without one, anonymous surveys cannot take answers.
+    public init(database: Database, threshold: Int, box: SecretBox?, scorer: SentimentScorer? = try? SentimentScorer()) {
         self.database = database
         self.scorer = scorer
+        ballots = BallotBox(box: box, threshold: threshold)
     }
 
-    /// Responses per survey, for the list.
+    /// People who answered, per survey (counted or still waiting), for the list.
     public func counts() async throws -> [Int64: Int] {
         var out: [Int64: Int] = [:]
-        for row in try await database.reader.raw("SELECT survey_id, COUNT(*) AS n FROM survey_responses GROUP BY survey_id").all() {
+        for row in try await database.reader.raw("SELECT survey_id, CAST(SUM(responded) AS BIGINT) AS n FROM survey_groups GROUP BY survey_id").all() {
             out[try row.decode(column: "survey_id", as: Int64.self)] = Int(try row.decode(column: "n", as: Int64.self))
         }
         return out
@@ -49,9 +55,20 @@ public struct ResponseStore: Sendable {
             throw AppError.invalid("submission", "The form's key is missing or malformed. Reload the survey and answer again.")
         }
         let rows = try AnswerCheck.rows(answers, for: survey.questions)
-        let scored = rows.map { row in row.body.map { scorer?.score($0) } ?? nil }
+        let stored = rows.map { row in
+            let scored = row.body.flatMap { scorer?.score($0) }
+            return StoredAnswer(question: row.question, item: row.item, number: row.number.map(Int64.init), choice: row.choice, body: row.body,
+                                sentiment: scored?.label.rawValue, score: scored?.score)
+        }
+        let anonymous = survey.mode == .anonymous
+        if anonymous { try ballots.checkSealing() }
+        // Anonymous answers to one survey are taken one at a time (the survey row is locked), so
+        // closing never races an answer into the ballot box after it was emptied. (Answers of one
+        // group also wait for each other on their `survey_groups` row, so two never count the
+        // same waiting ballots.)
+        let lock: SQLQueryString = anonymous && database.kind == .postgres ? " FOR UPDATE" : ""
         let outcome: Outcome = try await database.transaction { db in
-            guard let current = try await db.raw("SELECT state, closes_on FROM surveys WHERE id = \(bind: survey.id)").first() else { throw AppError.notFound("Survey") }
+            guard let current = try await db.raw("SELECT state, closes_on FROM surveys WHERE id = \(bind: survey.id)" + lock).first() else { throw AppError.notFound("Survey") }
             let state = SurveyState(rawValue: try current.decode(column: "state", as: String.self))
             let closesOn = try current.decode(column: "closes_on", as: String?.self)
             guard let invitation = try await db.raw("""
@@ -72,38 +89,19 @@ public struct ResponseStore: Sendable {
                 WHERE survey_id = \(bind: survey.id) AND employee_id = \(bind: employee) AND responded = \(bind: false) RETURNING employee_id
                 """).first()
             guard marked != nil else { throw AppError(.conflict, code: "already_answered", message: "You have already answered this survey; each person answers once.") }
-            let id = UUID().uuidString.lowercased()
-            let anonymous = survey.mode == .anonymous
-            let group = (country: try invitation.decode(column: "country", as: String.self), department: try invitation.decode(column: "department", as: String.self),
-                         site: try invitation.decode(column: "site", as: String.self), workerType: try invitation.decode(column: "worker_type", as: String.self))
-            try await db.raw("""
-                INSERT INTO survey_responses (id, survey_id, employee_id, submitted_at, country, department, site, worker_type)
-                VALUES (\(bind: id), \(bind: survey.id), \(bind: anonymous ? nil : employee), \(bind: anonymous ? nil : Millis.from(Date())),
-                        \(bind: group.country), \(bind: group.department), \(bind: group.site), \(bind: group.workerType))
-                """).run()
-            for start in stride(from: 0, to: rows.count, by: 200) {
-                let values = (start..<min(rows.count, start + 200)).map { index -> SQLQueryString in
-                    let row = rows[index]
-                    return "(\(bind: id), \(bind: survey.id), \(bind: row.question), \(bind: row.item), \(bind: row.number.map(Int64.init)), \(bind: row.choice), \(bind: row.body), \(bind: scored[index]?.label.rawValue), \(bind: scored[index]?.score))"
-                }
-                try await db.raw("INSERT INTO survey_answers (response_id, survey_id, question, item, number, choice, body, sentiment, sentiment_score) VALUES \(values.joined(separator: ", "))").run()
-            }
-            // The counts results read, in the same transaction.
-            var tallies: [TallyKey: Int64] = [:]
-            for (index, row) in rows.enumerated() { tallies[TallyKey(row, sentiment: scored[index]?.label), default: 0] += 1 }
-            for question in Set(rows.map(\.question)) { tallies[TallyKey(question: question, item: "", value: TallyKey.answered), default: 0] += 1 }
-            let keys = tallies.keys.sorted { ($0.question, $0.item, $0.value) < ($1.question, $1.item, $1.value) }
-            let values = keys.map { key -> SQLQueryString in
-                "(\(bind: survey.id), \(bind: group.country), \(bind: group.department), \(bind: group.site), \(bind: group.workerType), \(bind: key.question), \(bind: key.item), \(bind: key.value), \(bind: tallies[key]!))"
-            }
-            try await db.raw("""
-                INSERT INTO survey_tallies (survey_id, country, department, site, worker_type, question, item, value, n) VALUES \(values.joined(separator: ", "))
-                ON CONFLICT (survey_id, question, item, value, country, department, site, worker_type) DO UPDATE SET n = survey_tallies.n + excluded.n
-                """).run()
+            let group = SegmentCoarsening.Values(
+                country: try invitation.decode(column: "country", as: String.self), department: try invitation.decode(column: "department", as: String.self),
+                site: try invitation.decode(column: "site", as: String.self), workerType: try invitation.decode(column: "worker_type", as: String.self))
             try await db.raw("""
                 UPDATE survey_groups SET responded = responded + 1 WHERE survey_id = \(bind: survey.id) AND country = \(bind: group.country)
                   AND department = \(bind: group.department) AND site = \(bind: group.site) AND worker_type = \(bind: group.workerType)
                 """).run()
+            if anonymous {
+                // No person, no time; counted only once enough of the same group have answered.
+                try await ballots.drop(CountedResponse(employee: nil, submittedAt: nil, group: group, answers: stored), survey: survey.id, on: db)
+            } else {
+                try await ResponseWriter.write([CountedResponse(employee: employee, submittedAt: Millis.from(Date()), group: group, answers: stored)], survey: survey.id, on: db)
+            }
             return .recorded
         }
         // This person's cached feed page loses the survey card. Only this process is told: a
@@ -126,25 +124,25 @@ struct TallyKey: Hashable {
         self.value = value
     }
 
-    init(_ row: AnswerRow, sentiment: SentimentLabel?) {
-        question = row.question
-        if let number = row.number {
-            item = row.item
+    init(_ answer: StoredAnswer) {
+        question = answer.question
+        if let number = answer.number {
+            item = answer.item
             value = String(number)
-        } else if let choice = row.choice {
+        } else if let choice = answer.choice {
             item = ""
             value = choice
         } else {
             item = ""
-            value = sentiment?.rawValue ?? Self.unscored
+            value = answer.sentiment ?? Self.unscored
         }
     }
 }
 
 extension ResponseStore {
-    /// Counts a survey's tallies and responses per group again from its stored answers: for
-    /// answers written in bulk (the benchmark) and as a check that the counts kept with each
-    /// answer are right.
+    /// Counts a survey's tallies and counted responses per group again from its stored answers,
+    /// and who answered from the invitations: for answers written in bulk (the benchmark) and as
+    /// a check that the counts kept with each answer are right.
     public func recount(survey: Int64) async throws {
         try await database.transaction { db in
             try await db.raw("DELETE FROM survey_tallies WHERE survey_id = \(bind: survey)").run()
@@ -165,9 +163,12 @@ extension ResponseStore {
                 GROUP BY 1, 2, 3, 4, 5, 6
                 """).run()
             try await db.raw("""
-                UPDATE survey_groups SET responded = (SELECT COUNT(*) FROM survey_responses r WHERE r.survey_id = survey_groups.survey_id
+                UPDATE survey_groups SET counted = (SELECT COUNT(*) FROM survey_responses r WHERE r.survey_id = survey_groups.survey_id
                     AND r.country = survey_groups.country AND r.department = survey_groups.department AND r.site = survey_groups.site
-                    AND r.worker_type = survey_groups.worker_type)
+                    AND r.worker_type = survey_groups.worker_type),
+                  responded = (SELECT COUNT(*) FROM survey_invitations i WHERE i.survey_id = survey_groups.survey_id AND i.responded = \(bind: true)
+                    AND i.country = survey_groups.country AND i.department = survey_groups.department AND i.site = survey_groups.site
+                    AND i.worker_type = survey_groups.worker_type)
                 WHERE survey_id = \(bind: survey)
                 """).run()
         }

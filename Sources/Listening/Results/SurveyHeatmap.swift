@@ -35,7 +35,7 @@ extension SurveyResultsStore {
     public func heatmap(_ survey: Survey, by dimension: SurveyDimension) async throws -> SurveyHeatmap {
         let column = SQLQueryString(dimension.rawValue)
         var responses: [String: Int] = [:]
-        for row in try await database.reader.raw("SELECT " + column + " AS v, CAST(SUM(responded) AS BIGINT) AS n FROM survey_groups WHERE survey_id = \(bind: survey.id) GROUP BY " + column).all() {
+        for row in try await database.reader.raw("SELECT " + column + " AS v, CAST(SUM(counted) AS BIGINT) AS n FROM survey_groups WHERE survey_id = \(bind: survey.id) GROUP BY " + column).all() {
             responses[try row.decode(column: "v", as: String.self)] = Int(try row.decode(column: "n", as: Int64.self))
         }
         let values = responses.keys.filter { $0 != SegmentCoarsening.hidden }.sorted()

@@ -64,7 +64,11 @@ public struct SurveyResults: Sendable, Codable {
     public let surveyID: Int64
     public let filters: [Filter]
     public let invited: Int
+    /// Responses counted in the figures.
     public let responses: Int
+    /// Anonymous answers (whole survey) waiting to be counted with others of their group.
+    public let waiting: Int
+    /// People who answered, counted or waiting, over those asked.
     public let responseRate: Double
     public let threshold: Int
     public let commentThreshold: Int
@@ -97,9 +101,13 @@ public struct SurveyResultsStore: Sendable {
         for filter in filters { condition = condition + " AND " + SQLQueryString(filter.dimension.rawValue) + " = \(bind: filter.value)" }
         // Totals and counts come from the per-group tallies kept with each answer, so the
         // time does not grow with the number of responses.
-        let total = try await sum("responded", "survey_groups", "survey_id = \(bind: survey.id)")
-        let responses = try await sum("responded", "survey_groups", condition)
+        // `counted` responses are those stored and tallied; anonymous answers wait until enough
+        // of their group can be counted together (`BallotBox`), so `responded` may be ahead.
+        let total = try await sum("counted", "survey_groups", "survey_id = \(bind: survey.id)")
+        let responses = try await sum("counted", "survey_groups", condition)
         let invited = try await sum("invited", "survey_groups", condition)
+        let people = try await sum("responded", "survey_groups", condition)
+        let waiting = max(0, try await sum("responded", "survey_groups", "survey_id = \(bind: survey.id)") - total)
         if !filters.isEmpty {
             guard responses >= threshold else {
                 throw AppError(.unprocessableContent, code: "too_few_responses",
@@ -167,8 +175,8 @@ public struct SurveyResultsStore: Sendable {
                                        themes: show ? ThemeFinder().themes(sample.map(\.text), limit: 10) : nil))
             }
         }
-        return SurveyResults(surveyID: survey.id, filters: filters, invited: invited, responses: enough || filters.isEmpty ? responses : 0,
-                             responseRate: invited > 0 ? Double(responses) / Double(invited) : 0, threshold: threshold, commentThreshold: commentThreshold,
+        return SurveyResults(surveyID: survey.id, filters: filters, invited: invited, responses: enough || filters.isEmpty ? responses : 0, waiting: waiting,
+                             responseRate: invited > 0 ? Double(people) / Double(invited) : 0, threshold: threshold, commentThreshold: commentThreshold,
                              questions: questions, rates: try await rates(survey.id))
     }
 

@@ -12,12 +12,15 @@ public struct SurveyStore: Sendable {
     let counter: AudienceCounter
     let audiences: AudienceStore
     let coarsening: SegmentCoarsening
+    /// Anonymous answers still waiting are counted when the survey closes.
+    let ballots: BallotBox
 
-    public init(database: Database, threshold: Int) {
+    public init(database: Database, threshold: Int, box: SecretBox? = nil) {
         self.database = database
         counter = AudienceCounter(database: database)
         audiences = AudienceStore(database: database)
         coarsening = SegmentCoarsening(threshold: threshold)
+        ballots = BallotBox(box: box, threshold: threshold)
     }
 
     public func all() async throws -> [Survey] {
@@ -230,7 +233,14 @@ public struct SurveyStore: Sendable {
                 """).run()
             try await SurveyMessageStore.cancel(db, survey: id, now: Date())
             try await SurveyChatStore.cancel(db, survey: id, now: Date())
-            try await AuditStore.append(AuditEntry(action: "survey.close", entityType: "survey", entityID: String(id), summary: "Closed survey \"\(survey.title)\""),
+            let counted: String
+            switch try await ballots.settle(survey: id, on: db) {
+            case .nothingWaiting: counted = ""
+            case .counted(let answers, let regrouped):
+                counted = "; \(answers) waiting anonymous answers counted together" + (regrouped > 0 ? ", with \(regrouped) counted earlier, in no group" : "")
+            case .tooFew(let answers): counted = "; \(answers) anonymous answers stay uncounted, too few to count without pointing at anyone"
+            }
+            try await AuditStore.append(AuditEntry(action: "survey.close", entityType: "survey", entityID: String(id), summary: "Closed survey \"\(survey.title)\"" + counted),
                                         by: actor, on: db)
             try await database.feedSignal.record(.everyone, on: db)
             return try Self.survey(try await db.raw("SELECT * FROM surveys WHERE id = \(bind: id)").first()!)
@@ -304,6 +314,27 @@ public struct SurveyStore: Sendable {
             }
         }
         return (opened, failed)
+    }
+
+    /// Counts the waiting anonymous answers of surveys that no longer take answers: closed, or
+    /// past their closing day. Returns how many answers were counted.
+    public func settleEnded(today: String = EmployeeRules.today()) async throws -> Int {
+        guard ballots.box != nil else { return 0 }
+        var counted = 0
+        for row in try await database.reader.raw("""
+            SELECT DISTINCT b.survey_id FROM survey_ballots b JOIN surveys s ON s.id = b.survey_id
+            WHERE s.state = \(bind: SurveyState.closed.rawValue) OR (s.closes_on IS NOT NULL AND s.closes_on < \(bind: today))
+            ORDER BY b.survey_id
+            """).all() {
+            let id = try row.decode(column: "survey_id", as: Int64.self)
+            let lock: SQLQueryString = database.kind == .postgres ? " FOR UPDATE" : ""
+            let settlement = try await database.transaction { db in
+                _ = try await db.raw("SELECT id FROM surveys WHERE id = \(bind: id)" + lock).first()
+                return try await ballots.settle(survey: id, on: db)
+            }
+            if case .counted(let answers, _) = settlement { counted += answers }
+        }
+        return counted
     }
 
     /// Open surveys this person was asked and has not answered: their feed's survey cards.
