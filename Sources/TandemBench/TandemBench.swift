@@ -12,7 +12,7 @@ import TandemStore
 /// under bench/). Run with `swift run -c release tandem-bench …`; figures go to docs/PERFORMANCE.md.
 @main
 struct TandemBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "tandem-bench", abstract: "Tandem benchmarks.", subcommands: [AudienceCount.self, PostSave.self, CalendarMonth.self, DeliveryBench.self, FeedSeed.self, EventTokens.self, CampaignDashboard.self, SurveyResultsBench.self])
+    static let configuration = CommandConfiguration(commandName: "tandem-bench", abstract: "Tandem benchmarks.", subcommands: [AudienceCount.self, PostSave.self, CalendarMonth.self, DeliveryBench.self, FeedSeed.self, EventTokens.self, CampaignDashboard.self, SurveyResultsBench.self, SurveyAnswersBench.self])
 }
 
 /// Times the audience count of a 4-condition rule against the same predicate written by hand

@@ -62,11 +62,11 @@ public struct ResponseStore: Sendable {
         }
         let anonymous = survey.mode == .anonymous
         if anonymous { try ballots.checkSealing() }
-        // Anonymous answers to one survey are taken one at a time (the survey row is locked), so
-        // closing never races an answer into the ballot box after it was emptied. (Answers of one
-        // group also wait for each other on their `survey_groups` row, so two never count the
-        // same waiting ballots.)
-        let lock: SQLQueryString = anonymous && database.kind == .postgres ? " FOR UPDATE" : ""
+        // An anonymous answer holds a share lock on the survey row, so closing (which updates the
+        // row) waits for answers in flight and never counts ballots an answer is counting too.
+        // Answers of one group wait for each other on their `survey_groups` row, so two never
+        // count the same waiting ballots.
+        let lock: SQLQueryString = anonymous && database.kind == .postgres ? " FOR SHARE" : ""
         let outcome: Outcome = try await database.transaction { db in
             guard let current = try await db.raw("SELECT state, closes_on FROM surveys WHERE id = \(bind: survey.id)" + lock).first() else { throw AppError.notFound("Survey") }
             let state = SurveyState(rawValue: try current.decode(column: "state", as: String.self))

@@ -179,7 +179,8 @@ enum SurveyPages {
 
     static func results(_ r: SurveyResults) -> [HTMLNode] {
         var nodes: [HTMLNode] = [
-            UI.card("Responses", [el("p", [("class", "lead")], text: "\(r.responses) of \(r.invited) asked answered (\(percent(r.responseRate))).")]
+            UI.card("Responses", [el("p", [("class", "lead")], text: r.waiting == 0 ? "\(r.responses) of \(r.invited) asked answered (\(percent(r.responseRate)))."
+                                         : "\(percent(r.responseRate)) of \(r.invited) asked have answered; \(r.responses) of their answers are counted so far.")]
                 + (r.waiting > 0 ? [el("p", [("class", "empty")], text: "\(r.waiting) more \(r.waiting == 1 ? "answer waits" : "answers wait") to be counted. Anonymous answers are counted once \(r.threshold) from the same group have answered, or when the survey closes, so none can be picked out by when it arrived.")] : [])
                 + r.rates.keys.sorted().map { dimension in
                     UI.table(caption: "Response rate by \(dimension.replacingOccurrences(of: "_", with: " "))", headers: ["Group", "Asked", "Answered", "Rate"],
