@@ -321,7 +321,7 @@ struct SurveyHTTPTests {
     @Test("comments show from 10, each with its sentiment, with counts and recurring themes", arguments: TestDatabase.kinds)
     func comments(kind: DatabaseKind) async throws {
         try await withApp(kind) { client, services in
-            let fixture = try await AnalyticsFixture.make(client, services, count: 12) { _, _ in }
+            let fixture = try await AnalyticsFixture.make(client, services, count: 12) { _, person in person.country = "FR" }
             let hr = try await services.token(for: try await services.user("hr@example.com", [.hr]))
             let created = try await fixture.api(.post, "/api/v1/surveys", hr, #"{"title":"Open question","mode":"confidential","questions":[{"kind":"text","prompt":"How is it going?"}]}"#)
             let survey = try #require(try json(created)["id"] as? Int)
@@ -348,6 +348,10 @@ struct SurveyHTTPTests {
             #expect(recountedComments == kept)
             let negative = (question["comments"] as? [[String: Any]])?.first { ($0["text"] as? String)?.contains("terrible") == true }
             #expect(negative?["sentiment"] as? String == "negative" && (negative?["score"] as? Double ?? 0) < 0)
+            // Filtered, the sample is read from the matching responses: all 11 are in France.
+            let filtered = try json(try await fixture.api(.get, "/api/v1/surveys/\(survey)/results?country=FR", hr))
+            let filteredComments = ((filtered["questions"] as? [[String: Any]])?.first?["comments"] as? [[String: Any]])?.compactMap { $0["text"] as? String }
+            #expect(filteredComments == texts.sorted())
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import SQLKit
-public import TandemCore
+import TandemCore
 import TandemStore
 
 /// Where an anonymous survey's answers wait until they can be counted without pointing at

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import People
 import Sentiment
 import SQLKit
